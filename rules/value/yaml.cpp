@@ -1,0 +1,340 @@
+#include "rules/value/yaml.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <cstdio>
+#include <limits>
+#include <optional>
+
+#include "rules/value/decimal.h"
+#include "rules/value/number_format.h"
+
+namespace tollgate::value {
+
+namespace {
+
+const std::string kTagStr = "tag:yaml.org,2002:str";
+const std::string kTagInt = "tag:yaml.org,2002:int";
+const std::string kTagFloat = "tag:yaml.org,2002:float";
+const std::string kTagBool = "tag:yaml.org,2002:bool";
+const std::string kTagNull = "tag:yaml.org,2002:null";
+const std::string kTagPlain = "?";  // yaml-cpp's tag for untagged plain scalars and collections
+
+// A conversion failure at a node (bad explicit tag, unsupported key).
+struct ConvertError {
+  std::string message;
+  YAML::Mark mark;
+};
+
+SourceLocation location_of(const YAML::Mark& m) {
+  if (m.line < 0) return {};
+  return SourceLocation{m.line + 1, m.column + 1};
+}
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool is_octal(char c) { return c >= '0' && c <= '7'; }
+
+template <class Pred>
+bool all_chars(std::string_view s, Pred pred) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!pred(c)) return false;
+  return true;
+}
+
+std::string_view strip_plus(std::string_view s) { return !s.empty() && s[0] == '+' ? s.substr(1) : s; }
+
+// ---- YAML 1.2 core schema ----
+
+bool is_null_text(std::string_view s) { return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL"; }
+
+std::optional<bool> resolve_bool(std::string_view s) {
+  if (s == "true" || s == "True" || s == "TRUE") return true;
+  if (s == "false" || s == "False" || s == "FALSE") return false;
+  return std::nullopt;
+}
+
+std::string uint_text(uint64_t u) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, u);
+  return std::string(buf, static_cast<size_t>(r.ptr - buf));
+}
+
+std::optional<Value> unsigned_in_base(std::string_view digits, int base) {
+  uint64_t u = 0;
+  auto r = std::from_chars(digits.data(), digits.data() + digits.size(), u, base);
+  if (r.ec != std::errc() || r.ptr != digits.data() + digits.size()) return std::nullopt;
+  if (u <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return Value::integer(static_cast<int64_t>(u));
+  return Value::bignum(uint_text(u));
+}
+
+std::optional<Value> resolve_int(std::string_view s) {
+  std::string_view unsigned_part = s.empty() || (s[0] != '-' && s[0] != '+') ? s : s.substr(1);
+  if (all_chars(unsigned_part, is_digit)) {
+    std::string_view text = strip_plus(s);
+    int64_t i = 0;
+    auto r = std::from_chars(text.data(), text.data() + text.size(), i);
+    if (r.ec == std::errc() && r.ptr == text.data() + text.size()) return Value::integer(i);
+    return Value::bignum(std::string(s));  // beyond int64: keep every digit
+  }
+  if (s.size() > 2 && s[0] == '0' && s[1] == 'x' && all_chars(s.substr(2), is_hex)) return unsigned_in_base(s.substr(2), 16);
+  if (s.size() > 2 && s[0] == '0' && s[1] == 'o' && all_chars(s.substr(2), is_octal)) return unsigned_in_base(s.substr(2), 8);
+  return std::nullopt;
+}
+
+// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+bool matches_float(std::string_view s) {
+  size_t i = 0, n = s.size();
+  if (i < n && (s[i] == '-' || s[i] == '+')) ++i;
+  size_t int_digits = 0, frac_digits = 0;
+  while (i < n && is_digit(s[i])) ++i, ++int_digits;
+  if (i < n && s[i] == '.') {
+    ++i;
+    while (i < n && is_digit(s[i])) ++i, ++frac_digits;
+  }
+  if (int_digits == 0 && frac_digits == 0) return false;
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < n && (s[i] == '-' || s[i] == '+')) ++i;
+    size_t exp_digits = 0;
+    while (i < n && is_digit(s[i])) ++i, ++exp_digits;
+    if (exp_digits == 0) return false;
+  }
+  return i == n;
+}
+
+std::optional<Value> resolve_float(std::string_view s) {
+  if (matches_float(s)) {
+    std::string_view text = strip_plus(s);
+    double d = 0;
+    auto r = std::from_chars(text.data(), text.data() + text.size(), d);
+    if (r.ec == std::errc::result_out_of_range) {
+      Decimal dec;
+      parse_decimal(text, &dec, nullptr);
+      d = decimal_to_double(dec);
+    }
+    return Value::number(d);
+  }
+  std::string_view unsigned_part = s.empty() || (s[0] != '-' && s[0] != '+') ? s : s.substr(1);
+  if (unsigned_part == ".inf" || unsigned_part == ".Inf" || unsigned_part == ".INF") {
+    double inf = std::numeric_limits<double>::infinity();
+    return Value::number(s[0] == '-' ? -inf : inf);
+  }
+  if (s == ".nan" || s == ".NaN" || s == ".NAN") return Value::number(std::numeric_limits<double>::quiet_NaN());
+  return std::nullopt;
+}
+
+Value resolve_plain(const std::string& s) {
+  if (is_null_text(s)) return Value();
+  if (auto b = resolve_bool(s)) return Value::boolean(*b);
+  if (auto i = resolve_int(s)) return *i;
+  if (auto f = resolve_float(s)) return *f;
+  return Value::string(s);
+}
+
+Value convert_scalar(const YAML::Node& node) {
+  const std::string& tag = node.Tag();
+  const std::string& text = node.Scalar();
+  if (tag == kTagPlain) return resolve_plain(text);
+  if (tag == kTagInt) {
+    if (auto i = resolve_int(text)) return *i;
+    throw ConvertError{"cannot parse \"" + text + "\" as !!int", node.Mark()};
+  }
+  if (tag == kTagFloat) {
+    if (auto f = resolve_float(text)) return *f;
+    if (auto i = resolve_int(text)) return Value::number(i->to_double());
+    throw ConvertError{"cannot parse \"" + text + "\" as !!float", node.Mark()};
+  }
+  if (tag == kTagBool) {
+    if (auto b = resolve_bool(text)) return Value::boolean(*b);
+    throw ConvertError{"cannot parse \"" + text + "\" as !!bool", node.Mark()};
+  }
+  if (tag == kTagNull) return Value();
+  // Quoted ("!"), block, !!str and application tags: the text itself.
+  return Value::string(text);
+}
+
+// Kubernetes' YAML-to-JSON conversion turns every mapping key into a string.
+std::string key_string(const YAML::Node& key) {
+  if (key.IsNull()) return "null";
+  if (!key.IsScalar()) throw ConvertError{"unsupported mapping key: keys must be scalars", key.Mark()};
+  Value v = convert_scalar(key);
+  switch (v.kind()) {
+    case Kind::String:
+    case Kind::BigNum: return v.as_string();
+    case Kind::Int: return std::to_string(v.as_int());
+    case Kind::Double: return format_double_g(v.as_double());
+    case Kind::Bool: return v.as_bool() ? "true" : "false";
+    default: return "null";
+  }
+}
+
+bool is_merge_key(const YAML::Node& key) { return key.IsScalar() && key.Tag() == kTagPlain && key.Scalar() == "<<"; }
+
+class Converter {
+ public:
+  explicit Converter(SourceMap* locations) : locations_(locations) {}
+
+  Value convert(const YAML::Node& node, const std::string& pointer) {
+    switch (node.Type()) {
+      case YAML::NodeType::Scalar: return convert_scalar(node);
+      case YAML::NodeType::Sequence: {
+        std::vector<Value> items;
+        items.reserve(node.size());
+        size_t index = 0;
+        for (const YAML::Node& item : node) {
+          std::string child = pointer_append(pointer, index++);
+          locations_->set(child, location_of(item.Mark()));
+          items.push_back(convert(item, child));
+        }
+        return Value::array(std::move(items));
+      }
+      case YAML::NodeType::Map: {
+        std::vector<Value::Entry> entries;
+        entries.reserve(node.size());
+        // Merged entries go first so that explicit keys, added later, win.
+        for (const auto& kv : node)
+          if (is_merge_key(kv.first)) merge(kv.second, pointer, &entries);
+        for (const auto& kv : node) {
+          if (is_merge_key(kv.first)) continue;
+          add_entry(kv.first, kv.second, pointer, &entries);
+        }
+        return Value::object(std::move(entries));
+      }
+      default: return Value();
+    }
+  }
+
+ private:
+  void add_entry(const YAML::Node& key, const YAML::Node& value, const std::string& pointer,
+                 std::vector<Value::Entry>* entries) {
+    std::string name = key_string(key);
+    std::string child = pointer_append(pointer, name);
+    locations_->set(child, location_of(key.Mark()));
+    Value converted = convert(value, child);
+    entries->emplace_back(Value::string(std::move(name)), std::move(converted));
+  }
+
+  // `<<: *base` or `<<: [*a, *b]` (earlier maps take precedence).
+  void merge(const YAML::Node& source, const std::string& pointer, std::vector<Value::Entry>* entries) {
+    if (source.IsMap()) {
+      Value merged = convert(source, pointer);
+      entries->insert(entries->end(), merged.entries().begin(), merged.entries().end());
+      return;
+    }
+    if (source.IsSequence()) {
+      for (size_t i = source.size(); i-- > 0;) {
+        if (!source[i].IsMap()) throw ConvertError{"merge key << needs a mapping or a list of mappings", source[i].Mark()};
+        merge(source[i], pointer, entries);
+      }
+      return;
+    }
+    throw ConvertError{"merge key << needs a mapping or a list of mappings", source.Mark()};
+  }
+
+  SourceMap* locations_;
+};
+
+void append_escaped_token(std::string_view token, std::string& out) {
+  for (char c : token) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out.push_back(c);
+  }
+}
+
+}  // namespace
+
+SourceLocation SourceMap::find(std::string_view pointer) const {
+  std::string key(pointer);
+  while (true) {
+    auto it = at_.find(key);
+    if (it != at_.end() && it->second.line > 0) return it->second;
+    if (key.empty()) return {};
+    size_t slash = key.rfind('/');
+    key.resize(slash == std::string::npos ? 0 : slash);
+  }
+}
+
+bool parse_yaml(std::string_view text, std::vector<YamlDocument>* out, YamlError* error) {
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(std::string(text));
+  } catch (const YAML::Exception& e) {
+    if (error) {
+      error->message = e.msg;
+      error->location = location_of(e.mark);
+    }
+    return false;
+  }
+  std::vector<YamlDocument> result;
+  result.reserve(docs.size());
+  for (const YAML::Node& doc : docs) {
+    if (!doc.IsDefined() || doc.IsNull()) continue;  // empty or comment-only document
+    YamlDocument d;
+    d.first_line = doc.Mark().line >= 0 ? doc.Mark().line + 1 : 1;
+    d.locations.set("", location_of(doc.Mark()));
+    try {
+      d.value = Converter(&d.locations).convert(doc, "");
+    } catch (const ConvertError& e) {
+      if (error) {
+        error->message = e.message;
+        error->location = location_of(e.mark);
+      }
+      return false;
+    } catch (const YAML::Exception& e) {
+      if (error) {
+        error->message = e.msg;
+        error->location = location_of(e.mark);
+      }
+      return false;
+    }
+    result.push_back(std::move(d));
+  }
+  for (auto& d : result) out->push_back(std::move(d));
+  return true;
+}
+
+bool load_yaml_file(const std::string& path, std::vector<YamlDocument>* out, YamlError* error) {
+  auto fail = [&](int err) {
+    if (error) {
+      error->message = "cannot read " + path + ": " + std::strerror(err);
+      error->location = {};
+    }
+    return false;
+  };
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return fail(errno);
+  std::string text;
+  char buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+  bool read_error = std::ferror(f) != 0;
+  int err = errno;
+  std::fclose(f);
+  if (read_error) return fail(err);
+  return parse_yaml(text, out, error);
+}
+
+std::string pointer_append(std::string_view base, std::string_view token) {
+  std::string out;
+  out.reserve(base.size() + token.size() + 1);
+  out.append(base);
+  out.push_back('/');
+  append_escaped_token(token, out);
+  return out;
+}
+
+std::string pointer_append(std::string_view base, size_t index) {
+  std::string out(base);
+  out.push_back('/');
+  out += std::to_string(index);
+  return out;
+}
+
+}  // namespace tollgate::value
