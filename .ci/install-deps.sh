@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs everything Tollgate needs from Debian bookworm's packages (run as root).
+#   install-deps.sh          build + run dependencies
+#   install-deps.sh --test   also what the test suite needs (npm for the CEL
+#                            conformance data, Prometheus for the scrape test)
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git ca-certificates openssl
+  libboost-dev libboost-system-dev libssl-dev nlohmann-json3-dev libre2-dev
+  libspdlog-dev prometheus-cpp-dev catch2 libyaml-cpp-dev libbenchmark-dev
+  libsimdjson-dev
+)
+if [[ "${1:-}" == "--test" ]]; then
+  packages+=(prometheus wrk curl)
+  # Node.js and npm fetch the CEL conformance suite (@bufbuild/cel-spec) at
+  # test time; keep an existing Node.js install (e.g. NodeSource) if present.
+  command -v node >/dev/null 2>&1 || packages+=(nodejs)
+  command -v npm >/dev/null 2>&1 || packages+=(npm)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
