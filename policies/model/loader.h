@@ -1,0 +1,42 @@
+// Reading policy files: every .yaml/.yml/.json file under the given paths
+// (directories recursively, in name order), every document of each file,
+// `List` items unwrapped, each object kept with its origin for errors; and
+// sorting the objects into templates, constraints, Configs and Namespaces.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "policies/model/parse_context.h"
+#include "policies/policy_set.h"
+#include "rules/value/value.h"
+
+namespace tollgate::policies {
+
+struct LoadedObject {
+  value::Value value;
+  ObjectOrigin origin;
+};
+
+// Appends the objects of every policy file under `paths`; unreadable files
+// and YAML syntax errors become load errors.
+void read_policy_files(const std::vector<std::string>& paths, std::vector<LoadedObject>& out,
+                       std::vector<LoadError>& errors);
+
+// Wraps already-parsed objects; their errors name "object[<index>]".
+std::vector<LoadedObject> objects_without_source(const std::vector<value::Value>& objects);
+
+// The objects of a policy set by role. Constraints are every object of group
+// constraints.gatekeeper.sh; whether a template defines their kind is
+// decided once every template is known (templates may come later).
+struct ClassifiedObjects {
+  std::vector<const LoadedObject*> templates;
+  std::vector<const LoadedObject*> constraints;
+  std::vector<const LoadedObject*> configs;
+  std::vector<const LoadedObject*> namespaces;
+};
+
+// Anything else is an error: "unsupported object kind X".
+ClassifiedObjects classify_objects(const std::vector<LoadedObject>& objects, std::vector<LoadError>& errors);
+
+}  // namespace tollgate::policies

@@ -1,0 +1,316 @@
+#include "policies/policy_set.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "policies/cel_driver.h"
+#include "policies/decision.h"
+#include "policies/match/constraint_index.h"
+#include "policies/match/match_criteria.h"
+#include "policies/model/config.h"
+#include "policies/model/constraint.h"
+#include "policies/model/constraint_template.h"
+#include "policies/model/loader.h"
+
+namespace tollgate::policies {
+
+namespace {
+
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+template <class T>
+using StringMap = std::unordered_map<std::string, T, StringHash, std::equal_to<>>;
+
+const Value* find_namespace(const std::vector<Value>& objects, std::string_view name) {
+  for (const Value& o : objects) {
+    if (o["kind"].string_or("") != "Namespace" || o["apiVersion"].string_or("") != "v1") continue;
+    if (o["metadata"]["name"].string_or("") == name) return &o;
+  }
+  return nullptr;
+}
+
+class CompiledPolicySet final : public PolicySet {
+ public:
+  static LoadResult build(const std::vector<LoadedObject>& objects, std::vector<LoadError> errors,
+                          const LoadOptions& options);
+
+  Decision validate(const ReviewInput& input, ReviewObserver* observer) const override;
+  PolicyStats stats() const override { return stats_; }
+  bool template_supported(std::string_view constraint_kind, std::string* reason) const override;
+  std::vector<std::string> unsupported_templates() const override;
+
+ private:
+  struct Template {
+    ConstraintTemplate definition;
+    std::shared_ptr<const CelTemplateProgram> cel;
+  };
+  struct Entry {
+    Constraint constraint;
+    const Template* tmpl;
+  };
+
+  // What one review shares between its constraints; the CEL view is built
+  // on first use.
+  struct ReviewContext {
+    const ReviewInput& input;
+    MatchTarget target;
+    std::string_view namespace_name;
+    std::optional<CelReviewInput> cel_input;
+
+    const CelReviewInput& cel();
+  };
+
+  void review_constraint(const Entry& entry, const std::vector<std::string>& actions, ReviewContext& review,
+                         std::vector<Result>& results, ReviewObserver* observer) const;
+
+  std::vector<std::unique_ptr<Template>> templates_;
+  StringMap<const Template*> template_by_kind_;
+  std::vector<Entry> constraints_;
+  ConstraintIndex index_;
+  GatekeeperConfig config_;
+  StringMap<Value> namespaces_;
+  PolicyStats stats_;
+};
+
+LoadResult CompiledPolicySet::build(const std::vector<LoadedObject>& objects, std::vector<LoadError> errors,
+                                    const LoadOptions& options) {
+  auto set = std::make_shared<CompiledPolicySet>();
+  ClassifiedObjects classified = classify_objects(objects, errors);
+
+  // Kinds of templates that failed to load: their constraints are not
+  // reported again as having no template.
+  StringMap<bool> failed_kinds;
+  for (const LoadedObject* o : classified.templates) {
+    ParseContext ctx(o->origin, errors);
+    std::string_view declared_kind = o->value["spec"]["crd"]["spec"]["names"]["kind"].string_or("");
+    if (!declared_kind.empty()) failed_kinds.emplace(std::string(declared_kind), true);
+    std::optional<ConstraintTemplate> def = parse_constraint_template(o->value, ctx, options);
+    if (!def) continue;
+    if (set->template_by_kind_.count(def->kind) != 0) {
+      ctx.error("/spec/crd/spec/names/kind", "template " + def->name + ": another template already defines kind " + def->kind);
+      continue;
+    }
+    auto t = std::make_unique<Template>();
+    if (def->cel) {
+      t->cel = CelTemplateProgram::compile(*def->cel, def->name, options.allow_unsupported_templates, ctx);
+      if (!t->cel) continue;
+    }
+    failed_kinds.erase(def->kind);
+    t->definition = std::move(*def);
+    set->template_by_kind_.emplace(t->definition.kind, t.get());
+    set->templates_.push_back(std::move(t));
+  }
+
+  StringMap<bool> constraint_ids;
+  for (const LoadedObject* o : classified.constraints) {
+    ParseContext ctx(o->origin, errors);
+    std::string_view kind = o->value["kind"].string_or("");
+    auto t = set->template_by_kind_.find(kind);
+    if (t == set->template_by_kind_.end()) {
+      if (failed_kinds.count(kind) != 0) continue;
+      ctx.error("/kind", "constraint kind " + std::string(kind) + " is not defined by any loaded ConstraintTemplate");
+      continue;
+    }
+    std::optional<Constraint> c = parse_constraint(o->value, ctx);
+    if (!c) continue;
+    std::string id = c->kind + "/" + c->name;
+    if (!constraint_ids.emplace(id, true).second) {
+      ctx.error("/metadata/name", "duplicate constraint " + id);
+      continue;
+    }
+    set->constraints_.push_back({std::move(*c), t->second});
+  }
+
+  for (const LoadedObject* o : classified.configs) {
+    ParseContext ctx(o->origin, errors);
+    set->config_.add(o->value, ctx);
+  }
+  for (const LoadedObject* o : classified.namespaces) {
+    std::string_view name = o->value["metadata"]["name"].string_or("");
+    if (name.empty()) {
+      errors.push_back(o->origin.error_at("/metadata", "Namespace has no metadata.name"));
+      continue;
+    }
+    set->namespaces_[std::string(name)] = o->value;
+  }
+
+  LoadResult result;
+  if (!errors.empty()) {
+    result.errors = std::move(errors);
+    return result;
+  }
+
+  for (uint32_t i = 0; i < set->constraints_.size(); ++i) set->index_.add(i, set->constraints_[i].constraint.match);
+
+  set->stats_.templates = set->templates_.size();
+  for (const auto& t : set->templates_) set->stats_.templates_with_cel += t->definition.cel ? 1 : 0;
+  set->stats_.constraints = set->constraints_.size();
+  for (const Entry& e : set->constraints_) {
+    const std::string& a = e.constraint.enforcement.action();
+    size_t slot = a == "deny" ? 0 : a == "dryrun" ? 1 : a == "warn" ? 2 : 3;
+    set->stats_.constraints_by_action[slot]++;
+  }
+  result.policies = std::move(set);
+  return result;
+}
+
+bool CompiledPolicySet::template_supported(std::string_view constraint_kind, std::string* reason) const {
+  auto it = template_by_kind_.find(constraint_kind);
+  if (it == template_by_kind_.end()) {
+    if (reason) *reason = "no ConstraintTemplate defines kind " + std::string(constraint_kind);
+    return false;
+  }
+  if (!it->second->definition.supported()) {
+    if (reason) *reason = "template " + it->second->definition.name + ": " + it->second->definition.unsupported_reason;
+    return false;
+  }
+  return true;
+}
+
+std::vector<std::string> CompiledPolicySet::unsupported_templates() const {
+  std::vector<std::string> out;
+  for (const auto& t : templates_) {
+    if (!t->definition.supported()) out.push_back(t->definition.name);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+const CelReviewInput& CompiledPolicySet::ReviewContext::cel() {
+  if (!cel_input) {
+    if (target.namespace_object == nullptr && !namespace_name.empty()) {
+      // Namespace unknown: Gatekeeper's CEL driver still binds a Namespace
+      // carrying the name.
+      Value minimal = Value::object({{Value::string("apiVersion"), Value::string("v1")},
+                                     {Value::string("kind"), Value::string("Namespace")},
+                                     {Value::string("metadata"),
+                                      Value::object({{Value::string("name"), Value::string(namespace_name)}})}});
+      cel_input = CelReviewInput::from_request(input.request, &minimal);
+    } else {
+      cel_input = CelReviewInput::from_request(input.request, target.namespace_object);
+    }
+  }
+  return *cel_input;
+}
+
+void CompiledPolicySet::review_constraint(const Entry& entry, const std::vector<std::string>& actions,
+                                          ReviewContext& review, std::vector<Result>& results,
+                                          ReviewObserver* observer) const {
+  const Constraint& c = entry.constraint;
+  auto started = observer ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
+  size_t results_before = results.size();
+  auto add_result = [&](std::string message) {
+    Result r;
+    r.constraint_kind = c.kind;
+    r.constraint_name = c.name;
+    r.message = std::move(message);
+    r.details = Value::empty_object();
+    r.enforcement_action = c.enforcement.action();
+    if (c.enforcement.scoped()) r.scoped_actions = actions;
+    r.constraint = c.object;
+    results.push_back(std::move(r));
+  };
+
+  MatchResult m = c.match.matches(review.target);
+  if (m.outcome == MatchResult::Outcome::NoMatch) return;
+  if (m.failed()) {
+    add_result("unable to match constraints: " + m.error);
+  } else if (entry.tmpl->cel) {
+    std::vector<std::string> messages;
+    entry.tmpl->cel->evaluate(review.cel(), c, messages);
+    for (std::string& msg : messages) add_result(std::move(msg));
+  }
+  if (observer) {
+    observer->constraint_evaluated(c.kind, c.name, c.enforcement.action(),
+                                   std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started),
+                                   results.size() - results_before);
+  }
+}
+
+Decision CompiledPolicySet::validate(const ReviewInput& input, ReviewObserver* observer) const {
+  const Value& request = input.request;
+  std::string_view operation = request["operation"].string_or("");
+  const Value* object = request.find("object");
+  const Value* old_object = request.find("oldObject");
+  if (operation == "DELETE") {
+    // Gatekeeper reviews the deleted object: oldObject stands in for object.
+    if (old_object == nullptr || old_object->is_null()) {
+      return internal_error("oldObject cannot be nil for DELETE operations");
+    }
+    object = old_object;
+  }
+
+  ReviewContext review{input, {}, {}, std::nullopt};
+  MatchTarget& target = review.target;
+  target.object = MatchObject::of(object);
+  target.old_object = MatchObject::of(old_object);
+  target.source = input.source;
+  const MatchObject& primary = target.object.present() ? target.object : target.old_object;
+
+  // The request namespace; blank for a Namespace, which is its own namespace.
+  std::string_view namespace_name = request["namespace"].string_or("");
+  if (namespace_name.empty()) namespace_name = primary.namespace_name;
+  if (primary.is_namespace) namespace_name = {};
+
+  std::string_view process = config_process_for(input.enforcement_point);
+  if (!process.empty() && !config_.empty() &&
+      config_.excludes(process, primary.is_namespace ? primary.name : namespace_name)) {
+    return allowed_with_message("Namespace is set to be ignored by Gatekeeper config");
+  }
+
+  const Value* namespace_object = nullptr;
+  if (!namespace_name.empty()) {
+    if (!input.namespace_object.is_null()) {
+      namespace_object = &input.namespace_object;
+    } else if (const Value* ns = find_namespace(input.inventory, namespace_name)) {
+      namespace_object = ns;
+    } else if (auto it = namespaces_.find(namespace_name); it != namespaces_.end()) {
+      namespace_object = &it->second;
+    }
+  }
+  target.namespace_object = namespace_object;
+  review.namespace_name = namespace_name;
+
+  std::vector<uint32_t> candidates;
+  if (!target.object.present() && !target.old_object.present()) {
+    index_.all(candidates);
+  } else {
+    if (target.object.present()) index_.candidates(target.object.group, target.object.kind, candidates);
+    if (target.old_object.present() &&
+        (!target.object.present() || target.old_object.group != target.object.group ||
+         target.old_object.kind != target.object.kind)) {
+      index_.candidates(target.old_object.group, target.old_object.kind, candidates);
+    }
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  }
+
+  bool at_webhook = input.enforcement_point == kValidationPoint;
+  std::vector<Result> results;
+  for (uint32_t id : candidates) {
+    const Entry& entry = constraints_[id];
+    if (!entry.tmpl->definition.supported()) continue;
+    const std::vector<std::string>& actions = entry.constraint.enforcement.actions_at(input.enforcement_point);
+    if (actions.empty()) continue;  // scoped, with nothing in force at this point
+    if (at_webhook && !entry.tmpl->definition.applies_to_operation(operation)) continue;
+    review_constraint(entry, actions, review, results, observer);
+  }
+  return decide(std::move(results));
+}
+
+}  // namespace
+
+LoadResult PolicySet::load(const std::vector<std::string>& paths, const LoadOptions& options) {
+  std::vector<LoadedObject> objects;
+  std::vector<LoadError> errors;
+  read_policy_files(paths, objects, errors);
+  return CompiledPolicySet::build(objects, std::move(errors), options);
+}
+
+LoadResult PolicySet::from_objects(const std::vector<Value>& objects, const LoadOptions& options) {
+  return CompiledPolicySet::build(objects_without_source(objects), {}, options);
+}
+
+}  // namespace tollgate::policies

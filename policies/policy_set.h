@@ -1,0 +1,127 @@
+// PolicySet: every loaded ConstraintTemplate, Constraint and Config, compiled,
+// immutable once built, and the validation decision for one request.
+//
+// The webhook holds the current PolicySet behind an atomic shared pointer; a
+// reload builds a new one and swaps it in, so in-flight requests finish on
+// the snapshot they started with.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rules/value/value.h"
+
+namespace tollgate::policies {
+
+using value::Value;
+
+// Enforcement points (gatekeeper-semantics.md §2.1).
+inline constexpr const char* kValidationPoint = "validation.gatekeeper.sh";
+inline constexpr const char* kAuditPoint = "audit.gatekeeper.sh";
+inline constexpr const char* kGatorPoint = "gator.gatekeeper.sh";
+
+// One result of one constraint for one review (a violation, or an
+// autoreject / evaluation error turned into a result).
+struct Result {
+  std::string constraint_kind;   // e.g. "K8sRequiredLabels"
+  std::string constraint_name;   // e.g. "all-must-have-owner"
+  std::string message;
+  Value details;                 // {} when the engine gives none
+  std::string enforcement_action;  // deny | dryrun | warn | scoped
+  std::vector<std::string> scoped_actions;  // for "scoped": the actions in force at this point
+  Value constraint;              // the whole Constraint object (gator JSON output)
+};
+
+// The decision the validating webhook returns (gatekeeper-semantics.md §2.3).
+struct Decision {
+  bool allowed = true;
+  int code = 200;                // 200, 299 (warn only), 403 (deny), 500 (internal error)
+  std::string reason;            // "Forbidden" for 403
+  std::string message;           // deny lines joined by "\n", or the error text
+  std::vector<std::string> warnings;
+  std::vector<Result> results;   // sorted by (enforcement_action, message)
+};
+
+// Called once per evaluated constraint, for metrics.
+class ReviewObserver {
+ public:
+  virtual ~ReviewObserver() = default;
+  virtual void constraint_evaluated(const std::string& kind, const std::string& name,
+                                    const std::string& enforcement_action, std::chrono::nanoseconds duration,
+                                    size_t violations) = 0;
+};
+
+struct ReviewInput {
+  // The AdmissionRequest object (the `request` field of an AdmissionReview,
+  // admission/v1 JSON shape), or for offline use a synthesised one.
+  Value request;
+  // The Namespace object of a namespaced request when known; null otherwise.
+  // When null, the PolicySet's inventory is consulted (Namespaces loaded with
+  // the policies or given as inventory) before a namespaceSelector autorejects.
+  Value namespace_object;
+  std::string enforcement_point = kValidationPoint;
+  // Objects visible as data.inventory (gator verify cases, gator test inputs).
+  std::vector<Value> inventory;
+  // The review's source for `spec.match.source`: "Original" (admission,
+  // audit, gator), "Generated" (expansion children), "" when unknown.
+  std::string source = "Original";
+};
+
+struct LoadError {
+  std::string file;
+  int line = 0;
+  int column = 0;
+  std::string message;
+  std::string to_string() const;  // "file:line:col: message"
+};
+
+struct PolicyStats {
+  size_t templates = 0;
+  size_t templates_with_cel = 0;
+  size_t constraints = 0;
+  size_t constraints_by_action[4] = {0, 0, 0, 0};  // deny, dryrun, warn, scoped
+};
+
+struct LoadOptions {
+  // When false, a template whose only code is Rego is an error ("Rego engine
+  // not available"); when true (verify/test) it is recorded as unsupported
+  // and skipped.
+  bool allow_unsupported_templates = false;
+  // failurePolicy of K8sNativeValidation code that does not set one
+  // (Gatekeeper's --default-k8s-native-validation-failure-policy): Fail | Ignore.
+  std::string default_cel_failure_policy = "Fail";
+};
+
+class PolicySet;
+struct LoadResult {
+  std::shared_ptr<const PolicySet> policies;  // null when errors is non-empty
+  std::vector<LoadError> errors;
+};
+
+class PolicySet {
+ public:
+  virtual ~PolicySet() = default;
+
+  // Loads every .yaml/.yml/.json file under each path (files or directories,
+  // recursively; multi-document; `List`s unwrapped).
+  static LoadResult load(const std::vector<std::string>& paths, const LoadOptions& options = {});
+  // Builds a set from already-parsed objects (suite runners, tests).
+  static LoadResult from_objects(const std::vector<Value>& objects, const LoadOptions& options = {});
+
+  virtual Decision validate(const ReviewInput& input, ReviewObserver* observer = nullptr) const = 0;
+  virtual PolicyStats stats() const = 0;
+
+  // Whether constraints of this kind are evaluated. False (with the reason)
+  // for a template loaded as unsupported (allow_unsupported_templates) and
+  // for a kind no template defines; their constraints never match, so
+  // callers must surface the reason rather than report a clean result.
+  virtual bool template_supported(std::string_view constraint_kind, std::string* reason = nullptr) const = 0;
+  // Names of the templates loaded as unsupported, sorted.
+  virtual std::vector<std::string> unsupported_templates() const = 0;
+};
+
+}  // namespace tollgate::policies

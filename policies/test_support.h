@@ -1,0 +1,40 @@
+// Helpers shared by the policies tests: objects from YAML text.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "policies/policy_set.h"
+#include "rules/value/yaml.h"
+
+namespace tollgate::policies::testing {
+
+// The first document of a YAML text.
+inline value::Value yaml(std::string_view text) {
+  std::vector<value::YamlDocument> docs;
+  value::YamlError error;
+  if (!value::parse_yaml(text, &docs, &error) || docs.empty()) {
+    throw std::runtime_error("bad test YAML: " + error.message);
+  }
+  return docs.front().value;
+}
+
+// Every document of a YAML text.
+inline std::vector<value::Value> yaml_all(std::string_view text) {
+  std::vector<value::YamlDocument> docs;
+  value::YamlError error;
+  if (!value::parse_yaml(text, &docs, &error)) throw std::runtime_error("bad test YAML: " + error.message);
+  std::vector<value::Value> out;
+  for (auto& d : docs) out.push_back(d.value);
+  return out;
+}
+
+inline std::string joined_errors(const std::vector<LoadError>& errors) {
+  std::string out;
+  for (const LoadError& e : errors) out += e.to_string() + "\n";
+  return out;
+}
+
+}  // namespace tollgate::policies::testing
