@@ -102,6 +102,9 @@ struct ParseError {
 
 struct ParseOptions {
   bool enable_optional_syntax = true;  // a.?b, a[?b], [?x], {?k: v}
+  // Backtick-quoted field names: a.`b-c`, has(a.`b.c`), Msg{`in`: 1}
+  // (cel-go's EnableIdentEscapeSyntax; off in Kubernetes).
+  bool enable_quoted_identifiers = false;
   int max_recursion_depth = 250;
   size_t max_expression_size = 100'000;  // code points
 };

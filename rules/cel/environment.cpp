@@ -50,12 +50,15 @@ class PlannedProgram final : public Program {
 
 class CelEnvironment final : public Environment {
  public:
-  CelEnvironment(std::shared_ptr<const FunctionRegistry> registry, bool homogeneous_literals)
-      : registry_(std::move(registry)), homogeneous_literals_(homogeneous_literals) {}
+  CelEnvironment(std::shared_ptr<const FunctionRegistry> registry, bool homogeneous_literals,
+                 ParseOptions parse_options = {})
+      : registry_(std::move(registry)),
+        homogeneous_literals_(homogeneous_literals),
+        parse_options_(parse_options) {}
 
   CompileResult compile(std::string_view expression, const CompileOptions& options) const override {
     CompileResult out;
-    ParseResult parsed = parse(expression);
+    ParseResult parsed = parse(expression, parse_options_);
     if (!parsed.ok()) {
       CompileError e;
       if (!parsed.errors.empty()) {
@@ -89,6 +92,7 @@ class CelEnvironment final : public Environment {
  private:
   std::shared_ptr<const FunctionRegistry> registry_;
   bool homogeneous_literals_;
+  ParseOptions parse_options_;
 };
 
 }  // namespace
@@ -111,7 +115,11 @@ std::shared_ptr<const Environment> Environment::standard() {
   static const std::shared_ptr<const Environment> env = [] {
     auto registry = std::make_shared<FunctionRegistry>();
     register_standard_library(*registry);
-    return std::make_shared<CelEnvironment>(std::move(registry), false);
+    // The full cel-spec language, including its newer backtick-quoted field
+    // names, which Kubernetes (above) leaves off.
+    ParseOptions parse_options;
+    parse_options.enable_quoted_identifiers = true;
+    return std::make_shared<CelEnvironment>(std::move(registry), false, parse_options);
   }();
   return env;
 }

@@ -11,6 +11,10 @@ bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
 bool is_ident_start(char c) { return is_letter(c) || c == '_'; }
 bool is_ident_char(char c) { return is_ident_start(c) || is_digit(c); }
 bool is_quote(char c) { return c == '"' || c == '\''; }
+// What cel-go's ESC_IDENTIFIER allows between the backticks.
+bool is_quoted_ident_char(char c) {
+  return is_ident_char(c) || c == '.' || c == '-' || c == '/' || c == ' ';
+}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -156,6 +160,7 @@ class Scanner {
       return true;
     }
     if (is_quote(c)) return scan_quoted(start, 0);
+    if (c == '`') return scan_quoted_ident(start);
 
     TokenKind kind;
     size_t len = 1;
@@ -296,6 +301,26 @@ class Scanner {
     }
     emit(bytes ? TokenKind::BytesLit : TokenKind::StringLit, start);
     return true;
+  }
+
+  // ESC_IDENTIFIER: '`' (LETTER | DIGIT | '_' | '.' | '-' | '/' | ' ')+ '`'.
+  // The token is always recognised, as in cel-go; whether the parser
+  // accepts it is a parse option.
+  bool scan_quoted_ident(const SourcePosition& start) {
+    advance();
+    size_t length = 0;
+    while (is_quoted_ident_char(peek())) {
+      advance();
+      ++length;
+    }
+    if (length > 0 && peek() == '`') {
+      advance();
+      emit(TokenKind::QuotedIdent, start);
+      return true;
+    }
+    if (!at_end() && !advance()) return false;
+    recognition_error(start);
+    return false;
   }
 
   std::string_view src_;

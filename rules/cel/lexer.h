@@ -12,6 +12,7 @@ namespace tollgate::cel {
 enum class TokenKind : uint8_t {
   End,  // end of input
   Ident,
+  QuotedIdent,  // `a-b.c/d e`: a field name in backticks (text keeps the backticks)
   IntLit,     // 123, 0x1F
   UintLit,    // 123u, 0x1FU
   DoubleLit,  // 1.5, .5, 1e3

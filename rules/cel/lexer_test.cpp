@@ -53,6 +53,15 @@ TEST_CASE("lexer: operators and punctuation", "[cel][lexer]") {
   CHECK(kinds("!a!=b") == std::vector<K>{K::Bang, K::Ident, K::NotEqual, K::Ident, K::End});
 }
 
+TEST_CASE("lexer: backtick-quoted identifiers", "[cel][lexer]") {
+  CHECK(kinds("a.`b-c`") == std::vector<K>{K::Ident, K::Dot, K::QuotedIdent, K::End});
+  const auto t = lex("m.`foo.txt/x y_1`.c");
+  CHECK(t[2].text == "`foo.txt/x y_1`");
+  CHECK(t[2].position.column == 3);
+  CHECK(t[3].kind == K::Dot);
+  CHECK(kinds("`in`") == std::vector<K>{K::QuotedIdent, K::End});
+}
+
 TEST_CASE("lexer: keywords and identifiers", "[cel][lexer]") {
   CHECK(kinds("true false null in") == std::vector<K>{K::True, K::False, K::Null, K::In, K::End});
   CHECK(kinds("_x1 trueish inner if") == std::vector<K>{K::Ident, K::Ident, K::Ident, K::Ident, K::End});
@@ -118,7 +127,12 @@ TEST_CASE("lexer: errors", "[cel][lexer]") {
   CHECK(lex_error("a = b").message == "Syntax error: token recognition error at: '='");
   CHECK(lex_error("a & b").message == "Syntax error: token recognition error at: '&'");
   CHECK(lex_error("a | b").position.column == 3);
-  CHECK(lex_error("`a`").message.find("token recognition error") != std::string::npos);
+  // Backticks quote only letters, digits and _ . - / and space, at least one.
+  e = lex_error("a.`$b`");
+  CHECK(e.message == "Syntax error: token recognition error at: '`$'");
+  CHECK(e.position.column == 3);
+  CHECK(lex_error("a.``").message == "Syntax error: token recognition error at: '``'");
+  CHECK(lex_error("a.`b-c").message == "Syntax error: token recognition error at: '`b-c'");
   // Unterminated literals and raw newlines in single-quoted literals.
   e = lex_error("x + 'abc");
   CHECK(e.message == "Syntax error: token recognition error at: ''abc'");

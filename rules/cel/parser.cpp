@@ -63,6 +63,9 @@ namespace {
 constexpr const char* kExpressionStart =
     "{'[', '{', '(', '.', '-', '!', 'true', 'false', 'null', NUM_FLOAT, NUM_INT, NUM_UINT, STRING, BYTES, IDENTIFIER}";
 
+// What may name a field after `.?` or `?` (cel-go's escapeIdent rule).
+constexpr const char* kFieldNameStart = "{IDENTIFIER, ESC_IDENTIFIER}";
+
 bool is_reserved(std::string_view name) {
   static const std::unordered_set<std::string_view> reserved = {
       "as",     "break",     "const",  "continue", "else", "for",  "function", "if",   "import",
@@ -301,13 +304,16 @@ class Parser {
           next();
           optional = true;
         }
-        const Token& name = expect(TokenKind::Ident, "IDENTIFIER");
-        if (!optional && peek().kind == TokenKind::LParen) {
+        // A receiver call needs a plain IDENTIFIER: a.`b`() is a select
+        // followed by a stray '('.
+        if (!optional && peek().kind == TokenKind::Ident && peek(1).kind == TokenKind::LParen) {
+          const std::string function(next().text);
           const Token& open = next();
           std::vector<ExprPtr> args = parse_call_args();
-          e = call_or_macro(open.position, std::string(name.text), std::move(e), std::move(args));
+          e = call_or_macro(open.position, function, std::move(e), std::move(args));
         } else {
-          e = f_.make(dot.position, SelectExpr{std::move(e), std::string(name.text), false, optional});
+          std::string field = parse_field_name(optional ? kFieldNameStart : "IDENTIFIER");
+          e = f_.make(dot.position, SelectExpr{std::move(e), std::move(field), false, optional});
         }
       } else if (peek().kind == TokenKind::LBracket) {
         const Token& open = next();
@@ -325,6 +331,17 @@ class Parser {
         return e;
       }
     }
+  }
+
+  // escapeIdent: an IDENTIFIER, or a backtick-quoted name when the option
+  // allows it. Returns the field name without the backticks.
+  std::string parse_field_name(const std::string& expected) {
+    const Token& t = peek();
+    if (t.kind == TokenKind::Ident) return std::string(next().text);
+    if (t.kind != TokenKind::QuotedIdent) syntax_error(t, expected);
+    if (!options_.enable_quoted_identifiers) fail(t.position, "unsupported syntax: '`'");
+    next();
+    return std::string(t.text.substr(1, t.text.size() - 2));
   }
 
   // exprList inside '(' ... ')', the '(' already consumed; no trailing comma.
@@ -464,12 +481,15 @@ class Parser {
     StructExpr message{std::move(type_name), {}};
     parse_initializers(TokenKind::RBrace, "}", [&] {
       StructField field;
+      const char* expected = message.fields.empty() ? "{'}', ',', '?', IDENTIFIER, ESC_IDENTIFIER}"
+                                                    : "{'}', '?', IDENTIFIER, ESC_IDENTIFIER}";
       if (peek().kind == TokenKind::Question) {
         require_optional_syntax(peek(), "?");
         next();
         field.optional = true;
+        expected = kFieldNameStart;
       }
-      field.name = std::string(expect(TokenKind::Ident, "IDENTIFIER").text);
+      field.name = parse_field_name(expected);
       expect(TokenKind::Colon, "':'");
       field.value = parse_expr();
       message.fields.push_back(std::move(field));

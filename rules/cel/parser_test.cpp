@@ -5,6 +5,7 @@
 #include <string>
 
 #include "rules/cel/ast.h"
+#include "rules/cel/cel_test_support.h"
 #include "rules/value/yaml.h"
 
 namespace tollgate::cel {
@@ -195,7 +196,13 @@ TEST_CASE("parser: list, map and struct literals", "[cel][parser]") {
   CHECK(parsed("[1 2]").rfind("ERROR 1:4: Syntax error: mismatched input '2' expecting {']', ','}", 0) == 0);
   CHECK(parsed("[1,,]").rfind("ERROR 1:4: Syntax error: mismatched input ','", 0) == 0);
   CHECK(parsed("{1}").rfind("ERROR 1:3: Syntax error: mismatched input '}' expecting ':'", 0) == 0);
-  CHECK(parsed("Msg{1: 2}").rfind("ERROR 1:5: Syntax error: mismatched input '1' expecting IDENTIFIER", 0) == 0);
+  CHECK(parsed("Msg{1: 2}") ==
+        "ERROR 1:5: Syntax error: mismatched input '1' expecting {'}', ',', '?', IDENTIFIER, ESC_IDENTIFIER}");
+  CHECK(parsed("x{.") ==
+        "ERROR 1:3: Syntax error: mismatched input '.' expecting {'}', ',', '?', IDENTIFIER, ESC_IDENTIFIER}");
+  CHECK(parsed("x{?.") == "ERROR 1:4: Syntax error: mismatched input '.' expecting {IDENTIFIER, ESC_IDENTIFIER}");
+  CHECK(parsed("Msg{a: 1, 2: 3}") ==
+        "ERROR 1:11: Syntax error: mismatched input '2' expecting {'}', '?', IDENTIFIER, ESC_IDENTIFIER}");
 }
 
 TEST_CASE("parser: optional syntax", "[cel][parser]") {
@@ -217,6 +224,68 @@ TEST_CASE("parser: optional syntax", "[cel][parser]") {
   CHECK(parsed("{?a: b}", off) == "ERROR 1:2: unsupported syntax '?'");
   CHECK(parsed("T{?f: b}", off) == "ERROR 1:3: unsupported syntax '?'");
   CHECK(parsed("a.b[c]", off) == "_[_](a.b, c)");
+}
+
+// The field name of the select (or has() test) at the root of `src`.
+std::string selected_field(std::string_view src, const ParseOptions& options) {
+  const ParseResult r = parse(src, options);
+  INFO(src);
+  REQUIRE(r.ok());
+  const auto* s = std::get_if<SelectExpr>(&r.expr->kind);
+  REQUIRE(s != nullptr);
+  return s->field;
+}
+
+TEST_CASE("parser: backtick-quoted field names", "[cel][parser]") {
+  ParseOptions on;
+  on.enable_quoted_identifiers = true;
+  CHECK(selected_field("m.`content-type`", on) == "content-type");
+  CHECK(selected_field("m.`foo.txt`", on) == "foo.txt");
+  CHECK(selected_field("m.`/api/v1`", on) == "/api/v1");
+  CHECK(selected_field("m.`a b`", on) == "a b");
+  CHECK(selected_field("m.`in`", on) == "in");  // keywords become usable field names
+  CHECK(selected_field("m.a.`b-c`", on) == "b-c");
+  CHECK(selected_field("m.?`b-c`", on) == "b-c");
+  CHECK(parsed("m.`b-c`.d", on) == "m.b-c.d");
+  CHECK(parsed("m.`b-c`[0]", on) == "_[_](m.b-c, 0)");
+  // has() keeps the quoted name as its field.
+  CHECK(parsed("has(m.`foo.txt`)", on) == "m.foo.txt~test-only");
+  CHECK(selected_field("has(m.`foo.txt`)", on) == "foo.txt");
+  {
+    const ParseResult r = parse("Msg{`in`: true, ?`a-b`: x}", on);
+    REQUIRE(r.ok());
+    const auto& message = std::get<StructExpr>(r.expr->kind);
+    REQUIRE(message.fields.size() == 2);
+    CHECK(message.fields[0].name == "in");
+    CHECK(message.fields[1].name == "a-b");
+    CHECK(message.fields[1].optional);
+  }
+  // Only field names may be quoted: not variables, functions or methods.
+  CHECK(parsed("`b-c`", on) ==
+        "ERROR 1:1: Syntax error: mismatched input '`b-c`' expecting {'[', '{', '(', '.', '-', '!', 'true', "
+        "'false', 'null', NUM_FLOAT, NUM_INT, NUM_UINT, STRING, BYTES, IDENTIFIER}");
+  CHECK(parsed("{`k`: 1}", on).rfind("ERROR 1:2: Syntax error: mismatched input '`k`'", 0) == 0);
+  CHECK(parsed("a.`b.c`()", on) == "ERROR 1:8: Syntax error: mismatched input '(' expecting <EOF>");
+  CHECK(parsed("a.`$b`", on) == "ERROR 1:3: Syntax error: token recognition error at: '`$'");
+
+  // Off by default, as in Kubernetes: the quoted name is reported where it starts.
+  const ParseOptions off;
+  CHECK_FALSE(off.enable_quoted_identifiers);
+  CHECK(parsed("a.`b-c`", off) == "ERROR 1:3: unsupported syntax: '`'");
+  CHECK(parsed("a.`in`") == "ERROR 1:3: unsupported syntax: '`'");
+  CHECK(parsed("has(a.`b.c`)") == "ERROR 1:7: unsupported syntax: '`'");
+  CHECK(parsed("a.?`b`") == "ERROR 1:4: unsupported syntax: '`'");
+  CHECK(parsed("Message{`in`: true}") == "ERROR 1:9: unsupported syntax: '`'");
+  CHECK(parsed("a.`b.c`()") == "ERROR 1:3: unsupported syntax: '`'");
+  CHECK(parsed("a.b") == "a.b");
+}
+
+TEST_CASE("environments: standard reads quoted field names and Kubernetes rejects them",
+          "[cel][parser]") {
+  const char* expr = "{'content-type': 'application/json'}.`content-type` == 'application/json' && "
+                     "has({'foo.txt': 1}.`foo.txt`) && !has({'foo.txt': 1}.`bar.txt`)";
+  CHECK(testing::show(testing::standard(expr)) == "true");
+  CHECK(testing::show(testing::k8s(expr)) == "compile error: unsupported syntax: '`'");
 }
 
 TEST_CASE("parser: reserved words", "[cel][parser]") {
