@@ -2,12 +2,14 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
 #include "rules/value/base64.h"
+#include "rules/value/key_prefix.h"
 #include "rules/value/number_format.h"
 
 namespace tollgate::value {
@@ -22,58 +24,141 @@ std::string uint_text(uint64_t u) {
   return std::string(buf, static_cast<size_t>(r.ptr - buf));
 }
 
-// Object keys repeat across requests ("apiVersion", "metadata", "name"...):
-// each thread keeps the key strings it has seen, so that a repeated key
-// costs a refcount increment instead of an allocation (and, later, a free).
-class KeyCache {
+using detail::KeyPrefix;
+
+// Object keys repeat across requests ("apiVersion", "metadata", "name"...),
+// and so do most short string values ("v1", "Pod", "CREATE", image names):
+// each thread keeps the short strings it has seen, so that a repeated one
+// costs a refcount increment instead of building a node (an allocation and
+// a copy, and later a free). One-off strings (uids) merely replace a slot.
+class StringCache {
  public:
-  Value get(std::string_view key) {
-    if (key.size() > kMaxKeySize) return Value::string(key);
-    Value& slot = slots_[slot_of(key)];
-    if (slot.is_string() && slot.as_string() == key) return slot;
-    slot = Value::string(key);  // direct-mapped: a collision simply replaces
-    return slot;
+  Value get(KeyPrefix prefix, std::string_view text) {
+    if (text.size() > kMaxSize) return Value::string(text);
+    Slot& slot = slots_[detail::key_hash(prefix, text) & (kSlots - 1)];
+    // The slot keeps the string's view and prefix beside the Value so that
+    // a hit is decided without touching the string node.
+    if (detail::key_equal(slot.prefix, slot.text, prefix, text)) return slot.value;
+    return replace(slot, prefix, text);
   }
 
  private:
-  static constexpr size_t kMaxKeySize = 64;
+  static constexpr size_t kMaxSize = 64;
   static constexpr size_t kSlots = 2048;
 
-  static size_t slot_of(std::string_view key) {
-    uint32_t h = 2166136261u;  // FNV-1a
-    for (char c : key) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
-    return h & (kSlots - 1);
+  struct Slot {
+    Value value;
+    std::string_view text;    // into value's node, which the slot keeps alive
+    KeyPrefix prefix{~0ULL};  // with the empty text: matches no string
+  };
+
+  // Direct-mapped: a miss simply takes the slot. Kept out of line so the
+  // hit path inlines into the converter.
+  [[gnu::noinline]] static Value replace(Slot& slot, KeyPrefix prefix, std::string_view text) {
+    slot.value = Value::string(text);
+    slot.text = slot.value.as_string();
+    slot.prefix = prefix;
+    return slot.value;
   }
 
-  std::vector<Value> slots_ = std::vector<Value>(kSlots);
+  std::vector<Slot> slots_ = std::vector<Slot>(kSlots);
 };
 
-Value from_element(simdjson::dom::element e, KeyCache& keys) {
-  using simdjson::dom::element_type;
-  switch (e.type()) {
-    case element_type::ARRAY: {
-      simdjson::dom::array a = e.get_array().value_unsafe();
-      std::vector<Value> items;
-      items.reserve(a.size());
-      for (simdjson::dom::element item : a) items.push_back(from_element(item, keys));
-      return Value::array(std::move(items));
-    }
-    case element_type::OBJECT: {
-      simdjson::dom::object o = e.get_object().value_unsafe();
-      std::vector<Value::Entry> entries;
-      entries.reserve(o.size());
-      for (simdjson::dom::key_value_pair kv : o) entries.emplace_back(keys.get(kv.key), from_element(kv.value, keys));
-      return Value::object(std::move(entries));
-    }
-    case element_type::INT64: return Value::integer(e.get_int64().value_unsafe());
-    case element_type::UINT64: return Value::bignum(uint_text(e.get_uint64().value_unsafe()));
-    case element_type::DOUBLE: return Value::number(e.get_double().value_unsafe());
-    case element_type::STRING: return Value::string(e.get_string().value_unsafe());
-    case element_type::BOOL: return Value::boolean(e.get_bool().value_unsafe());
-    case element_type::NULL_VALUE: return Value();
+// Builds Values from a simdjson DOM. Object fields are ordered by key here,
+// on views into simdjson's string buffer, so the finished entries go to
+// Value::object_sorted and the value model never compares Value keys.
+class DomConverter {
+ public:
+  explicit DomConverter(StringCache& strings) : strings_(strings) {
+    fields_.clear();  // in case a previous conversion ended in an exception
   }
-  return Value();
-}
+
+  // Scalars inline; containers out of line, which keeps this small enough
+  // to inline into the container loops.
+  Value convert(simdjson::dom::element e) {
+    using simdjson::dom::element_type;
+    switch (e.type()) {
+      case element_type::STRING: return string(e.get_string().value_unsafe());
+      case element_type::OBJECT: return object(e.get_object().value_unsafe());
+      case element_type::ARRAY: return array(e.get_array().value_unsafe());
+      case element_type::INT64: return Value::integer(e.get_int64().value_unsafe());
+      case element_type::UINT64: return Value::bignum(uint_text(e.get_uint64().value_unsafe()));
+      case element_type::DOUBLE: return Value::number(e.get_double().value_unsafe());
+      case element_type::BOOL: return Value::boolean(e.get_bool().value_unsafe());
+      case element_type::NULL_VALUE: return Value();
+    }
+    return Value();
+  }
+
+ private:
+  struct Field {
+    KeyPrefix prefix;
+    std::string_view key;
+    simdjson::dom::element value;
+  };
+  static bool less(const Field& a, const Field& b) { return detail::key_less(a.prefix, a.key, b.prefix, b.key); }
+  static bool same_key(const Field& a, const Field& b) { return detail::key_equal(a.prefix, a.key, b.prefix, b.key); }
+
+  Value string(std::string_view text) { return strings_.get(KeyPrefix::of(text), text); }
+
+  [[gnu::noinline]] Value array(simdjson::dom::array a) {
+    if (a.begin() == a.end()) return Value::empty_array();  // shared: no node to build or free
+    std::vector<Value> items;
+    items.reserve(a.size());
+    for (simdjson::dom::element item : a) items.push_back(convert(item));
+    return Value::array(std::move(items));
+  }
+
+  [[gnu::noinline]] Value object(simdjson::dom::object o) {
+    if (o.begin() == o.end()) return Value::empty_object();  // ("spec": {}, "status": {})
+    // Nested objects push their fields above this one's on the same scratch
+    // stack, which keeps its capacity across documents: no allocation here.
+    const size_t base = fields_.size();
+    bool sorted = true;
+    for (simdjson::dom::key_value_pair kv : o) {
+      Field f{KeyPrefix::of(kv.key), kv.key, kv.value};
+      if (sorted && fields_.size() > base && !less(fields_.back(), f)) sorted = false;
+      fields_.push_back(f);
+    }
+    const size_t end = fields_.size();
+    if (!sorted) sort_fields(base);
+
+    std::vector<Value::Entry> entries;
+    entries.reserve(end - base);
+    for (size_t i = base; i < end; ++i) {
+      // Sorting is stable, so of a duplicated key the last one (which wins,
+      // as in Go's decoder) is the last of its run.
+      if (!sorted && i + 1 < end && same_key(fields_[i], fields_[i + 1])) continue;
+      Field f = fields_[i];  // a copy: converting f.value may grow fields_
+      entries.emplace_back(strings_.get(f.prefix, f.key), convert(f.value));
+    }
+    fields_.resize(base);
+    return Value::object_sorted(std::move(entries));
+  }
+
+  void sort_fields(size_t base) {
+    auto first = fields_.begin() + static_cast<std::ptrdiff_t>(base);
+    if (fields_.end() - first > 16) {
+      std::stable_sort(first, fields_.end(), less);
+      return;
+    }
+    // Insertion sort: stable and allocation-free for the usual small object.
+    for (auto i = first + 1; i < fields_.end(); ++i) {
+      Field moving = *i;
+      auto j = i;
+      for (; j > first && less(moving, *(j - 1)); --j) *j = *(j - 1);
+      *j = moving;
+    }
+  }
+
+  static std::vector<Field>& scratch_fields() {
+    thread_local std::vector<Field> fields;
+    return fields;
+  }
+
+  StringCache& strings_;
+  std::vector<Field>& fields_ = scratch_fields();
+};
 
 // ---- parsing: nlohmann SAX (the slow path) ----
 //
@@ -235,12 +320,12 @@ void append_value(const Value& v, std::string& out, int indent, int depth) {
 
 bool parse_json(std::string_view text, Value* out, JsonError* error) {
   thread_local simdjson::dom::parser parser;
-  thread_local KeyCache keys;
+  thread_local StringCache strings;
   // realloc_if_needed copies the text into the parser's reused padded buffer.
   simdjson::dom::element root;
   simdjson::error_code code = parser.parse(text.data(), text.size(), true).get(root);
   if (code == simdjson::SUCCESS) {
-    *out = from_element(root, keys);
+    *out = DomConverter(strings).convert(root);
     return true;
   }
   SaxBuilder builder;
@@ -266,6 +351,9 @@ Value parse_json_or_throw(std::string_view text) {
 
 std::string to_json(const Value& v) {
   std::string out;
+  // Most outputs (patches, messages, small objects) fit here without the
+  // string regrowing several times from its 15-byte inline buffer.
+  out.reserve(256);
   append_json(v, out);
   return out;
 }
@@ -274,6 +362,7 @@ void append_json(const Value& v, std::string& out) { append_value(v, out, 0, 0);
 
 std::string to_json_pretty(const Value& v) {
   std::string out;
+  out.reserve(256);
   append_value(v, out, 2, 0);
   return out;
 }

@@ -10,12 +10,13 @@
 #include <stdexcept>
 
 #include "rules/value/decimal.h"
+#include "rules/value/node_pool.h"
 
 namespace tollgate::value {
 
 namespace {
 
-struct StringNode : detail::Node {
+struct StringNode : detail::PooledNode {
   explicit StringNode(std::string s) : text(std::move(s)) {}
   std::string text;
 };
@@ -30,15 +31,20 @@ struct BigNumNode : StringNode {
   size_t hash;
 };
 
-struct ArrayNode : detail::Node {
+struct ArrayNode : detail::PooledNode {
   explicit ArrayNode(std::vector<Value> v) : items(std::move(v)) {}
   std::vector<Value> items;
 };
 
-struct ObjectNode : detail::Node {
+struct ObjectNode : detail::PooledNode {
   explicit ObjectNode(std::vector<Value::Entry> e) : entries(std::move(e)) {}
   std::vector<Value::Entry> entries;
 };
+
+static_assert(sizeof(StringNode) <= detail::NodePool::kBlockSize);
+static_assert(sizeof(ArrayNode) <= detail::NodePool::kBlockSize);
+static_assert(sizeof(ObjectNode) <= detail::NodePool::kBlockSize);
+static_assert(sizeof(BigNumNode) > detail::NodePool::kBlockSize, "big numbers are rare: they use the heap");
 
 const std::string& empty_string() {
   static const std::string* s = new std::string();
@@ -294,33 +300,56 @@ bool strictly_sorted(const std::vector<Value::Entry>& entries) {
     if (compare(entries[i - 1].first, entries[i].first) >= 0) return false;
   return true;
 }
+
+// The key text of an entry known to have a string key.
+std::string_view string_key(const Value::Entry& e) {
+  return static_cast<const StringNode*>(static_cast<const detail::Node*>(e.first.identity()))->text;
+}
+
+// Sorts entries (insertion sort for the usual small object: stable and
+// allocation-free) and keeps the last entry of each run of equal keys.
+template <class Less, class Equal>
+void sort_and_dedup(std::vector<Value::Entry>& entries, Less less, Equal equal) {
+  if (entries.size() <= 16) {
+    for (size_t i = 1; i < entries.size(); ++i) {
+      if (!less(entries[i], entries[i - 1])) continue;
+      Value::Entry moving = std::move(entries[i]);
+      size_t j = i;
+      for (; j > 0 && less(moving, entries[j - 1]); --j) entries[j] = std::move(entries[j - 1]);
+      entries[j] = std::move(moving);
+    }
+  } else {
+    std::stable_sort(entries.begin(), entries.end(), less);
+  }
+  // Equal keys are adjacent and in input order: keep the last of each run.
+  size_t w = 0;
+  for (size_t r = 0; r < entries.size(); ++r) {
+    if (w > 0 && equal(entries[w - 1], entries[r])) {
+      entries[w - 1].second = std::move(entries[r].second);
+    } else {
+      if (w != r) entries[w] = std::move(entries[r]);
+      ++w;
+    }
+  }
+  entries.resize(w);
+}
 }  // namespace
 
 Value Value::object(std::vector<Entry> entries) {
-  if (!strictly_sorted(entries)) {
-    if (entries.size() <= 16) {
-      // Insertion sort: stable and allocation-free for the usual small object.
-      for (size_t i = 1; i < entries.size(); ++i) {
-        if (!key_less(entries[i], entries[i - 1])) continue;
-        Entry moving = std::move(entries[i]);
-        size_t j = i;
-        for (; j > 0 && key_less(moving, entries[j - 1]); --j) entries[j] = std::move(entries[j - 1]);
-        entries[j] = std::move(moving);
-      }
-    } else {
-      std::stable_sort(entries.begin(), entries.end(), key_less);
-    }
-    // Equal keys are adjacent and in input order: keep the last of each run.
-    size_t w = 0;
-    for (size_t r = 0; r < entries.size(); ++r) {
-      if (w > 0 && entries[w - 1].first == entries[r].first) {
-        entries[w - 1].second = std::move(entries[r].second);
-      } else {
-        if (w != r) entries[w] = std::move(entries[r]);
-        ++w;
-      }
-    }
-    entries.resize(w);
+  // Objects built from JSON, YAML and most rule code have string keys only:
+  // they are ordered by their text directly, without the cross-kind compare().
+  bool string_keys = true, sorted = true;
+  for (size_t i = 0; i < entries.size() && string_keys; ++i) {
+    string_keys = entries[i].first.is_string();
+    if (string_keys && i > 0 && sorted) sorted = string_key(entries[i - 1]) < string_key(entries[i]);
+  }
+  if (string_keys) {
+    if (!sorted)
+      sort_and_dedup(
+          entries, [](const Entry& a, const Entry& b) { return string_key(a) < string_key(b); },
+          [](const Entry& a, const Entry& b) { return string_key(a) == string_key(b); });
+  } else if (!strictly_sorted(entries)) {
+    sort_and_dedup(entries, key_less, [](const Entry& a, const Entry& b) { return a.first == b.first; });
   }
   return object_sorted(std::move(entries));
 }
