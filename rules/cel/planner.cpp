@@ -328,6 +328,14 @@ class Planner {
 
   Planned plan_kind(const Expr& e, const SelectExpr& s) {
     if (s.test_only) {
+      // has(variables.<name>): Kubernetes' lazy variable map reports every
+      // declared variable as present, whatever its value (even null), without
+      // needing to evaluate it.
+      if (const auto* id = as_ident(*s.operand); id != nullptr && id->name == "variables" && !find_local(id->name)) {
+        for (const auto& var : options_.lazy_variables)
+          if (var == s.field) return Planned{make_const_step(value::Value::boolean(true)), CelType::bool_()};
+        if (!options_.lazy_variables.empty()) return fail(e, "undefined field '" + s.field + "'");
+      }
       Planned operand = plan(*s.operand);
       return Planned{make_has_step(std::move(operand.step), s.field), CelType::bool_()};
     }

@@ -85,6 +85,24 @@ TEST_CASE("variables.<name> reads lazy variables by index, computing each once",
   CHECK_FALSE(Environment::kubernetes()->compile("variables.unknown", options).ok());
 }
 
+TEST_CASE("has(variables.<name>) is true for every declared variable, even a null one", "[cel][planner]") {
+  // The proc-mount and seccompv2 library templates test `!has(variables.params)`.
+  CompileOptions options;
+  options.lazy_variables = {"params", "broken"};
+  CountingVariables vars({Value(), Value()});
+  Activation act;
+  act.variables = &vars;
+  auto compiled = Environment::kubernetes()->compile("has(variables.params) && has(variables.broken)", options);
+  REQUIRE(compiled.ok());
+  auto r = compiled.program->evaluate(act);
+  REQUIRE(r.ok());
+  CHECK(r.value.as_bool());
+  CHECK(vars.computed.empty());
+  auto unknown = Environment::kubernetes()->compile("has(variables.missing)", options);
+  REQUIRE_FALSE(unknown.ok());
+  CHECK(unknown.error->message == "undefined field 'missing'");
+}
+
 TEST_CASE("a program is immutable and can be evaluated repeatedly with different data", "[cel][planner]") {
   CompileOptions options;
   options.identifiers = {"x"};
