@@ -1,0 +1,167 @@
+#include <fstream>
+#include <istream>
+#include <ostream>
+#include <sstream>
+
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "policies/gator/review_builder.h"
+#include "policies/review_request.h"
+#include "rules/cel/cel.h"
+#include "rules/value/json.h"
+#include "rules/value/yaml.h"
+
+namespace tollgate::cli {
+namespace gator = policies::gator;
+using value::Value;
+
+namespace {
+
+const std::vector<OptionSpec>& eval_options() {
+  static const std::vector<OptionSpec> specs = {
+      {"cel", 0, true, false, "EXPR", "the CEL expression to evaluate"},
+      {"input", 'i', true, false, "FILE", "the object (YAML or JSON; \"-\" reads stdin), bound as `object`"},
+      {"params", 0, true, false, "FILE", "constraint parameters (YAML or JSON), bound as `params` and `variables.params`"},
+      {"help", 'h', false, false, "", "show this help"},
+  };
+  return specs;
+}
+
+void print_usage(std::ostream& out) {
+  out << "Usage: tollgate eval --cel EXPR -i OBJECT [--params FILE]\n\n"
+         "Evaluates a CEL expression the way a K8sNativeValidation template sees it:\n"
+         "object, oldObject (null), params, request (as gator synthesises it), namespaceObject\n"
+         "(null), variables.params and variables.anyObject. An AdmissionReview input is\n"
+         "unpacked: object, oldObject and request come from its request.\n"
+         "Prints the result as JSON; exits 1 on a compile or evaluation error.\n\n"
+         "Options:\n"
+      << format_options_help(eval_options());
+}
+
+bool read_document(const std::string& path, CommandIo& io, Value* out, std::string* error) {
+  std::string text;
+  if (path == "-") {
+    std::ostringstream buffer;
+    buffer << io.in.rdbuf();
+    text = buffer.str();
+  } else {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      *error = "cannot open " + path;
+      return false;
+    }
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    text = buffer.str();
+  }
+  std::vector<value::YamlDocument> documents;
+  value::YamlError yaml_error;
+  if (!value::parse_yaml(text, &documents, &yaml_error)) {
+    *error = path + ":" + std::to_string(yaml_error.location.line) + ":" + std::to_string(yaml_error.location.column) +
+             ": " + yaml_error.message;
+    return false;
+  }
+  if (documents.size() != 1) {
+    *error = path + ": expected exactly one document, found " + std::to_string(documents.size());
+    return false;
+  }
+  *out = documents.front().value;
+  return true;
+}
+
+// variables.params and variables.anyObject, both known before evaluation.
+class FixedVariables final : public cel::LazyVariables {
+ public:
+  explicit FixedVariables(std::vector<cel::EvalResult> values) : values_(std::move(values)) {}
+  const cel::EvalResult& get(size_t index) override { return values_.at(index); }
+
+ private:
+  std::vector<cel::EvalResult> values_;
+};
+
+// The expression's line with a caret under the column, as cel-go shows errors.
+std::string caret_excerpt(const std::string& expression, int line, int column) {
+  std::istringstream lines(expression);
+  std::string text;
+  for (int i = 1; std::getline(lines, text); ++i) {
+    if (i == line) return " | " + text + "\n | " + std::string(column > 1 ? column - 1 : 0, '.') + "^\n";
+  }
+  return {};
+}
+
+}  // namespace
+
+int run_eval_command(const std::vector<std::string>& args, CommandIo& io) {
+  ParsedArgs parsed;
+  std::string error;
+  if (!parse_args(args, eval_options(), &parsed, &error)) {
+    io.err << "Error: " << error << "\n";
+    return 2;
+  }
+  if (parsed.flag("help")) {
+    print_usage(io.out);
+    return 0;
+  }
+  if (!parsed.has("cel") || !parsed.has("input") || !parsed.positional.empty()) {
+    io.err << "Error: eval needs --cel EXPR and -i OBJECT\n";
+    print_usage(io.err);
+    return 2;
+  }
+
+  Value input;
+  if (!read_document(parsed.value("input"), io, &input, &error)) {
+    io.err << "Error: reading input: " << error << "\n";
+    return 1;
+  }
+  Value params;
+  if (parsed.has("params") && !read_document(parsed.value("params"), io, &params, &error)) {
+    io.err << "Error: reading params: " << error << "\n";
+    return 1;
+  }
+
+  Value object = input;
+  Value old_object;
+  Value request;
+  if (gator::is_admission_review(input)) {
+    if (!gator::request_from_admission_review(input, &request, &error)) {
+      io.err << "Error: " << error << "\n";
+      return 1;
+    }
+    object = request["object"];
+    old_object = request["oldObject"];
+  } else {
+    request = policies::admission_request_for_object(input);
+  }
+  // What K8sNativeValidation binds as variables.anyObject: oldObject on DELETE.
+  Value any_object = object.is_null() ? old_object : object;
+
+  const std::string expression = parsed.value("cel");
+  cel::CompileOptions options;
+  options.identifiers = {"object", "oldObject", "params", "request", "namespaceObject"};
+  options.lazy_variables = {"params", "anyObject"};
+  cel::CompileResult compiled = cel::Environment::kubernetes()->compile(expression, options);
+  if (!compiled.ok()) {
+    const cel::CompileError& e = *compiled.error;
+    io.err << "compile error: <cel>:" << e.line << ":" << e.column << ": " << e.message << "\n"
+           << caret_excerpt(expression, e.line, e.column);
+    return 1;
+  }
+
+  cel::EvalResult params_value;
+  params_value.value = params;
+  cel::EvalResult any_object_value;
+  any_object_value.value = any_object;
+  FixedVariables variables({params_value, any_object_value});
+  cel::Activation activation;
+  activation.identifiers = {object, old_object, params, request, Value::null()};
+  activation.variables = &variables;
+  cel::EvalResult result = compiled.program->evaluate(activation);
+  if (!result.ok()) {
+    io.err << "evaluation error: " << *result.error << "\n";
+    return 1;
+  }
+  io.out << value::to_json_pretty(result.value) << "\n";
+  return 0;
+}
+
+}  // namespace tollgate::cli

@@ -1,0 +1,109 @@
+#include <istream>
+#include <ostream>
+#include <sstream>
+
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "policies/gator/object_reader.h"
+#include "policies/gator/test_report.h"
+#include "policies/gator/test_run.h"
+
+namespace tollgate::cli {
+namespace gator = policies::gator;
+
+namespace {
+
+const std::vector<OptionSpec>& test_options() {
+  static const std::vector<OptionSpec> specs = {
+      {"filename", 'f', true, true, "PATH", "a file or directory of objects to review; \"-\" reads stdin"},
+      {"policies", 0, true, true, "DIR", "templates and constraints to review against (not reviewed themselves)"},
+      {"output", 'o', true, false, "FORMAT", "json, yaml, junit, or text (default)"},
+      {"deny-only", 0, false, false, "", "print only results that deny"},
+      {"help", 'h', false, false, "", "show this help"},
+  };
+  return specs;
+}
+
+void print_usage(std::ostream& out) {
+  out << "Usage: tollgate test [-f PATH]... [--policies DIR]... [options]\n\n"
+         "Reviews every object of the inputs (stdin when no -f is given and stdin is not a\n"
+         "terminal) against the templates and constraints among them, as gator test does.\n"
+         "Exits 1 when any result denies.\n\n"
+         "Options:\n"
+      << format_options_help(test_options());
+}
+
+bool read_path(const std::string& path, CommandIo& io, std::vector<gator::SourcedObject>* out, std::string* error) {
+  if (path == "-") {
+    std::ostringstream text;
+    text << io.in.rdbuf();
+    return gator::read_objects_text(text.str(), "-", out, error);
+  }
+  std::vector<std::string> files;
+  if (!gator::list_input_files(path, &files, error)) return false;
+  for (const std::string& file : files) {
+    if (!gator::read_objects_file(file, out, error)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int run_test_command(const std::vector<std::string>& args, CommandIo& io) {
+  ParsedArgs parsed;
+  std::string error;
+  if (!parse_args(args, test_options(), &parsed, &error)) {
+    io.err << "Error: " << error << "\n";
+    return 2;
+  }
+  if (parsed.flag("help")) {
+    print_usage(io.out);
+    return 0;
+  }
+  if (!parsed.positional.empty()) {
+    io.err << "Error: unexpected argument \"" << parsed.positional.front() << "\" (inputs are given with -f)\n";
+    return 2;
+  }
+
+  std::vector<std::string> inputs = parsed.values("filename");
+  if (inputs.empty() && !io.stdin_is_terminal) inputs.push_back("-");
+  std::vector<gator::SourcedObject> objects;
+  for (const std::string& path : inputs) {
+    if (!read_path(path, io, &objects, &error)) {
+      io.err << "Error: reading: " << error << "\n";
+      return 1;
+    }
+  }
+  std::vector<gator::SourcedObject> policy_objects;
+  for (const std::string& dir : parsed.values("policies")) {
+    if (!read_path(dir, io, &policy_objects, &error)) {
+      io.err << "Error: reading: " << error << "\n";
+      return 1;
+    }
+  }
+  if (objects.empty()) {
+    io.err << "Error: no input data identified\n";
+    return 1;
+  }
+
+  gator::TestRunReport report = gator::run_gator_test(objects, policy_objects);
+  if (!report.error.empty()) {
+    io.err << "Error: " << report.error << "\n";
+    return 1;
+  }
+  for (const std::string& warning : report.warnings) {
+    io.err << "Warning: " << warning << " (its constraints were not evaluated)\n";
+  }
+  gator::TestOutputOptions options;
+  options.format = gator::parse_test_output_format(parsed.value("output"));
+  options.deny_only = parsed.flag("deny-only");
+  io.out << gator::format_test_report(report, options);
+  io.out.flush();
+
+  for (const gator::ViolationReport& v : report.violations) {
+    if (gator::is_enforced_denial(v.result)) return 1;
+  }
+  return 0;
+}
+
+}  // namespace tollgate::cli

@@ -1,0 +1,45 @@
+#include <ostream>
+
+#include "cli/commands.h"
+
+namespace tollgate::cli {
+namespace {
+
+void print_usage(std::ostream& out) {
+  out << "tollgate " << kVersion << " - Kubernetes admission policies (OPA Gatekeeper compatible)\n\n"
+         "Usage: tollgate COMMAND [options]\n\n"
+         "Commands:\n"
+         "  serve    run the admission webhook server\n"
+         "  verify   run gator verify test suites\n"
+         "  test     review objects against policies, as gator test does\n"
+         "  eval     evaluate one CEL expression against an object\n\n"
+         "Run 'tollgate COMMAND --help' for a command's options.\n";
+}
+
+}  // namespace
+
+int run_tollgate(const std::vector<std::string>& args, CommandIo& io) {
+  if (args.empty()) {
+    print_usage(io.err);
+    return 2;
+  }
+  const std::string& command = args.front();
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (command == "--help" || command == "-h" || command == "help") {
+    print_usage(io.out);
+    return 0;
+  }
+  if (command == "--version" || command == "version") {
+    io.out << "tollgate " << kVersion << "\n";
+    return 0;
+  }
+  if (command == "serve") return run_serve_command(rest, io);
+  if (command == "verify") return run_verify_command(rest, io);
+  if (command == "test") return run_test_command(rest, io);
+  if (command == "eval") return run_eval_command(rest, io);
+  io.err << "Error: unknown command \"" << command << "\"\n\n";
+  print_usage(io.err);
+  return 2;
+}
+
+}  // namespace tollgate::cli

@@ -1,0 +1,89 @@
+#include <ostream>
+
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "policies/gator/run_filter.h"
+#include "policies/gator/suite.h"
+#include "policies/gator/verify.h"
+#include "policies/gator/verify_report.h"
+
+namespace tollgate::cli {
+namespace gator = policies::gator;
+
+namespace {
+
+const std::vector<OptionSpec>& verify_options() {
+  static const std::vector<OptionSpec> specs = {
+      {"run", 'r', true, false, "REGEX", "run only tests/cases matching REGEX (\"TEST//CASE\" to match both)"},
+      {"verbose", 'v', false, false, "", "print every test and case, not only failures"},
+      {"output", 'o', true, false, "FORMAT", "output format: text (default) or json"},
+      {"help", 'h', false, false, "", "show this help"},
+  };
+  return specs;
+}
+
+void print_usage(std::ostream& out) {
+  out << "Usage: tollgate verify PATH... [options]\n\n"
+         "Runs gator verify suites. PATH is a suite file, a directory (its own files)\n"
+         "or DIR/... (recursively). Templates the engine cannot run are reported as skipped.\n\n"
+         "Options:\n"
+      << format_options_help(verify_options());
+}
+
+}  // namespace
+
+int run_verify_command(const std::vector<std::string>& args, CommandIo& io) {
+  ParsedArgs parsed;
+  std::string error;
+  if (!parse_args(args, verify_options(), &parsed, &error)) {
+    io.err << "Error: " << error << "\n";
+    return 2;
+  }
+  if (parsed.flag("help")) {
+    print_usage(io.out);
+    return 0;
+  }
+  if (parsed.positional.empty()) {
+    io.err << "Error: verify needs a PATH\n";
+    print_usage(io.err);
+    return 2;
+  }
+  std::string format = parsed.value("output", "text");
+  if (format != "text" && format != "json") {
+    io.err << "Error: unknown output format \"" << format << "\" (text or json)\n";
+    return 2;
+  }
+
+  gator::RunFilter filter;
+  if (!gator::RunFilter::parse(parsed.value("run"), &filter, &error)) {
+    io.err << "Error: compiling filter: " << error << "\n";
+    return 1;
+  }
+  std::vector<gator::Suite> suites;
+  for (const std::string& path : parsed.positional) {
+    if (!gator::read_suites(path, &suites, &error)) {
+      io.err << "Error: listing test files: " << error << "\n";
+      return 1;
+    }
+  }
+
+  gator::Verifier verifier(filter);
+  std::vector<gator::SuiteResult> results;
+  results.reserve(suites.size());
+  for (const gator::Suite& suite : suites) results.push_back(verifier.run(suite));
+
+  if (format == "json") {
+    io.out << gator::format_verify_json(results);
+  } else {
+    // gator prints its report with Println, hence the blank line at the end.
+    io.out << gator::format_verify_text(results, parsed.flag("verbose")) << "\n";
+  }
+  io.out.flush();
+  if (gator::any_failure(results)) {
+    io.err << "Error: FAIL\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace tollgate::cli

@@ -1,0 +1,346 @@
+#include "policies/gator/test_report.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+
+#include "policies/gator/go_format.h"
+#include "policies/model/constraint_template.h"
+#include "rules/value/json.h"
+
+namespace tollgate::policies::gator {
+namespace {
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+std::vector<const ViolationReport*> selected(const TestRunReport& report, const TestOutputOptions& options) {
+  std::vector<const ViolationReport*> out;
+  for (const ViolationReport& v : report.violations) {
+    if (!options.deny_only || is_enforced_denial(v.result)) out.push_back(&v);
+  }
+  return out;
+}
+
+// "<apiVersion>/<Kind> [<ns>/]<name>" as gator names an object.
+std::string object_label(const Value& object) {
+  const Value& metadata = object["metadata"];
+  std::string label = std::string(object["apiVersion"].string_or("")) + "/" + std::string(object["kind"].string_or("")) + " ";
+  std::string_view ns = metadata["namespace"].string_or("");
+  if (!ns.empty()) label += std::string(ns) + "/";
+  return label + std::string(metadata["name"].string_or(""));
+}
+
+// ---- JSON as Go's encoding/json writes it (MarshalIndent, 4 spaces) ----
+
+void append_go_json_string(std::string_view s, std::string& out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    switch (c) {
+      case '"': out += "\\\""; continue;
+      case '\\': out += "\\\\"; continue;
+      case '\n': out += "\\n"; continue;
+      case '\r': out += "\\r"; continue;
+      case '\t': out += "\\t"; continue;
+      default: break;
+    }
+    // Go escapes <, > and & for HTML safety, and U+2028/U+2029 for JSONP.
+    if (c < 0x20 || c == '<' || c == '>' || c == '&') {
+      out += "\\u00";
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xF]);
+    } else if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+               (static_cast<unsigned char>(s[i + 2]) == 0xA8 || static_cast<unsigned char>(s[i + 2]) == 0xA9)) {
+      out += static_cast<unsigned char>(s[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029";
+      i += 2;
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  out.push_back('"');
+}
+
+void newline(std::string& out, int depth) {
+  out.push_back('\n');
+  out.append(static_cast<size_t>(depth) * 4, ' ');
+}
+
+void append_go_json(const Value& v, int depth, std::string& out) {
+  if (v.is_string()) {
+    append_go_json_string(v.as_string(), out);
+  } else if (v.is_object()) {
+    if (v.entries().empty()) { out += "{}"; return; }
+    out.push_back('{');
+    bool first = true;
+    for (const auto& [key, item] : v.entries()) {
+      if (!first) out.push_back(',');
+      first = false;
+      newline(out, depth + 1);
+      append_go_json_string(key.is_string() ? std::string_view(key.as_string()) : std::string_view(value::to_json(key)), out);
+      out += ": ";
+      append_go_json(item, depth + 1, out);
+    }
+    newline(out, depth);
+    out.push_back('}');
+  } else if (v.is_array() || v.is_set()) {
+    if (v.items().empty()) { out += "[]"; return; }
+    out.push_back('[');
+    bool first = true;
+    for (const Value& item : v.items()) {
+      if (!first) out.push_back(',');
+      first = false;
+      newline(out, depth + 1);
+      append_go_json(item, depth + 1, out);
+    }
+    newline(out, depth);
+    out.push_back(']');
+  } else {
+    value::append_json(v, out);
+  }
+}
+
+// The fields of one gator result, in gator's order, omitting what Go's
+// omitempty omits.
+Value result_object(const ViolationReport& v, std::vector<std::string>* order) {
+  std::vector<Value::Entry> entries;
+  auto add = [&](const char* key, Value val) {
+    order->push_back(key);
+    entries.emplace_back(Value::string(key), std::move(val));
+  };
+  add("target", Value::string(policies::kAdmissionTarget));
+  if (!v.result.message.empty()) add("msg", Value::string(v.result.message));
+  Value details = v.result.details.is_null() ? Value::empty_object() : v.result.details;
+  add("metadata", value::ObjectBuilder().add("details", details).build());
+  if (!v.constraint.is_null()) add("constraint", v.constraint);
+  if (!v.result.enforcement_action.empty()) add("enforcementAction", Value::string(v.result.enforcement_action));
+  if (!v.result.scoped_actions.empty()) {
+    std::vector<Value> actions;
+    for (const std::string& a : v.result.scoped_actions) actions.push_back(Value::string(a));
+    add("scopedActions", Value::array(std::move(actions)));
+  }
+  add("violatingObject", v.violating_object);
+  add("trace", Value::null());
+  return Value::object(std::move(entries));
+}
+
+// ---- YAML ----
+
+bool plain_yaml_key(const std::string& key) {
+  if (key.empty()) return false;
+  static const char* kReserved[] = {"true", "false", "null", "yes", "no", "on", "off", "~", "y", "n"};
+  for (const char* r : kReserved) {
+    if (lower(key) == r) return false;
+  }
+  if (std::isdigit(static_cast<unsigned char>(key[0])) || key[0] == '-' || key[0] == '.') return false;
+  return std::all_of(key.begin(), key.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '_' || c == '-' || c == '.' || c == '/';
+  });
+}
+
+std::string yaml_key(const Value& key) {
+  std::string k = key.is_string() ? key.as_string() : value::to_json(key);
+  if (plain_yaml_key(k)) return k;
+  std::string quoted;
+  value::append_json_string(k, quoted);
+  return quoted;
+}
+
+bool is_block(const Value& v) {
+  return (v.is_object() && !v.entries().empty()) || ((v.is_array() || v.is_set()) && !v.items().empty());
+}
+
+std::string yaml_scalar(const Value& v) {
+  if (v.is_object()) return "{}";
+  if (v.is_array() || v.is_set()) return "[]";
+  return value::to_json(v);  // JSON scalars are valid YAML flow scalars
+}
+
+void append_yaml(const Value& v, int indent, std::string& out);
+
+void append_yaml_entries(const Value& v, int indent, bool first_inline, std::string& out) {
+  bool first = true;
+  for (const auto& [key, item] : v.entries()) {
+    if (!(first && first_inline)) out.append(static_cast<size_t>(indent), ' ');
+    first = false;
+    out += yaml_key(key) + ":";
+    if (is_block(item)) {
+      out.push_back('\n');
+      append_yaml(item, indent + 2, out);
+    } else {
+      out += ' ';
+      out += yaml_scalar(item);
+      out += '\n';
+    }
+  }
+}
+
+void append_yaml(const Value& v, int indent, std::string& out) {
+  if (v.is_object()) {
+    append_yaml_entries(v, indent, false, out);
+    return;
+  }
+  for (const Value& item : v.items()) {
+    out.append(static_cast<size_t>(indent), ' ');
+    out += "- ";
+    if (item.is_object() && !item.entries().empty()) {
+      append_yaml_entries(item, indent + 2, true, out);
+    } else if (is_block(item)) {
+      out.push_back('\n');
+      append_yaml(item, indent + 2, out);
+    } else {
+      out += yaml_scalar(item) + "\n";
+    }
+  }
+}
+
+// ---- XML ----
+
+std::string xml_escape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default:
+        // XML 1.0 forbids most control characters even when escaped.
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') out += "?";
+        else out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string seconds_text(double seconds) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", seconds);
+  return buf;
+}
+
+std::string result_line(const Result& r) { return "[" + r.constraint_name + "] " + r.message; }
+
+}  // namespace
+
+TestOutputFormat parse_test_output_format(const std::string& name) {
+  std::string n = lower(name);
+  if (n == "json") return TestOutputFormat::Json;
+  if (n == "yaml") return TestOutputFormat::Yaml;
+  if (n == "junit") return TestOutputFormat::Junit;
+  if (n == "default") return TestOutputFormat::Silent;
+  return TestOutputFormat::Text;
+}
+
+std::string format_test_text(const TestRunReport& report, const TestOutputOptions& options) {
+  std::string out;
+  for (const ViolationReport* v : selected(report, options)) {
+    out += object_label(v->violating_object) + ": [" + go_quote(v->result.constraint_name) + "] Message: " +
+           go_quote(v->result.message) + "\n";
+  }
+  return out;
+}
+
+std::string format_test_json(const TestRunReport& report, const TestOutputOptions& options) {
+  std::vector<const ViolationReport*> results = selected(report, options);
+  if (results.empty()) return "[]\n";
+  std::string out = "[";
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    newline(out, 1);
+    std::vector<std::string> order;
+    Value fields = result_object(*results[i], &order);
+    // Go writes struct fields in declaration order, not sorted.
+    out.push_back('{');
+    for (size_t k = 0; k < order.size(); ++k) {
+      if (k > 0) out.push_back(',');
+      newline(out, 2);
+      append_go_json_string(order[k], out);
+      out += ": ";
+      append_go_json(*fields.find(order[k]), 2, out);
+    }
+    newline(out, 1);
+    out.push_back('}');
+  }
+  out += "\n]\n";
+  return out;
+}
+
+std::string format_test_yaml(const TestRunReport& report, const TestOutputOptions& options) {
+  std::vector<const ViolationReport*> results = selected(report, options);
+  if (results.empty()) return "[]\n";
+  std::string out;
+  for (const ViolationReport* v : results) {
+    std::vector<std::string> order;
+    Value fields = result_object(*v, &order);
+    bool first = true;
+    for (const std::string& key : order) {
+      out += first ? "- " : "  ";
+      first = false;
+      const Value& item = *fields.find(key);
+      out += key + ":";
+      if (is_block(item)) {
+        out.push_back('\n');
+        append_yaml(item, 4, out);
+      } else {
+        out += ' ';
+      out += yaml_scalar(item);
+      out += '\n';
+      }
+    }
+  }
+  return out;
+}
+
+std::string format_test_junit(const TestRunReport& report, const TestOutputOptions& options) {
+  size_t failures = 0;
+  double total = 0;
+  for (const ReviewedObject& r : report.reviewed) {
+    total += r.seconds;
+    if (std::any_of(r.results.begin(), r.results.end(), is_enforced_denial)) ++failures;
+  }
+  std::string count = std::to_string(report.reviewed.size());
+  std::string failed = std::to_string(failures);
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out += "<testsuites name=\"tollgate test\" tests=\"" + count + "\" failures=\"" + failed + "\" time=\"" +
+         seconds_text(total) + "\">\n";
+  out += "  <testsuite name=\"tollgate test\" tests=\"" + count + "\" failures=\"" + failed +
+         "\" errors=\"0\" skipped=\"0\" time=\"" + seconds_text(total) + "\">\n";
+  for (const ReviewedObject& r : report.reviewed) {
+    out += "    <testcase classname=\"" + xml_escape(r.source.file) + "\" name=\"" +
+           xml_escape(object_label(r.source.object)) + "\" time=\"" + seconds_text(r.seconds) + "\"";
+    std::string body;
+    std::string other;
+    for (const Result& result : r.results) {
+      if (is_enforced_denial(result)) {
+        body += "      <failure type=\"" + xml_escape(result.enforcement_action) + "\" message=\"" +
+                xml_escape(result_line(result)) + "\">" + xml_escape(result_line(result)) + "</failure>\n";
+      } else if (!options.deny_only) {
+        std::string action = result.enforcement_action;
+        for (const std::string& a : result.scoped_actions) action += (a == result.scoped_actions.front() ? ":" : ",") + a;
+        other += action + ": " + result_line(result) + "\n";
+      }
+    }
+    if (!other.empty()) body += "      <system-out>" + xml_escape(other) + "</system-out>\n";
+    out += body.empty() ? "/>\n" : ">\n" + body + "    </testcase>\n";
+  }
+  out += "  </testsuite>\n</testsuites>\n";
+  return out;
+}
+
+std::string format_test_report(const TestRunReport& report, const TestOutputOptions& options) {
+  switch (options.format) {
+    case TestOutputFormat::Json: return format_test_json(report, options);
+    case TestOutputFormat::Yaml: return format_test_yaml(report, options);
+    case TestOutputFormat::Junit: return format_test_junit(report, options);
+    case TestOutputFormat::Silent: return {};
+    case TestOutputFormat::Text: break;
+  }
+  return format_test_text(report, options);
+}
+
+}  // namespace tollgate::policies::gator

@@ -1,0 +1,36 @@
+// Output formats of gator test: text (gator's lines), json and yaml (gator's
+// result objects), and junit (one testcase per reviewed object).
+#pragma once
+
+#include <string>
+
+#include "policies/gator/test_run.h"
+
+namespace tollgate::policies::gator {
+
+enum class TestOutputFormat { Text, Json, Yaml, Junit, Silent };
+
+// "json", "yaml", "junit" (any case); "default" is gator's silent format;
+// anything else is text.
+TestOutputFormat parse_test_output_format(const std::string& name);
+
+struct TestOutputOptions {
+  TestOutputFormat format = TestOutputFormat::Text;
+  bool deny_only = false;  // only results that make the run fail
+};
+
+// One line per result:
+//   <apiVersion>/<Kind> [<ns>/]<name>: ["<constraint>"] Message: "<msg>"
+std::string format_test_text(const TestRunReport& report, const TestOutputOptions& options);
+// [{target, msg, metadata{details}, constraint, enforcementAction,
+//   scopedActions, violatingObject, trace}] indented by 4 spaces as gator does.
+std::string format_test_json(const TestRunReport& report, const TestOutputOptions& options);
+// The same objects as a YAML sequence.
+std::string format_test_yaml(const TestRunReport& report, const TestOutputOptions& options);
+// JUnit XML: one testsuite, one testcase per reviewed object, one failure
+// element per enforced denial; other results go to system-out.
+std::string format_test_junit(const TestRunReport& report, const TestOutputOptions& options);
+
+std::string format_test_report(const TestRunReport& report, const TestOutputOptions& options);
+
+}  // namespace tollgate::policies::gator

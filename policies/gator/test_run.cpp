@@ -1,0 +1,116 @@
+#include "policies/gator/test_run.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "policies/gator/review_builder.h"
+
+namespace tollgate::policies::gator {
+namespace {
+
+bool is_policy_object(const Value& object) {
+  GroupVersionKind gvk = gvk_of(object);
+  return (gvk.group == "templates.gatekeeper.sh" && gvk.kind == "ConstraintTemplate") ||
+         gvk.group == "constraints.gatekeeper.sh";
+}
+
+bool is_namespace(const Value& object) {
+  GroupVersionKind gvk = gvk_of(object);
+  return gvk.group.empty() && gvk.kind == "Namespace";
+}
+
+std::string name_of(const Value& object) { return std::string(object["metadata"]["name"].string_or("")); }
+
+// Points an error about "object[<i>]" at the file and document it came from.
+void locate(LoadError& error, const std::vector<const SourcedObject*>& sources) {
+  constexpr std::string_view kPrefix = "object[";
+  if (error.file.rfind(kPrefix, 0) != 0 || error.file.back() != ']') return;
+  size_t index = 0;
+  for (size_t i = kPrefix.size(); i + 1 < error.file.size(); ++i) {
+    char c = error.file[i];
+    if (c < '0' || c > '9') return;
+    index = index * 10 + static_cast<size_t>(c - '0');
+  }
+  if (index >= sources.size()) return;
+  error.file = sources[index]->file;
+  if (error.line == 0) {
+    error.line = sources[index]->line;
+    error.column = 1;
+  }
+}
+
+}  // namespace
+
+bool is_enforced_denial(const Result& result) {
+  if (result.enforcement_action == "deny") return true;
+  return std::find(result.scoped_actions.begin(), result.scoped_actions.end(), "deny") != result.scoped_actions.end();
+}
+
+TestRunReport run_gator_test(const std::vector<SourcedObject>& inputs, const std::vector<SourcedObject>& policy_inputs,
+                             const EngineFactory& factory) {
+  TestRunReport report;
+  std::vector<Value> policies;
+  std::vector<const SourcedObject*> policy_sources;  // parallel to `policies`
+  std::vector<Value> constraints;
+  std::vector<Value> inventory;
+  for (const auto* group : {&policy_inputs, &inputs}) {
+    for (const SourcedObject& s : *group) {
+      if (!is_policy_object(s.object)) continue;
+      policies.push_back(s.object);
+      policy_sources.push_back(&s);
+      if (gvk_of(s.object).group == "constraints.gatekeeper.sh") constraints.push_back(s.object);
+    }
+  }
+  for (const SourcedObject& s : inputs) inventory.push_back(s.object);
+
+  EngineBuild engine = factory(policies);
+  if (!engine.errors.empty() || !engine.policies) {
+    for (LoadError& e : engine.errors) locate(e, policy_sources);
+    report.error = "reading policies: " + describe_errors(engine.errors);
+    return report;
+  }
+  report.warnings = engine.unsupported;
+
+  auto find_constraint = [&](const Result& r) {
+    for (const Value& c : constraints) {
+      if (c["kind"].string_or("") == r.constraint_kind && name_of(c) == r.constraint_name) return c;
+    }
+    return Value::null();
+  };
+  auto find_namespace = [&](const Value& object) {
+    std::string_view ns = object["metadata"]["namespace"].string_or("");
+    if (ns.empty()) return Value::null();
+    for (const SourcedObject& s : inputs) {
+      if (is_namespace(s.object) && name_of(s.object) == ns) return s.object;
+    }
+    return Value::null();
+  };
+
+  for (const SourcedObject& s : inputs) {
+    auto start = std::chrono::steady_clock::now();
+    BuiltReview review = build_gator_review(s.object, find_namespace(s.object), inventory);
+    if (!review.ok()) {
+      report.error = "auditing objects: " + s.file + ": " + review.error;
+      return report;
+    }
+    Decision decision = engine.policies->validate(review.input);
+    if (decision.code == 500 && decision.results.empty()) {
+      report.error = "auditing objects: " + s.file + ": " + decision.message;
+      return report;
+    }
+    ReviewedObject reviewed{s, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                            decision.results};
+    for (const Result& r : decision.results) report.violations.push_back({r, find_constraint(r), s.object});
+    report.reviewed.push_back(std::move(reviewed));
+  }
+  std::stable_sort(report.violations.begin(), report.violations.end(),
+                   [](const ViolationReport& a, const ViolationReport& b) {
+                     if (a.result.enforcement_action != b.result.enforcement_action) {
+                       return a.result.enforcement_action < b.result.enforcement_action;
+                     }
+                     return a.result.message < b.result.message;
+                   });
+  return report;
+}
+
+}  // namespace tollgate::policies::gator

@@ -1,0 +1,44 @@
+// gator test (gatekeeper-semantics.md §7.1): every input object — templates
+// and constraints included — is reviewed at gator.gatekeeper.sh against the
+// templates and constraints among the inputs (plus any extra policy
+// objects), with its Namespace when that is among the inputs and every
+// input as inventory.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "policies/gator/engine.h"
+#include "policies/gator/object_reader.h"
+
+namespace tollgate::policies::gator {
+
+struct ViolationReport {
+  Result result;
+  Value constraint;        // the constraint object that produced it (null if unknown)
+  Value violating_object;  // the reviewed object
+};
+
+struct ReviewedObject {
+  SourcedObject source;
+  double seconds = 0;
+  std::vector<Result> results;  // in the engine's (action, message) order
+};
+
+struct TestRunReport {
+  std::vector<ReviewedObject> reviewed;
+  std::vector<ViolationReport> violations;  // every result, sorted by (action, message) as gator does
+  std::vector<std::string> warnings;        // templates that could not run
+  std::string error;                        // fatal: nothing was reviewed
+};
+
+// `inputs` are reviewed; `policy_inputs` (from --policies) only add
+// templates and constraints.
+TestRunReport run_gator_test(const std::vector<SourcedObject>& inputs, const std::vector<SourcedObject>& policy_inputs,
+                             const EngineFactory& factory = build_engine);
+
+// A deny result, or a scoped one whose actions include deny: what makes
+// gator test exit 1.
+bool is_enforced_denial(const Result& result);
+
+}  // namespace tollgate::policies::gator

@@ -1,0 +1,67 @@
+// gator verify: runs the tests of Suites (gatekeeper-semantics.md §7.2).
+//
+// Each test loads its template and constraint (relative to the suite file);
+// each case reviews one object with a fresh engine holding just that pair and
+// the case's inventory, and checks the case's assertions against every
+// result. A template the engine cannot run (Rego-only while only CEL is
+// available) makes its test and cases SKIPPED with the engine's reason —
+// never passed.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "policies/gator/engine.h"
+#include "policies/gator/run_filter.h"
+#include "policies/gator/suite.h"
+#include "policies/policy_set.h"
+
+namespace tollgate::policies::gator {
+
+enum class Status { Passed, Failed, Skipped };
+const char* status_name(Status status);  // "passed", "failed", "skipped"
+
+struct CaseResult {
+  std::string name;
+  Status status = Status::Passed;
+  std::string error;        // why it failed
+  std::string skip_reason;  // why it did not run
+  double seconds = 0;
+};
+
+struct TestResult {
+  std::string name;
+  Status status = Status::Passed;
+  std::string error;
+  std::string skip_reason;
+  bool unsupported = false;  // skipped because the engine cannot run its template
+  double seconds = 0;
+  std::vector<CaseResult> cases;
+};
+
+struct SuiteResult {
+  std::string path;  // display path
+  Status status = Status::Passed;
+  std::string error;
+  std::string skip_reason;
+  double seconds = 0;
+  std::vector<TestResult> tests;
+};
+
+class Verifier {
+ public:
+  explicit Verifier(RunFilter filter, EngineFactory factory = build_engine)
+      : filter_(std::move(filter)), factory_(std::move(factory)) {}
+
+  SuiteResult run(const Suite& suite) const;
+
+ private:
+  TestResult run_test(const std::string& suite_dir, const Test& test) const;
+  CaseResult run_case(const std::string& suite_dir, const Value& constraint_template, const Value& constraint,
+                      const Case& c) const;
+
+  RunFilter filter_;
+  EngineFactory factory_;
+};
+
+}  // namespace tollgate::policies::gator
