@@ -1,0 +1,209 @@
+#include "webhook/admission_router.h"
+
+#include <chrono>
+#include <exception>
+
+#include "webhook/admission_codec.h"
+#include "webhook/log.h"
+#include "webhook/metrics.h"
+
+namespace tollgate::webhook {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+enum class Endpoint { Validate, Mutate, Healthz, Readyz, None };
+
+Endpoint find_endpoint(std::string_view path) {
+  if (path == "/validate" || path == "/v1/admit") return Endpoint::Validate;
+  if (path == "/mutate" || path == "/v1/mutate") return Endpoint::Mutate;
+  if (path == "/healthz") return Endpoint::Healthz;
+  if (path == "/readyz") return Endpoint::Readyz;
+  return Endpoint::None;
+}
+
+http::verb method_of(Endpoint endpoint) {
+  return endpoint == Endpoint::Validate || endpoint == Endpoint::Mutate ? http::verb::post : http::verb::get;
+}
+
+const char* json_media_type = "application/json";
+
+HttpResponse json_response(std::string body) {
+  return make_response(http::status::ok, json_media_type, std::move(body));
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i] >= 'A' && a[i] <= 'Z' ? static_cast<char>(a[i] - 'A' + 'a') : a[i];
+    if (x != b[i]) return false;
+  }
+  return true;
+}
+
+// The object a request is about: its name lives in request.name, except on
+// CREATE with generateName, where only the object knows (and may not).
+std::string_view object_name(const value::Value& request) {
+  std::string_view name = request["name"].string_or("");
+  if (!name.empty()) return name;
+  const value::Value* from_object = request.path({"object", "metadata", "name"});
+  return from_object ? from_object->string_or("") : std::string_view();
+}
+
+// "[constraint] message" strings of the results, by the action they had.
+struct ResultLines {
+  std::vector<std::string> deny, warn, dryrun;
+};
+
+ResultLines result_lines(const policies::Decision& decision) {
+  ResultLines lines;
+  for (const policies::Result& result : decision.results) {
+    std::string line = "[" + result.constraint_name + "] " + result.message;
+    auto add = [&](std::string_view action) {
+      if (action == "deny") lines.deny.push_back(line);
+      else if (action == "warn") lines.warn.push_back(line);
+      else if (action == "dryrun") lines.dryrun.push_back(line);
+    };
+    if (result.enforcement_action == "scoped") {
+      for (const std::string& action : result.scoped_actions) add(action);
+    } else {
+      add(result.enforcement_action);
+    }
+  }
+  return lines;
+}
+
+void log_decision(const AdmissionReviewRequest& review, const policies::Decision& decision) {
+  if (decision.results.empty() && decision.code != 500) return;
+  const char* msg = decision.code == 500 ? "admission error" : decision.allowed ? "admission allowed with violations"
+                                                                                : "admission denied";
+  LogLine line(msg);
+  const value::Value& request = review.request;
+  line.field("uid", review.uid)
+      .field("operation", request["operation"].string_or(""))
+      .field("kind", request["kind"]["kind"].string_or(""))
+      .field("name", object_name(request))
+      .field("namespace", request["namespace"].string_or(""))
+      .field("user", request["userInfo"]["username"].string_or(""))
+      .field("dry_run", review.dry_run ? "true" : "false")
+      .field("code", static_cast<int64_t>(decision.code));
+  if (decision.code == 500) {
+    line.field("error", decision.message);
+    log_error(line);
+    return;
+  }
+  ResultLines lines = result_lines(decision);
+  if (!lines.deny.empty()) line.field("denials", lines.deny);
+  if (!lines.warn.empty()) line.field("warnings", lines.warn);
+  if (!lines.dryrun.empty()) line.field("dryrun_violations", lines.dryrun);
+  if (decision.allowed) log_info(line);
+  else log_warn(line);
+}
+
+AdmissionStatus admission_status(const policies::Decision& decision) {
+  if (decision.code >= 500) return AdmissionStatus::Error;
+  return decision.allowed ? AdmissionStatus::Allow : AdmissionStatus::Deny;
+}
+
+}  // namespace
+
+bool is_json_content_type(std::string_view content_type) {
+  return iequals(trim(content_type.substr(0, content_type.find(';'))), json_media_type);
+}
+
+AdmissionRouter::AdmissionRouter(Metrics& metrics) : metrics_(metrics) {}
+
+void AdmissionRouter::set_policies(std::shared_ptr<const policies::PolicySet> policies) {
+  policies_.store(std::move(policies));
+}
+
+std::optional<HttpResponse> AdmissionRouter::screen(const HttpRequestHeader& header) {
+  std::string_view path = request_path(to_std(header.target()));
+  Endpoint endpoint = find_endpoint(path);
+  if (endpoint == Endpoint::None) {
+    return text_response(http::status::not_found, "no such endpoint: " + std::string(path));
+  }
+  http::verb allowed = method_of(endpoint);
+  if (header.method() != allowed) {
+    HttpResponse response = text_response(http::status::method_not_allowed,
+                                          "method " + std::string(header.method_string()) + " is not allowed on " +
+                                              std::string(path) + "; use " + std::string(http::to_string(allowed)));
+    response.set(http::field::allow, http::to_string(allowed));
+    return response;
+  }
+  if (allowed == http::verb::post) {
+    auto content_type = header.find(http::field::content_type);
+    if (content_type == header.end() || !is_json_content_type(to_std(content_type->value()))) {
+      std::string got = content_type == header.end() ? "none" : "\"" + std::string(content_type->value()) + "\"";
+      return text_response(http::status::unsupported_media_type,
+                           "Content-Type must be application/json, got " + got);
+    }
+  }
+  return std::nullopt;
+}
+
+HttpResponse AdmissionRouter::handle(const HttpRequest& request) {
+  if (auto refused = screen(request)) return std::move(*refused);
+  switch (find_endpoint(request_path(to_std(request.target())))) {
+    case Endpoint::Validate: return validate(request);
+    case Endpoint::Mutate: return mutate(request);
+    case Endpoint::Healthz: return text_response(http::status::ok, "ok");
+    case Endpoint::Readyz: return ready();
+    case Endpoint::None: break;
+  }
+  return text_response(http::status::not_found, "no such endpoint");
+}
+
+HttpResponse AdmissionRouter::ready() const {
+  if (draining_.load()) return text_response(http::status::service_unavailable, "shutting down");
+  if (!policies_.load()) return text_response(http::status::service_unavailable, "policies not loaded");
+  return text_response(http::status::ok, "ok");
+}
+
+HttpResponse AdmissionRouter::validate(const HttpRequest& request) {
+  Clock::time_point start = Clock::now();
+  AdmissionReviewRequest review;
+  std::string error;
+  if (!decode_admission_review(request.body(), &review, &error)) {
+    return text_response(http::status::bad_request, error);
+  }
+  std::shared_ptr<const policies::PolicySet> policies = policies_.load();
+  if (!policies) return text_response(http::status::service_unavailable, "policies not loaded");
+
+  policies::Decision decision;
+  try {
+    policies::ReviewInput input;
+    input.request = review.request;  // namespace_object stays null: no API server to ask; inventory decides
+    decision = policies->validate(input, &metrics_);
+  } catch (const std::exception& e) {
+    decision = policies::Decision{};
+    decision.allowed = false;
+    decision.code = 500;
+    decision.message = std::string("internal error evaluating policies: ") + e.what();
+  }
+  HttpResponse response = json_response(encode_validation_response(review, decision));
+  metrics_.record_validation(admission_status(decision), review.dry_run, Clock::now() - start);
+  log_decision(review, decision);
+  return response;
+}
+
+HttpResponse AdmissionRouter::mutate(const HttpRequest& request) {
+  Clock::time_point start = Clock::now();
+  AdmissionReviewRequest review;
+  std::string error;
+  if (!decode_admission_review(request.body(), &review, &error)) {
+    return text_response(http::status::bad_request, error);
+  }
+  // No mutators are loaded yet, so every object is admitted unchanged.
+  HttpResponse response = json_response(encode_mutation_response(review));
+  metrics_.record_mutation(MutationStatus::Success, Clock::now() - start);
+  return response;
+}
+
+}  // namespace tollgate::webhook

@@ -1,0 +1,45 @@
+// The endpoints of the HTTPS listener: POST /validate (/v1/admit) and
+// /mutate (/v1/mutate) for kube-apiserver, GET /healthz and /readyz for the
+// kubelet. Holds the current PolicySet snapshot.
+#pragma once
+
+#include <atomic>
+#include <memory>
+
+#include "policies/policy_set.h"
+#include "webhook/http_handler.h"
+
+namespace tollgate::webhook {
+
+class Metrics;
+
+class AdmissionRouter final : public HttpHandler {
+ public:
+  explicit AdmissionRouter(Metrics& metrics);
+
+  // Swaps in a policy snapshot; requests already being evaluated finish on
+  // the one they started with. The router is ready once a set is installed.
+  void set_policies(std::shared_ptr<const policies::PolicySet> policies);
+  // Makes /readyz fail from now on (the server is shutting down).
+  void stop_being_ready() { draining_.store(true); }
+
+  // Unknown path: 404; wrong method: 405; POST whose Content-Type is not
+  // application/json: 415.
+  std::optional<HttpResponse> screen(const HttpRequestHeader& header) override;
+  HttpResponse handle(const HttpRequest& request) override;
+
+ private:
+  HttpResponse validate(const HttpRequest& request);
+  HttpResponse mutate(const HttpRequest& request);
+  HttpResponse ready() const;
+
+  Metrics& metrics_;
+  std::atomic<std::shared_ptr<const policies::PolicySet>> policies_;
+  std::atomic<bool> draining_{false};
+};
+
+// True for "application/json" with any parameters ("; charset=utf-8"),
+// compared case-insensitively.
+bool is_json_content_type(std::string_view content_type);
+
+}  // namespace tollgate::webhook

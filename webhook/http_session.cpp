@@ -1,0 +1,308 @@
+#include "webhook/http_session.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include <exception>
+#include <optional>
+#include <type_traits>
+
+#include "webhook/log.h"
+
+namespace tollgate::webhook {
+
+namespace beast = boost::beast;
+namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
+using tcp = net::ip::tcp;
+using error_code = beast::error_code;
+
+uint64_t ConnectionTracker::add(std::weak_ptr<Connection> connection) {
+  std::lock_guard lock(mutex_);
+  uint64_t id = next_id_++;
+  connections_.emplace(id, std::move(connection));
+  return id;
+}
+
+void ConnectionTracker::remove(uint64_t id) {
+  std::lock_guard lock(mutex_);
+  connections_.erase(id);
+}
+
+size_t ConnectionTracker::open_connections() const {
+  std::lock_guard lock(mutex_);
+  return connections_.size();
+}
+
+void ConnectionTracker::drain_all() {
+  draining_.store(true, std::memory_order_release);
+  std::vector<std::shared_ptr<Connection>> open;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [id, weak] : connections_) {
+      if (auto connection = weak.lock()) open.push_back(std::move(connection));
+    }
+  }
+  for (auto& connection : open) connection->drain();
+}
+
+namespace {
+
+constexpr size_t kFirstReadBytes = 16 * 1024;
+constexpr std::chrono::seconds kCloseTimeout{2};
+// After refusing a request whose body was not read, bytes still arriving are
+// read and dropped for a while before closing: closing with unread data makes
+// the kernel send a reset, which can destroy the refusal before the client
+// reads it (what Go's net/http avoids the same way).
+constexpr size_t kLingerBytes = 1024 * 1024;
+constexpr std::chrono::seconds kLingerTime{1};
+
+bool is_http_syntax_error(const error_code& ec) {
+  return ec.category() == make_error_code(http::error::bad_method).category() && ec != http::error::end_of_stream &&
+         ec != http::error::partial_message && ec != http::error::need_more && ec != http::error::need_buffer;
+}
+
+bool is_quiet_disconnect(const error_code& ec) {
+  return ec == http::error::end_of_stream || ec == http::error::partial_message || ec == net::error::eof ||
+         ec == net::error::connection_reset || ec == net::error::operation_aborted || ec == beast::error::timeout ||
+         ec == ssl::error::stream_truncated || ec == net::error::broken_pipe;
+}
+
+template <bool Tls>
+class Session final : public ConnectionTracker::Connection, public std::enable_shared_from_this<Session<Tls>> {
+ public:
+  using Stream = std::conditional_t<Tls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
+
+  Session(tcp::socket socket, std::shared_ptr<ssl::context> context, HttpHandler& handler,
+          const SessionLimits& limits, std::shared_ptr<ConnectionTracker> tracker)
+      : context_(std::move(context)),
+        stream_(make_stream(std::move(socket), context_.get())),
+        handler_(handler),
+        limits_(limits),
+        tracker_(std::move(tracker)) {}
+
+  ~Session() override {
+    if (registered_) tracker_->remove(id_);
+  }
+
+  void run() {
+    id_ = tracker_->add(this->weak_from_this());
+    registered_ = true;
+    // Start on the connection's strand: drain() posts to it too.
+    net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->start(); });
+  }
+
+  void drain() override {
+    net::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      self->draining_ = true;
+      if (self->state_ == State::Idle) self->lowest().cancel();
+    });
+  }
+
+ private:
+  enum class State { Handshake, Idle, Reading, Writing, Closing };
+
+  static Stream make_stream(tcp::socket socket, ssl::context* context) {
+    if constexpr (Tls) {
+      return Stream(std::move(socket), *context);
+    } else {
+      return Stream(std::move(socket));
+    }
+  }
+
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
+  void start() {
+    error_code ignored;
+    lowest().socket().set_option(tcp::no_delay(true), ignored);
+    if (tracker_->draining()) return close();
+    if constexpr (Tls) {
+      state_ = State::Handshake;
+      lowest().expires_after(limits_.read_timeout);
+      stream_.async_handshake(ssl::stream_base::server,
+                              [self = this->shared_from_this()](error_code ec) { self->on_handshake(ec); });
+    } else {
+      await_request();
+    }
+  }
+
+  void on_handshake(error_code ec) {
+    if (ec) return close();  // scanners, wrong CAs and plain HTTP on the TLS port end here
+    await_request();
+  }
+
+  // Waits for the first byte of the next request under the idle timeout;
+  // the read timeout starts once a request begins.
+  void await_request() {
+    if (draining_) return graceful_close();
+    if (buffer_.size() > 0) return read_header();
+    state_ = State::Idle;
+    lowest().expires_after(limits_.idle_timeout);
+    stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
+                            [self = this->shared_from_this()](error_code ec, size_t bytes) {
+                              self->buffer_.commit(bytes);
+                              if (ec) return self->draining_ ? self->graceful_close() : self->close();
+                              self->read_header();
+                            });
+  }
+
+  void read_header() {
+    state_ = State::Reading;
+    parser_.emplace();
+    parser_->body_limit(limits_.max_body_bytes);
+    lowest().expires_after(limits_.read_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = this->shared_from_this()](error_code ec, size_t) { self->on_header(ec); });
+  }
+
+  void on_header(error_code ec) {
+    if (ec) return on_read_error(ec);
+    const HttpRequest& header = parser_->get();  // the header, its body not yet read
+    std::optional<HttpResponse> refused;
+    try {
+      refused = handler_.screen(header);
+    } catch (const std::exception& e) {
+      refused = internal_error(e);
+    }
+    if (refused) {
+      // The body was not read, so the connection cannot carry another request.
+      unread_body_ = !parser_->is_done();
+      return respond(std::move(*refused), header.version(), unread_body_ || !header.keep_alive());
+    }
+    auto expect = header.find(http::field::expect);
+    if (expect != header.end() && beast::iequals(expect->value(), "100-continue")) {
+      interim_.emplace(http::status::continue_, header.version());
+      return http::async_write(stream_, *interim_, [self = this->shared_from_this()](error_code ec, size_t) {
+        if (ec) return self->close();
+        self->read_body();
+      });
+    }
+    read_body();
+  }
+
+  void read_body() {
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = this->shared_from_this()](error_code ec, size_t) { self->on_body(ec); });
+  }
+
+  void on_body(error_code ec) {
+    if (ec) return on_read_error(ec);
+    HttpRequest request = parser_->release();
+    HttpResponse response;
+    try {
+      response = handler_.handle(request);
+    } catch (const std::exception& e) {
+      response = internal_error(e);
+    }
+    respond(std::move(response), request.version(), !request.keep_alive());
+  }
+
+  void on_read_error(error_code ec) {
+    // Refusals below leave the rest of the request unread.
+    unread_body_ = true;
+    if (ec == http::error::body_limit) {
+      return respond(text_response(http::status::payload_too_large,
+                                   "request body is larger than the limit of " +
+                                       std::to_string(limits_.max_body_bytes) + " bytes"),
+                     11, true);
+    }
+    if (ec == http::error::header_limit) {
+      return respond(text_response(http::status::request_header_fields_too_large, "request header is too large"), 11,
+                     true);
+    }
+    if (is_http_syntax_error(ec)) {
+      return respond(text_response(http::status::bad_request, "malformed HTTP request: " + ec.message()), 11, true);
+    }
+    if (!is_quiet_disconnect(ec)) {
+      log_warn(LogLine("connection read failed").field("error", ec.message()));
+    }
+    close();
+  }
+
+  HttpResponse internal_error(const std::exception& e) {
+    log_error(LogLine("request handler failed").field("error", e.what()));
+    return text_response(http::status::internal_server_error, std::string("internal error: ") + e.what());
+  }
+
+  void respond(HttpResponse response, unsigned version, bool close_after) {
+    state_ = State::Writing;
+    response_ = std::move(response);
+    response_.version(version == 10 ? 10 : 11);
+    response_.keep_alive(!close_after && !draining_);
+    response_.prepare_payload();
+    lowest().expires_after(limits_.read_timeout);
+    http::async_write(stream_, response_, [self = this->shared_from_this()](error_code ec, size_t) {
+      if (ec) return self->close();
+      if (!self->response_.keep_alive()) return self->unread_body_ ? self->linger() : self->graceful_close();
+      self->response_ = {};
+      self->await_request();
+    });
+  }
+
+  void linger() {
+    state_ = State::Closing;
+    lowest().expires_after(kLingerTime);
+    discard_incoming();
+  }
+
+  void discard_incoming() {
+    buffer_.consume(buffer_.size());
+    stream_.async_read_some(buffer_.prepare(kFirstReadBytes), [self = this->shared_from_this()](error_code ec,
+                                                                                                size_t bytes) {
+      self->lingered_bytes_ += bytes;
+      if (ec) return self->close();
+      if (self->lingered_bytes_ > kLingerBytes) return self->graceful_close();
+      self->discard_incoming();
+    });
+  }
+
+  // TLS: send close_notify (bounded in time) so the client sees a clean end.
+  void graceful_close() {
+    state_ = State::Closing;
+    if constexpr (Tls) {
+      lowest().expires_after(kCloseTimeout);
+      stream_.async_shutdown([self = this->shared_from_this()](error_code) { self->close(); });
+    } else {
+      error_code ignored;
+      lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+      close();
+    }
+  }
+
+  void close() {
+    state_ = State::Closing;
+    lowest().close();
+  }
+
+  std::shared_ptr<ssl::context> context_;  // before stream_: the stream's SSL uses it
+  Stream stream_;
+  HttpHandler& handler_;
+  const SessionLimits& limits_;
+  std::shared_ptr<ConnectionTracker> tracker_;
+  uint64_t id_ = 0;
+  bool registered_ = false;
+  bool draining_ = false;
+  bool unread_body_ = false;
+  size_t lingered_bytes_ = 0;
+  State state_ = State::Handshake;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::response<http::empty_body>> interim_;
+  HttpResponse response_;
+};
+
+}  // namespace
+
+void start_plain_session(tcp::socket socket, HttpHandler& handler, const SessionLimits& limits,
+                         std::shared_ptr<ConnectionTracker> tracker) {
+  std::make_shared<Session<false>>(std::move(socket), nullptr, handler, limits, std::move(tracker))->run();
+}
+
+void start_tls_session(tcp::socket socket, std::shared_ptr<ssl::context> context, HttpHandler& handler,
+                       const SessionLimits& limits, std::shared_ptr<ConnectionTracker> tracker) {
+  std::make_shared<Session<true>>(std::move(socket), std::move(context), handler, limits, std::move(tracker))->run();
+}
+
+}  // namespace tollgate::webhook

@@ -1,0 +1,179 @@
+#include "webhook/metrics.h"
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+#include <mutex>
+
+namespace tollgate::webhook {
+namespace {
+
+using std::chrono::duration;
+using std::chrono::nanoseconds;
+
+double seconds(nanoseconds d) { return duration<double>(d).count(); }
+
+// Gatekeeper's request-duration buckets: .001–.009, .01–.09, .1–.9 by tenths
+// of the decade, then 1–10 in steps of .5.
+prometheus::Histogram::BucketBoundaries request_duration_buckets() {
+  prometheus::Histogram::BucketBoundaries buckets;
+  // Divided rather than multiplied so that each bound is the double nearest
+  // its decimal (0.1 * 3 would print as 0.30000000000000004).
+  for (double scale : {1000.0, 100.0, 10.0}) {
+    for (int i = 1; i <= 9; ++i) buckets.push_back(i / scale);
+  }
+  for (int i = 2; i <= 20; ++i) buckets.push_back(i / 2.0);
+  return buckets;
+}
+
+// One constraint evaluates in microseconds; the buckets reach from 5 µs to 100 ms.
+const prometheus::Histogram::BucketBoundaries& constraint_duration_buckets() {
+  static const prometheus::Histogram::BucketBoundaries buckets = {
+      0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005,
+      0.001,    0.0025,  0.005,    0.01,    0.025,  0.05,    0.1};
+  return buckets;
+}
+
+template <class Metric, class Make>
+Metric& cached(std::atomic<Metric*>& slot, Make make) {
+  Metric* metric = slot.load(std::memory_order_acquire);
+  if (metric == nullptr) {
+    // Two threads may race here; Family::Add returns the same series to both.
+    metric = &make();
+    slot.store(metric, std::memory_order_release);
+  }
+  return *metric;
+}
+
+constexpr const char* kActions[] = {"deny", "dryrun", "warn", "scoped"};
+
+}  // namespace
+
+const char* to_string(AdmissionStatus status) {
+  switch (status) {
+    case AdmissionStatus::Allow: return "allow";
+    case AdmissionStatus::Deny: return "deny";
+    case AdmissionStatus::Error: return "error";
+    case AdmissionStatus::Unknown: break;
+  }
+  return "unknown";
+}
+
+const char* to_string(MutationStatus status) { return status == MutationStatus::Success ? "success" : "skip"; }
+
+Metrics::Metrics()
+    : registry_(std::make_shared<prometheus::Registry>()),
+      validation_count_(prometheus::BuildCounter()
+                            .Name("gatekeeper_validation_request_count_total")
+                            .Help("The number of requests that are routed to validation webhook")
+                            .Register(*registry_)),
+      validation_duration_(prometheus::BuildHistogram()
+                               .Name("gatekeeper_validation_request_duration_seconds")
+                               .Help("The response time in seconds")
+                               .Register(*registry_)),
+      mutation_count_(prometheus::BuildCounter()
+                          .Name("gatekeeper_mutation_request_count_total")
+                          .Help("The number of requests that are routed to mutation webhook")
+                          .Register(*registry_)),
+      mutation_duration_(prometheus::BuildHistogram()
+                             .Name("gatekeeper_mutation_request_duration_seconds")
+                             .Help("The response time in seconds")
+                             .Register(*registry_)),
+      constraints_(prometheus::BuildGauge()
+                       .Name("gatekeeper_constraints")
+                       .Help("Current number of known constraints")
+                       .Register(*registry_)),
+      constraint_templates_(prometheus::BuildGauge()
+                                .Name("gatekeeper_constraint_templates")
+                                .Help("Number of observed constraint templates")
+                                .Register(*registry_)),
+      constraint_templates_with_cel_(prometheus::BuildGauge()
+                                         .Name("gatekeeper_constraint_templates_with_cel")
+                                         .Help("Number of observed constraint templates with CEL engine")
+                                         .Register(*registry_)),
+      constraint_duration_(prometheus::BuildHistogram()
+                               .Name("tollgate_constraint_evaluation_duration_seconds")
+                               .Help("Time spent evaluating one constraint against one admission request")
+                               .Register(*registry_)),
+      constraint_violations_(prometheus::BuildCounter()
+                                 .Name("tollgate_constraint_violations_total")
+                                 .Help("Violations reported by a constraint in admission requests")
+                                 .Register(*registry_)) {}
+
+Metrics::~Metrics() = default;
+
+void Metrics::record_validation(AdmissionStatus status, bool dry_run, nanoseconds elapsed) {
+  size_t s = static_cast<size_t>(status);
+  auto& count = cached(validation_count_series_[s * 2 + (dry_run ? 1 : 0)], [&]() -> prometheus::Counter& {
+    return validation_count_.Add({{"admission_status", to_string(status)},
+                                  {"admission_dryrun", dry_run ? "true" : "false"}});
+  });
+  count.Increment();
+  auto& histogram = cached(validation_duration_series_[s], [&]() -> prometheus::Histogram& {
+    return validation_duration_.Add({{"admission_status", to_string(status)}}, request_duration_buckets());
+  });
+  histogram.Observe(seconds(elapsed));
+}
+
+void Metrics::record_mutation(MutationStatus status, nanoseconds elapsed) {
+  size_t s = static_cast<size_t>(status);
+  auto& count = cached(mutation_count_series_[s], [&]() -> prometheus::Counter& {
+    return mutation_count_.Add({{"mutation_status", to_string(status)}});
+  });
+  count.Increment();
+  auto& histogram = cached(mutation_duration_series_[s], [&]() -> prometheus::Histogram& {
+    return mutation_duration_.Add({{"mutation_status", to_string(status)}}, request_duration_buckets());
+  });
+  histogram.Observe(seconds(elapsed));
+}
+
+void Metrics::set_policy_stats(const policies::PolicyStats& stats) {
+  for (size_t i = 0; i < std::size(kActions); ++i) {
+    constraints_.Add({{"enforcement_action", kActions[i]}, {"status", "active"}})
+        .Set(static_cast<double>(stats.constraints_by_action[i]));
+    // A set with errors is never served, so nothing loaded is ever in error.
+    constraints_.Add({{"enforcement_action", kActions[i]}, {"status", "error"}}).Set(0);
+  }
+  constraint_templates_.Add({{"status", "active"}}).Set(static_cast<double>(stats.templates));
+  constraint_templates_.Add({{"status", "error"}}).Set(0);
+  constraint_templates_with_cel_.Add({}).Set(static_cast<double>(stats.templates_with_cel));
+}
+
+const Metrics::ConstraintSeries& Metrics::constraint_series(const std::string& kind, const std::string& name,
+                                                            const std::string& enforcement_action) {
+  thread_local std::string key;
+  key.clear();
+  key.append(kind).append(1, '\0').append(name).append(1, '\0').append(enforcement_action);
+  {
+    std::shared_lock lock(constraint_series_mutex_);
+    auto it = constraint_series_.find(key);
+    if (it != constraint_series_.end()) return it->second;
+  }
+  std::unique_lock lock(constraint_series_mutex_);
+  auto [it, inserted] = constraint_series_.try_emplace(key, ConstraintSeries{nullptr, nullptr});
+  if (inserted) {
+    it->second.duration =
+        &constraint_duration_.Add({{"constraint_kind", kind}, {"constraint", name}}, constraint_duration_buckets());
+    it->second.violations = &constraint_violations_.Add(
+        {{"constraint_kind", kind}, {"constraint", name}, {"enforcement_action", enforcement_action}});
+  }
+  // unordered_map never moves its elements, so the reference outlives the lock.
+  return it->second;
+}
+
+void Metrics::constraint_evaluated(const std::string& kind, const std::string& name,
+                                   const std::string& enforcement_action, nanoseconds elapsed, size_t violations) {
+  const ConstraintSeries& series = constraint_series(kind, name, enforcement_action);
+  series.duration->Observe(seconds(elapsed));
+  if (violations > 0) series.violations->Increment(static_cast<double>(violations));
+}
+
+std::string Metrics::render() const {
+  return prometheus::TextSerializer().Serialize(registry_->Collect());
+}
+
+}  // namespace tollgate::webhook

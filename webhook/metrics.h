@@ -1,0 +1,94 @@
+// The webhook's Prometheus metrics: Gatekeeper's names and labels
+// (gatekeeper-semantics §8) plus per-constraint series of our own, kept in a
+// prometheus-cpp registry and rendered in the text exposition format.
+//
+// Counters are exposed with the `_total` suffix, as Gatekeeper 3.x does
+// through its OpenTelemetry Prometheus exporter
+// (gatekeeper_validation_request_count_total). prometheus-cpp does not add
+// the suffix itself, so the families are registered under those names.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+
+#include "policies/policy_set.h"
+
+namespace prometheus {
+class Registry;
+class Counter;
+class Gauge;
+class Histogram;
+template <typename T>
+class Family;
+}  // namespace prometheus
+
+namespace tollgate::webhook {
+
+// gatekeeper_validation_request_count's admission_status label.
+enum class AdmissionStatus { Allow, Deny, Error, Unknown };
+// gatekeeper_mutation_request_count's mutation_status label.
+enum class MutationStatus { Success, Skip };
+
+const char* to_string(AdmissionStatus status);
+const char* to_string(MutationStatus status);
+
+// Thread-safe: recorded from every I/O thread, rendered from the metrics
+// listener. Also the ReviewObserver that PolicySet::validate reports each
+// evaluated constraint to.
+class Metrics final : public policies::ReviewObserver {
+ public:
+  Metrics();
+  ~Metrics() override;
+  Metrics(const Metrics&) = delete;
+  Metrics& operator=(const Metrics&) = delete;
+
+  void record_validation(AdmissionStatus status, bool dry_run, std::chrono::nanoseconds duration);
+  void record_mutation(MutationStatus status, std::chrono::nanoseconds duration);
+  // Sets the gauges describing the loaded policies.
+  void set_policy_stats(const policies::PolicyStats& stats);
+
+  void constraint_evaluated(const std::string& kind, const std::string& name, const std::string& enforcement_action,
+                            std::chrono::nanoseconds duration, size_t violations) override;
+
+  // Prometheus text exposition format (version 0.0.4).
+  std::string render() const;
+
+ private:
+  struct ConstraintSeries {
+    prometheus::Histogram* duration;
+    prometheus::Counter* violations;
+  };
+  template <class Metric, size_t N>
+  using SeriesCache = std::array<std::atomic<Metric*>, N>;
+
+  const ConstraintSeries& constraint_series(const std::string& kind, const std::string& name,
+                                            const std::string& enforcement_action);
+
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Family<prometheus::Counter>& validation_count_;
+  prometheus::Family<prometheus::Histogram>& validation_duration_;
+  prometheus::Family<prometheus::Counter>& mutation_count_;
+  prometheus::Family<prometheus::Histogram>& mutation_duration_;
+  prometheus::Family<prometheus::Gauge>& constraints_;
+  prometheus::Family<prometheus::Gauge>& constraint_templates_;
+  prometheus::Family<prometheus::Gauge>& constraint_templates_with_cel_;
+  prometheus::Family<prometheus::Histogram>& constraint_duration_;
+  prometheus::Family<prometheus::Counter>& constraint_violations_;
+
+  // Series on the request path are looked up once and cached: Family::Add
+  // builds a label map and takes a lock on every call.
+  SeriesCache<prometheus::Counter, 8> validation_count_series_{};  // [status * 2 + dry_run]
+  SeriesCache<prometheus::Histogram, 4> validation_duration_series_{};
+  SeriesCache<prometheus::Counter, 2> mutation_count_series_{};
+  SeriesCache<prometheus::Histogram, 2> mutation_duration_series_{};
+
+  std::shared_mutex constraint_series_mutex_;
+  std::unordered_map<std::string, ConstraintSeries> constraint_series_;
+};
+
+}  // namespace tollgate::webhook

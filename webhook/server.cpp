@@ -1,0 +1,204 @@
+#include "webhook/server.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <algorithm>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "policies/policy_set.h"
+#include "webhook/admission_router.h"
+#include "webhook/http_session.h"
+#include "webhook/listener.h"
+#include "webhook/log.h"
+#include "webhook/metrics.h"
+#include "webhook/metrics_endpoint.h"
+#include "webhook/tls_context.h"
+
+namespace tollgate::webhook {
+namespace {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) {
+    if (!out.empty()) out += ",";
+    out += item;
+  }
+  return out;
+}
+
+// Written to a temporary name and renamed, so a reader never sees half a file.
+void write_ready_file(const std::string& path, const std::string& text) {
+  std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << text;
+    if (!out.flush()) throw std::runtime_error("cannot write ready file " + temporary);
+  }
+  std::filesystem::rename(temporary, path);
+}
+
+// Signals, draining and the shutdown deadline. Everything runs on one strand.
+class Shutdown : public std::enable_shared_from_this<Shutdown> {
+ public:
+  Shutdown(net::io_context& io, std::chrono::seconds deadline, std::function<void()> stop_accepting,
+           std::shared_ptr<ConnectionTracker> tracker)
+      : io_(io),
+        strand_(net::make_strand(io)),
+        signals_(strand_, SIGINT, SIGTERM),
+        poll_(strand_),
+        deadline_(deadline),
+        stop_accepting_(std::move(stop_accepting)),
+        tracker_(std::move(tracker)) {}
+
+  void arm() {
+    signals_.async_wait([self = shared_from_this()](boost::system::error_code ec, int signal) {
+      if (!ec) self->on_signal(signal);
+    });
+  }
+
+ private:
+  void on_signal(int signal) {
+    const char* name = signal == SIGTERM ? "SIGTERM" : signal == SIGINT ? "SIGINT" : "signal";
+    if (started_) {
+      log_warn(LogLine("second signal: closing open connections now").field("signal", name));
+      io_.stop();
+      return;
+    }
+    started_ = true;
+    give_up_at_ = std::chrono::steady_clock::now() + deadline_;
+    log_info(LogLine("shutting down: no new connections, finishing in-flight requests")
+                 .field("signal", name)
+                 .field("open_connections", static_cast<int64_t>(tracker_->open_connections()))
+                 .field("deadline_seconds", static_cast<int64_t>(deadline_.count())));
+    stop_accepting_();
+    tracker_->drain_all();
+    arm();
+    check();
+  }
+
+  // Polls rather than counting down to the last close: the tracker already
+  // knows the number, and 20 ms is nothing next to a grace period.
+  void check() {
+    size_t open = tracker_->open_connections();
+    if (open == 0) {
+      io_.stop();
+      return;
+    }
+    if (std::chrono::steady_clock::now() >= give_up_at_) {
+      log_warn(LogLine("shutdown deadline passed: closing the remaining connections")
+                   .field("open_connections", static_cast<int64_t>(open)));
+      io_.stop();
+      return;
+    }
+    poll_.expires_after(std::chrono::milliseconds(20));
+    poll_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (!ec) self->check();
+    });
+  }
+
+  net::io_context& io_;
+  net::strand<net::io_context::executor_type> strand_;
+  net::signal_set signals_;
+  net::steady_timer poll_;
+  std::chrono::seconds deadline_;
+  std::function<void()> stop_accepting_;
+  std::shared_ptr<ConnectionTracker> tracker_;
+  bool started_ = false;
+  std::chrono::steady_clock::time_point give_up_at_;
+};
+
+int serve(const ServerOptions& options) {
+  log_info(LogLine("loading policies").field("paths", options.policy_paths));
+  policies::LoadResult loaded = policies::PolicySet::load(options.policy_paths);
+  if (!loaded.errors.empty() || !loaded.policies) {
+    for (const policies::LoadError& error : loaded.errors) std::cerr << error.to_string() << "\n";
+    std::cerr << "tollgate serve: " << loaded.errors.size() << " error(s) loading policies from "
+              << join(options.policy_paths) << "; not serving\n";
+    return 1;
+  }
+  policies::PolicyStats stats = loaded.policies->stats();
+  log_info(LogLine("policies loaded")
+               .field("templates", static_cast<int64_t>(stats.templates))
+               .field("constraints", static_cast<int64_t>(stats.constraints)));
+
+  Metrics metrics;
+  metrics.set_policy_stats(stats);
+  AdmissionRouter router(metrics);
+  router.set_policies(loaded.policies);
+  MetricsEndpoint metrics_endpoint(metrics);
+  ReloadingTlsContext tls(options.tls_cert_file, options.tls_key_file);
+
+  SessionLimits limits;
+  limits.max_body_bytes = options.max_body_bytes;
+  limits.read_timeout = std::chrono::seconds(std::max(1, options.read_timeout_seconds));
+  limits.idle_timeout = std::chrono::seconds(std::max(1, options.idle_timeout_seconds));
+  auto tracker = std::make_shared<ConnectionTracker>();
+
+  int threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // Declared after everything the sessions refer to, so that connections
+  // still owned by the io_context at the deadline are destroyed first.
+  net::io_context io(threads);
+
+  auto admission_listener = std::make_shared<Listener>(
+      io, resolve_listen_address(io, options.addr),
+      [&](tcp::socket socket) { start_tls_session(std::move(socket), tls.current(), router, limits, tracker); });
+  std::shared_ptr<Listener> metrics_listener;
+  if (!options.metrics_addr.empty()) {
+    metrics_listener = std::make_shared<Listener>(
+        io, resolve_listen_address(io, options.metrics_addr),
+        [&](tcp::socket socket) { start_plain_session(std::move(socket), metrics_endpoint, limits, tracker); });
+  }
+
+  auto shutdown = std::make_shared<Shutdown>(
+      io, std::chrono::seconds(std::max(0, options.shutdown_timeout_seconds)),
+      [&] {
+        router.stop_being_ready();
+        admission_listener->stop();
+        if (metrics_listener) metrics_listener->stop();
+      },
+      tracker);
+  shutdown->arm();
+
+  admission_listener->start();
+  std::string ready = "listening on https://" + format_endpoint(admission_listener->local_endpoint()) + "\n";
+  log_info(LogLine(ready.substr(0, ready.size() - 1)).field("threads", static_cast<int64_t>(threads)));
+  if (metrics_listener) {
+    metrics_listener->start();
+    std::string line = "metrics on http://" + format_endpoint(metrics_listener->local_endpoint());
+    log_info(LogLine(line));
+    ready += line + "\n";
+  }
+  if (!options.ready_file.empty()) write_ready_file(options.ready_file, ready);
+
+  std::vector<std::thread> workers;
+  for (int i = 1; i < threads; ++i) workers.emplace_back([&io] { io.run(); });
+  io.run();
+  for (std::thread& worker : workers) worker.join();
+  log_info(LogLine("stopped"));
+  return 0;
+}
+
+}  // namespace
+
+int run_server(const ServerOptions& options) {
+  try {
+    return serve(options);
+  } catch (const std::exception& e) {
+    log_error(LogLine("cannot serve").field("error", e.what()));
+    std::cerr << "tollgate serve: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace tollgate::webhook

@@ -1,0 +1,37 @@
+// The admission webhook server: HTTPS (Boost.Beast over OpenSSL, TLS 1.2+)
+// for /validate (/v1/admit), /mutate (/v1/mutate), /healthz, /readyz, and a
+// separate plain-HTTP listener for Prometheus /metrics.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tollgate::webhook {
+
+struct ServerOptions {
+  std::vector<std::string> policy_paths;  // --policies (repeatable)
+  std::string tls_cert_file;              // --tls-cert
+  std::string tls_key_file;               // --tls-key
+  std::string addr = "127.0.0.1:8443";    // --addr HOST:PORT (port 0 = pick a free one)
+  std::string metrics_addr = "127.0.0.1:9090";  // --metrics-addr HOST:PORT ("" = disabled)
+  int threads = 0;                        // --threads (0 = hardware concurrency)
+  size_t max_body_bytes = 7 * 1024 * 1024;  // Gatekeeper's limit: larger bodies get 413 before being read
+  int read_timeout_seconds = 10;
+  int idle_timeout_seconds = 60;
+  // After SIGTERM/SIGINT: how long in-flight requests may take to finish
+  // before the remaining connections are cut (Kubernetes' default grace
+  // period is 30 s). A second signal cuts them at once.
+  int shutdown_timeout_seconds = 25;
+  // Where to print "listening on https://HOST:PORT" / "metrics on http://HOST:PORT" lines once bound
+  // (tests read the chosen ports from these lines when port 0 is used). The lines always go to the
+  // JSON log on stderr as well; empty = only there.
+  std::string ready_file;
+};
+
+// Loads the policies (refusing to start on any load error, printed as
+// file:line:col lines on stderr), binds, serves until SIGTERM/SIGINT, then
+// drains in-flight requests. Returns the process exit code.
+int run_server(const ServerOptions& options);
+
+}  // namespace tollgate::webhook
