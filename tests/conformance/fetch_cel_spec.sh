@@ -5,6 +5,8 @@
 #   tests/conformance/fetch_cel_spec.sh build/cel-spec
 set -eu
 dir="${1:?usage: fetch_cel_spec.sh <output dir>}"
+mkdir -p "$dir"
+dir="$(cd "$dir" && pwd)"  # node's createRequire needs an absolute path
 out="$dir/conformance.json"
 if [ -s "$out" ]; then
   echo "cel-spec: $out already present"
