@@ -82,7 +82,7 @@ TEST_CASE("a denial is allowed:false with 403 Forbidden, the deny lines and the 
   CHECK(response["response"]["warnings"] == nlohmann::json::array({"[soft] consider a team label"}));
 }
 
-TEST_CASE("warn-only and clean decisions are allowed; the apiVersion is echoed", "[admission_codec]") {
+TEST_CASE("warn-only and clean decisions are allowed, the apiVersion is echoed", "[admission_codec]") {
   AdmissionReviewRequest review = decoded(review_json("admission.k8s.io/v1beta1"));
   Decision warned;
   warned.code = 299;

@@ -114,7 +114,7 @@ TEST_CASE("/validate answers with the policy decision and counts it", "[admissio
   CHECK_THAT(text, Catch::Contains(R"(tollgate_constraint_violations_total{constraint="all-must-have-owner",constraint_kind="K8sRequiredLabels",enforcement_action="deny"} 1)"));
 }
 
-TEST_CASE("/v1/admit is /validate; a failing evaluation is a 500 inside the AdmissionReview", "[admission_router]") {
+TEST_CASE("/v1/admit is /validate, a failing evaluation is a 500 inside the AdmissionReview", "[admission_router]") {
   Metrics metrics;
   AdmissionRouter router(metrics);
   router.set_policies(std::make_shared<ScriptedPolicySet>(Decision{}, /*throws=*/true));

@@ -41,7 +41,7 @@ std::string serial_of(const boost::asio::ssl::context& context) {
 
 }  // namespace
 
-TEST_CASE("loads a certificate and key; refuses missing or mismatched files", "[tls_context]") {
+TEST_CASE("loads a certificate and key, refuses missing or mismatched files", "[tls_context]") {
   TempDir first, second;
   make_certs(first.path);
   make_certs(second.path);
@@ -56,7 +56,7 @@ TEST_CASE("loads a certificate and key; refuses missing or mismatched files", "[
                     Catch::Contains("mismatch"));
 }
 
-TEST_CASE("a changed certificate is picked up for new connections; a broken one is not", "[tls_context]") {
+TEST_CASE("a changed certificate is picked up for new connections, a broken one is not", "[tls_context]") {
   TempDir live, replacement;
   make_certs(live.path);
   make_certs(replacement.path);

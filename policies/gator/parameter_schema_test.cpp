@@ -32,7 +32,7 @@ std::vector<std::string> errors_for(const char* parameters) {
 
 }  // namespace
 
-TEST_CASE("valid parameters pass; unknown fields are pruned, not rejected", "[gator][schema]") {
+TEST_CASE("valid parameters pass, unknown fields are pruned, not rejected", "[gator][schema]") {
   CHECK(errors_for(R"({"labels":[{"key":"owner","allowedRegex":"^[a-z]+$"}],"message":"m","mode":"audit",
                        "replicas":3,"ratio":0.5,"strict":true,"limits":{"cpu":"1"},"port":"http",
                        "unknownField":{"x":1},"name":"abc","closed":{"a":"x"}})")

@@ -30,7 +30,7 @@ TEST_CASE("a plain object becomes the request gator synthesises", "[gator][revie
   CHECK(request.find("options")->is_null());
 }
 
-TEST_CASE("core objects have an empty group; empty name and namespace are omitted", "[gator][review]") {
+TEST_CASE("core objects have an empty group, empty name and namespace are omitted", "[gator][review]") {
   Value ns = parse_json_or_throw(R"({"apiVersion":"v1","kind":"Namespace","metadata":{}})");
   BuiltReview built = build_gator_review(ns, Value::null(), {});
   const Value& request = built.input.request;

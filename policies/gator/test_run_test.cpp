@@ -115,7 +115,7 @@ TEST_CASE("gator test reviews every input with its Namespace and all inputs as i
   CHECK(report.violations[2].constraint["metadata"]["name"] == Value::string("must-have-owner"));
 }
 
-TEST_CASE("--policies objects are loaded but not reviewed", "[gator][test]") {
+TEST_CASE("objects given with --policies are loaded but not reviewed", "[gator][test]") {
   std::vector<SourcedObject> all = inputs();
   std::vector<SourcedObject> policies(all.begin(), all.begin() + 2);
   std::vector<SourcedObject> objects(all.begin() + 2, all.end());

@@ -197,7 +197,7 @@ TEST_CASE("verify output is gator's go-test text", "[gator][verify]") {
   CHECK(text.find("clean-object") == std::string::npos);  // filtered out
 }
 
-TEST_CASE("--run selects tests and cases", "[gator][verify]") {
+TEST_CASE("the --run filter selects tests and cases", "[gator][verify]") {
   TempTree tree;
   write_fixture(tree);
   int builds = 0;

@@ -141,7 +141,7 @@ TEST_CASE("loader: in verify mode a Rego-only template is recorded as unsupporte
   CHECK(r.policies->stats().constraints == 1);
 }
 
-TEST_CASE("loader: templates may come after their constraints; Lists and multi-document files", "[loader]") {
+TEST_CASE("loader: templates may come after their constraints, Lists and multi-document files", "[loader]") {
   PolicyDir dir("order");
   dir.write("a/constraints.yaml", R"(apiVersion: v1
 kind: List
@@ -194,7 +194,7 @@ items:
   CHECK(r.errors[0].line == 11);
 }
 
-TEST_CASE("loader: other kinds are unsupported; Namespaces are inventory", "[loader]") {
+TEST_CASE("loader: other kinds are unsupported, Namespaces are inventory", "[loader]") {
   PolicyDir dir("other-kinds");
   std::string file = dir.write("objs.yaml", R"(apiVersion: v1
 kind: Namespace

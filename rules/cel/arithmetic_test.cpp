@@ -19,7 +19,7 @@ TEST_CASE("INT64_MIN divided by -1 is an overflow error, not a crash", "[cel][ar
   CHECK(show(k8s("x / -1", {{"x", tollgate::value::Value::integer(INT64_MIN)}})) == "error: integer overflow");
 }
 
-TEST_CASE("division and modulus by zero are errors; doubles give infinities", "[cel][arithmetic]") {
+TEST_CASE("division and modulus by zero are errors, doubles give infinities", "[cel][arithmetic]") {
   CHECK(show(k8s("1 / 0")) == "error: division by zero");
   CHECK(show(k8s("1 % 0")) == "error: modulus by zero");
   CHECK(show(k8s("1u / 0u")) == "error: division by zero");

@@ -25,7 +25,7 @@ TEST_CASE("exists_one, map and filter are strict", "[cel][comprehension]") {
   CHECK(show(k8s("[1, 0].map(e, 10 / e)")) == "error: division by zero");
 }
 
-TEST_CASE("maps iterate keys; two-variable forms see index or key and value", "[cel][comprehension]") {
+TEST_CASE("maps iterate keys, two-variable forms see index or key and value", "[cel][comprehension]") {
   CHECK(show(k8s("{'a': 1, 'b': 2}.map(k, k)")) == R"(["a","b"])");
   CHECK(show(k8s("{'a': 1, 'b': 2}.all(k, v, v > 0)")) == "true");
   CHECK(show(k8s("['x', 'y'].exists(i, v, i == 1 && v == 'y')")) == "true");

@@ -4,7 +4,7 @@
 
 using namespace tollgate::cel::testing;
 
-TEST_CASE("size counts code points; predicates treat the empty needle as a match", "[cel][strings]") {
+TEST_CASE("size counts code points, predicates treat the empty needle as a match", "[cel][strings]") {
   CHECK(show(k8s("'fiance\\u0301'.size()")) == "7");
   CHECK(show(k8s("size(b'\\xff\\x00')")) == "2");
   CHECK(show(k8s("'abc'.contains('') && 'abc'.startsWith('') && 'abc'.endsWith('')")) == "true");
@@ -12,7 +12,7 @@ TEST_CASE("size counts code points; predicates treat the empty needle as a match
   CHECK(show(k8s("'app.yaml'.endsWith('.yml')")) == "false");
 }
 
-TEST_CASE("matches is unanchored RE2; constant bad patterns fail to compile", "[cel][strings]") {
+TEST_CASE("matches is unanchored RE2, constant bad patterns fail to compile", "[cel][strings]") {
   CHECK(show(k8s("'hello world'.matches('o w')")) == "true");
   CHECK(show(k8s("'hello'.matches('^h.*o$')")) == "true");
   CHECK(show(k8s("matches('abc', 'b')")) == "true");

@@ -39,7 +39,7 @@ TEST_CASE("timestamps and durations format, parse and do arithmetic", "[cel][tim
   CHECK(show(k8s("type(duration('1s')) == google.protobuf.Duration")) == "true");
 }
 
-TEST_CASE("out-of-range times are errors; bad constant literals fail to compile", "[cel][timestamps]") {
+TEST_CASE("out-of-range times are errors, bad constant literals fail to compile", "[cel][timestamps]") {
   CHECK(k8s("timestamp('9999-12-31T23:59:59Z') + duration('1s')").eval_error());
   CHECK(k8s("duration('2000000h') + duration('2000000h')").eval_error());
   CHECK_FALSE(k8s("duration('1d')").compiled);

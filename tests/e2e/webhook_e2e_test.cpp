@@ -99,7 +99,7 @@ TEST_CASE("/mutate admits unchanged", "[e2e]") {
   CHECK_FALSE(review["response"].contains("patch"));
 }
 
-TEST_CASE("malformed bodies are 400 with the reason; the connection stays usable", "[e2e]") {
+TEST_CASE("malformed bodies are 400 with the reason, the connection stays usable", "[e2e]") {
   HttpsClient connection = client();
   HttpResponse malformed = connection.post("/validate", R"({"apiVersion": "admission.k8s.io/v1", "kind": )");
   CHECK(malformed.result() == http::status::bad_request);
