@@ -1,6 +1,7 @@
 #include "cli/args.h"
 
 #include <algorithm>
+#include <ostream>
 
 namespace tollgate::cli {
 namespace {
@@ -112,6 +113,21 @@ bool parse_args(const std::vector<std::string>& args, const std::vector<OptionSp
     out->positional.push_back(arg);
   }
   return true;
+}
+
+std::optional<int> parse_command_args(const std::vector<std::string>& args, const std::vector<OptionSpec>& specs,
+                                      void (*print_usage)(std::ostream&), std::ostream& out, std::ostream& err,
+                                      ParsedArgs* parsed) {
+  std::string error;
+  if (!parse_args(args, specs, parsed, &error)) {
+    err << "Error: " << error << "\n";
+    return 2;
+  }
+  if (parsed->flag("help")) {
+    print_usage(out);
+    return 0;
+  }
+  return std::nullopt;
 }
 
 std::string format_options_help(const std::vector<OptionSpec>& specs) {

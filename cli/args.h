@@ -4,7 +4,9 @@
 // arguments ("-" is positional: stdin), and "--" to end the options.
 #pragma once
 
+#include <iosfwd>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +43,14 @@ class ParsedArgs {
 // missing value, a bad boolean or a repeated non-repeatable option.
 bool parse_args(const std::vector<std::string>& args, const std::vector<OptionSpec>& specs, ParsedArgs* out,
                 std::string* error);
+
+// How every subcommand starts: parses `args`; a parse error is printed to
+// `err` as "Error: ..." (exit code 2), and a --help flag prints the usage to
+// `out` (exit code 0). Returns that exit code, or nullopt when the command
+// should go on with *parsed.
+std::optional<int> parse_command_args(const std::vector<std::string>& args, const std::vector<OptionSpec>& specs,
+                                      void (*print_usage)(std::ostream&), std::ostream& out, std::ostream& err,
+                                      ParsedArgs* parsed);
 
 // Option lines for --help, aligned.
 std::string format_options_help(const std::vector<OptionSpec>& specs);

@@ -1,6 +1,8 @@
 #include "cli/args.h"
 
 #include <catch2/catch.hpp>
+#include <ostream>
+#include <sstream>
 
 using namespace tollgate::cli;
 
@@ -68,4 +70,28 @@ TEST_CASE("help lists every option aligned", "[cli][args]") {
   std::string help = format_options_help(kSpecs);
   CHECK(help.find("  -f, --filename PATH  input (repeatable)\n") != std::string::npos);
   CHECK(help.find("      --deny-only      denials\n") != std::string::npos);
+}
+
+TEST_CASE("a subcommand stops on a parse error or --help and goes on otherwise", "[cli][args]") {
+  const std::vector<OptionSpec> specs = {{"output", 'o', true, false, "FORMAT", "format"},
+                                         {"help", 'h', false, false, "", "show this help"}};
+  void (*print_usage)(std::ostream&) = [](std::ostream& out) { out << "Usage: x\n"; };
+  std::ostringstream out, err;
+  ParsedArgs parsed;
+
+  CHECK(parse_command_args({"--nope"}, specs, print_usage, out, err, &parsed) == 2);
+  CHECK(err.str() == "Error: unknown option --nope\n");
+  CHECK(out.str().empty());
+
+  err.str("");
+  CHECK(parse_command_args({"-h"}, specs, print_usage, out, err, &parsed) == 0);
+  CHECK(out.str() == "Usage: x\n");
+  CHECK(err.str().empty());
+
+  out.str("");
+  CHECK_FALSE(parse_command_args({"-o", "json", "file"}, specs, print_usage, out, err, &parsed).has_value());
+  CHECK(parsed.value("output") == "json");
+  CHECK(parsed.positional == std::vector<std::string>{"file"});
+  CHECK(out.str().empty());
+  CHECK(err.str().empty());
 }

@@ -93,15 +93,10 @@ std::string caret_excerpt(const std::string& expression, int line, int column) {
 
 int run_eval_command(const std::vector<std::string>& args, CommandIo& io) {
   ParsedArgs parsed;
+  if (auto exit_code = parse_command_args(args, eval_options(), print_usage, io.out, io.err, &parsed)) {
+    return *exit_code;
+  }
   std::string error;
-  if (!parse_args(args, eval_options(), &parsed, &error)) {
-    io.err << "Error: " << error << "\n";
-    return 2;
-  }
-  if (parsed.flag("help")) {
-    print_usage(io.out);
-    return 0;
-  }
   if (!parsed.has("cel") || !parsed.has("input") || !parsed.positional.empty()) {
     io.err << "Error: eval needs --cel EXPR and -i OBJECT\n";
     print_usage(io.err);

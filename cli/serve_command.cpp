@@ -44,14 +44,8 @@ bool parse_threads(const std::string& text, int* out) {
 
 int run_serve_command(const std::vector<std::string>& args, CommandIo& io) {
   ParsedArgs parsed;
-  std::string error;
-  if (!parse_args(args, serve_options(), &parsed, &error)) {
-    io.err << "Error: " << error << "\n";
-    return 2;
-  }
-  if (parsed.flag("help")) {
-    print_usage(io.out);
-    return 0;
+  if (auto exit_code = parse_command_args(args, serve_options(), print_usage, io.out, io.err, &parsed)) {
+    return *exit_code;
   }
   if (!parsed.positional.empty()) {
     io.err << "Error: unexpected argument \"" << parsed.positional.front() << "\"\n";

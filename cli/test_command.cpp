@@ -51,15 +51,10 @@ bool read_path(const std::string& path, CommandIo& io, std::vector<gator::Source
 
 int run_test_command(const std::vector<std::string>& args, CommandIo& io) {
   ParsedArgs parsed;
+  if (auto exit_code = parse_command_args(args, test_options(), print_usage, io.out, io.err, &parsed)) {
+    return *exit_code;
+  }
   std::string error;
-  if (!parse_args(args, test_options(), &parsed, &error)) {
-    io.err << "Error: " << error << "\n";
-    return 2;
-  }
-  if (parsed.flag("help")) {
-    print_usage(io.out);
-    return 0;
-  }
   if (!parsed.positional.empty()) {
     io.err << "Error: unexpected argument \"" << parsed.positional.front() << "\" (inputs are given with -f)\n";
     return 2;

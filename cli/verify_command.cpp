@@ -34,15 +34,10 @@ void print_usage(std::ostream& out) {
 
 int run_verify_command(const std::vector<std::string>& args, CommandIo& io) {
   ParsedArgs parsed;
+  if (auto exit_code = parse_command_args(args, verify_options(), print_usage, io.out, io.err, &parsed)) {
+    return *exit_code;
+  }
   std::string error;
-  if (!parse_args(args, verify_options(), &parsed, &error)) {
-    io.err << "Error: " << error << "\n";
-    return 2;
-  }
-  if (parsed.flag("help")) {
-    print_usage(io.out);
-    return 0;
-  }
   if (parsed.positional.empty()) {
     io.err << "Error: verify needs a PATH\n";
     print_usage(io.err);

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "policies/gator/go_format.h"
+#include "rules/value/go_quote.h"
 
 namespace tollgate::policies::gator {
 namespace {
@@ -15,7 +16,7 @@ constexpr const char* kBadViolations =
     "invalid yaml: assertion.violation, if set, must be a nonnegative integer, \"yes\", or \"no\"";
 
 std::string containing(const Assertion& a) {
-  return a.message ? " containing " + go_quote(*a.message) : std::string();
+  return a.message ? " containing " + value::go_quote(*a.message) : std::string();
 }
 
 struct Expectation {

@@ -4,8 +4,8 @@
 #include <cctype>
 #include <cstdio>
 
-#include "policies/gator/go_format.h"
 #include "policies/model/constraint_template.h"
+#include "rules/value/go_quote.h"
 #include "rules/value/json.h"
 
 namespace tollgate::policies::gator {
@@ -239,8 +239,8 @@ TestOutputFormat parse_test_output_format(const std::string& name) {
 std::string format_test_text(const TestRunReport& report, const TestOutputOptions& options) {
   std::string out;
   for (const ViolationReport* v : selected(report, options)) {
-    out += object_label(v->violating_object) + ": [" + go_quote(v->result.constraint_name) + "] Message: " +
-           go_quote(v->result.message) + "\n";
+    out += object_label(v->violating_object) + ": [" + value::go_quote(v->result.constraint_name) + "] Message: " +
+           value::go_quote(v->result.message) + "\n";
   }
   return out;
 }

@@ -11,28 +11,14 @@ void FunctionRegistry::add(Overload overload) {
 
 void FunctionRegistry::add_global(std::string function, std::string id, std::vector<CelType> args, CelType result,
                                   FunctionImpl impl, CostFunction cost) {
-  Overload o;
-  o.function = std::move(function);
-  o.id = std::move(id);
-  o.style = CallStyle::Global;
-  o.args = std::move(args);
-  o.result = std::move(result);
-  o.impl = impl;
-  o.cost = cost;
-  add(std::move(o));
+  add({.function = std::move(function), .id = std::move(id), .style = CallStyle::Global, .args = std::move(args),
+       .result = std::move(result), .impl = impl, .cost = cost});
 }
 
 void FunctionRegistry::add_member(std::string function, std::string id, std::vector<CelType> args, CelType result,
                                   FunctionImpl impl, CostFunction cost) {
-  Overload o;
-  o.function = std::move(function);
-  o.id = std::move(id);
-  o.style = CallStyle::Receiver;
-  o.args = std::move(args);
-  o.result = std::move(result);
-  o.impl = impl;
-  o.cost = cost;
-  add(std::move(o));
+  add({.function = std::move(function), .id = std::move(id), .style = CallStyle::Receiver, .args = std::move(args),
+       .result = std::move(result), .impl = impl, .cost = cost});
 }
 
 void FunctionRegistry::add_type(std::string name) {

@@ -162,24 +162,12 @@ void register_conversions(FunctionRegistry& r) {
   r.add_global("bool", "bool_to_bool", {bo}, bo, identity);
   r.add_global("bool", "string_to_bool", {s}, bo, bool_from_string);
 
-  Overload dur;
-  dur.function = "duration";
-  dur.id = "string_to_duration";
-  dur.args = {s};
-  dur.result = du;
-  dur.impl = duration_from_string;
-  dur.constant_check = check_duration;
-  r.add(dur);
+  r.add({.function = "duration", .id = "string_to_duration", .args = {s}, .result = du, .impl = duration_from_string,
+         .constant_check = check_duration});
   r.add_global("duration", "duration_to_duration", {du}, du, identity);
 
-  Overload tsf;
-  tsf.function = "timestamp";
-  tsf.id = "string_to_timestamp";
-  tsf.args = {s};
-  tsf.result = ts;
-  tsf.impl = timestamp_from_string;
-  tsf.constant_check = check_timestamp;
-  r.add(tsf);
+  r.add({.function = "timestamp", .id = "string_to_timestamp", .args = {s}, .result = ts, .impl = timestamp_from_string,
+         .constant_check = check_timestamp});
   r.add_global("timestamp", "int64_to_timestamp", {i}, ts, timestamp_from_int);
   r.add_global("timestamp", "timestamp_to_timestamp", {ts}, ts, identity);
 }

@@ -7,6 +7,7 @@
 #include "rules/cel/stdlib.h"
 #include "rules/cel/time_util.h"
 #include "rules/cel/utf8.h"
+#include "rules/value/go_quote.h"
 
 namespace tollgate::cel {
 
@@ -244,37 +245,7 @@ Result join(Args a) {
 }
 
 Result quote(Args a) {
-  const std::string& s = a[0].as_string();
-  std::string out = "\"";
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-    if (len == 0 || i + len > s.size() || !valid_utf8(std::string_view(s).substr(i, len))) {
-      out += "\xEF\xBF\xBD";
-      ++i;
-      continue;
-    }
-    if (len == 1) {
-      switch (c) {
-        case '\a': out += "\\a"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\v': out += "\\v"; break;
-        case '\\': out += "\\\\"; break;
-        case '"': out += "\\\""; break;
-        default: out += static_cast<char>(c);
-      }
-    } else {
-      out.append(s, i, len);
-    }
-    i += len;
-  }
-  out += "\"";
-  return Value::string(std::move(out));
+  return Value::string(value::go_quote(a[0].as_string(), value::GoQuoteStyle::kCelStrings));
 }
 
 // ---- format ----

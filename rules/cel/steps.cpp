@@ -26,6 +26,20 @@ std::string key_text(const Value& k) {
 Result no_such_key(const Value& k) { return make_error("no such key: " + key_text(k)); }
 Result no_such_field(std::string_view f) { return make_error("no such key: " + std::string(f)); }
 
+// A step whose real work is eval_ref(), because it can lend a value it does
+// not own (a bound identifier, a field of an object); eval() copies the lent
+// value into a Result. Derived classes are final, so the call is direct.
+template <class Derived>
+class LendingStep : public Step {
+ public:
+  Result eval(EvalContext& c) const final {
+    Result tmp;
+    const Value* v = static_cast<const Derived&>(*this).eval_ref(c, tmp);
+    if (v == nullptr || v == &tmp.value()) return tmp;
+    return *v;
+  }
+};
+
 // Field lookup by name with a per-call-site position hint: objects of one
 // schema (every container of a pod) keep a given key at the same index, so
 // the hinted slot usually matches and the binary search is skipped. The hint
@@ -87,14 +101,9 @@ class ErrorStep final : public Step {
   Result error_;
 };
 
-class IdentStep final : public Step {
+class IdentStep final : public LendingStep<IdentStep> {
  public:
   explicit IdentStep(size_t i) : index_(i) {}
-  Result eval(EvalContext& c) const override {
-    Result tmp;
-    const Value* v = eval_ref(c, tmp);
-    return v ? Result(*v) : tmp;
-  }
   const Value* eval_ref(EvalContext& c, Result& tmp) const override {
     c.cost += 1;
     const auto& ids = c.activation->identifiers;
@@ -109,19 +118,9 @@ class IdentStep final : public Step {
   size_t index_;
 };
 
-class LocalStep final : public Step {
+class LocalStep final : public LendingStep<LocalStep> {
  public:
   explicit LocalStep(size_t s) : slot_(s) {}
-  Result eval(EvalContext& c) const override {
-    c.cost += 1;
-    const Slot& s = c.slots[slot_];
-    if (s.error) {
-      Result r;
-      r = make_error(s.error->message);
-      return r;
-    }
-    return *s.ref;
-  }
   const Value* eval_ref(EvalContext& c, Result& tmp) const override {
     c.cost += 1;
     const Slot& s = c.slots[slot_];
@@ -136,14 +135,9 @@ class LocalStep final : public Step {
   size_t slot_;
 };
 
-class LazyVariableStep final : public Step {
+class LazyVariableStep final : public LendingStep<LazyVariableStep> {
  public:
   explicit LazyVariableStep(size_t i) : index_(i) {}
-  Result eval(EvalContext& c) const override {
-    Result tmp;
-    const Value* v = eval_ref(c, tmp);
-    return v ? Result(*v) : tmp;
-  }
   const Value* eval_ref(EvalContext& c, Result& tmp) const override {
     c.cost += 1;
     if (c.activation->variables == nullptr) {
@@ -175,17 +169,10 @@ Result select_in_optional(const OptionalValue& o, std::string_view field) {
   return no_such_field(field);
 }
 
-class SelectStep final : public Step {
+class SelectStep final : public LendingStep<SelectStep> {
  public:
   SelectStep(StepPtr operand, std::string field) : operand_(std::move(operand)), field_(std::move(field)) {}
 
-  Result eval(EvalContext& c) const override {
-    Result tmp;
-    const Value* v = eval_ref(c, tmp);
-    if (v == nullptr) return tmp;
-    if (v == &tmp.value()) return tmp;
-    return *v;
-  }
   const Value* eval_ref(EvalContext& c, Result& tmp) const override {
     const Value* base = operand_->eval_ref(c, tmp);
     if (base == nullptr) return nullptr;
@@ -309,17 +296,10 @@ const Value* index_value(const Value& base, const Value& key, Result& tmp, bool*
   return nullptr;
 }
 
-class IndexStep final : public Step {
+class IndexStep final : public LendingStep<IndexStep> {
  public:
   IndexStep(StepPtr operand, StepPtr index, bool optional)
       : operand_(std::move(operand)), index_(std::move(index)), optional_(optional) {}
-  Result eval(EvalContext& c) const override {
-    Result tmp;
-    const Value* v = eval_ref(c, tmp);
-    if (v == nullptr) return tmp;
-    if (v == &tmp.value()) return tmp;
-    return *v;
-  }
   const Value* eval_ref(EvalContext& c, Result& tmp) const override {
     Result base_tmp;
     const Value* base = operand_->eval_ref(c, base_tmp);
@@ -373,29 +353,55 @@ class IndexStep final : public Step {
 
 // ---- calls ----
 
-constexpr size_t kInlineArgs = 4;
+// A call's evaluated arguments, on the stack for up to kInline of them so
+// that the common short calls allocate nothing.
+class CallArgs {
+ public:
+  // Evaluates the argument steps in order; stops at the first error.
+  CallArgs(const std::vector<StepPtr>& steps, EvalContext& c) : size_(steps.size()), data_(inline_) {
+    if (size_ > kInline) {
+      heap_.resize(size_);
+      data_ = heap_.data();
+    }
+    for (size_t i = 0; i < size_; ++i) {
+      Result r = steps[i]->eval(c);
+      if (r.is_error()) {
+        error_ = std::move(r);
+        return;
+      }
+      data_[i] = r.take();
+    }
+  }
+  CallArgs(const CallArgs&) = delete;
+  CallArgs& operator=(const CallArgs&) = delete;
+
+  bool failed() const { return error_.is_error(); }
+  Result& error() { return error_; }
+  std::span<const Value> values() const { return {data_, size_}; }
+
+ private:
+  static constexpr size_t kInline = 4;
+  size_t size_;
+  Value inline_[kInline];
+  std::vector<Value> heap_;
+  Value* data_;
+  Result error_;
+};
+
+// Runs one overload and charges its cost.
+Result call_overload(const Overload& o, std::span<const Value> args, EvalContext& c) {
+  Result out = o.impl(args);
+  c.cost += o.cost ? o.cost(args, out) : 1;
+  return out;
+}
 
 class CallStep final : public Step {
  public:
   CallStep(const Overload* o, std::vector<StepPtr> args) : overload_(o), args_(std::move(args)) {}
   Result eval(EvalContext& c) const override {
-    const size_t n = args_.size();
-    Value inline_args[kInlineArgs];
-    std::vector<Value> heap_args;
-    Value* argv = inline_args;
-    if (n > kInlineArgs) {
-      heap_args.resize(n);
-      argv = heap_args.data();
-    }
-    for (size_t i = 0; i < n; ++i) {
-      Result r = args_[i]->eval(c);
-      if (r.is_error()) return r;
-      argv[i] = r.take();
-    }
-    std::span<const Value> span(argv, n);
-    Result out = overload_->impl(span);
-    c.cost += overload_->cost ? overload_->cost(span, out) : 1;
-    return out;
+    CallArgs args(args_, c);
+    if (args.failed()) return std::move(args.error());
+    return call_overload(*overload_, args.values(), c);
   }
 
  private:
@@ -408,27 +414,13 @@ class DispatchStep final : public Step {
   DispatchStep(std::string function, std::vector<const Overload*> candidates, std::vector<StepPtr> args)
       : function_(std::move(function)), candidates_(std::move(candidates)), args_(std::move(args)) {}
   Result eval(EvalContext& c) const override {
-    const size_t n = args_.size();
-    Value inline_args[kInlineArgs];
-    std::vector<Value> heap_args;
-    Value* argv = inline_args;
-    if (n > kInlineArgs) {
-      heap_args.resize(n);
-      argv = heap_args.data();
-    }
-    for (size_t i = 0; i < n; ++i) {
-      Result r = args_[i]->eval(c);
-      if (r.is_error()) return r;
-      argv[i] = r.take();
-    }
-    std::span<const Value> span(argv, n);
+    CallArgs args(args_, c);
+    if (args.failed()) return std::move(args.error());
+    const std::span<const Value> values = args.values();
     for (const Overload* o : candidates_) {
       bool match = true;
-      for (size_t i = 0; i < n && match; ++i) match = value_matches_type(argv[i], o->args[i]);
-      if (!match) continue;
-      Result out = o->impl(span);
-      c.cost += o->cost ? o->cost(span, out) : 1;
-      return out;
+      for (size_t i = 0; i < values.size() && match; ++i) match = value_matches_type(values[i], o->args[i]);
+      if (match) return call_overload(*o, values, c);
     }
     return no_such_overload(function_);
   }
@@ -508,17 +500,42 @@ class TernaryStep final : public Step {
 
 // ---- comparison ----
 
+// The two operands of a binary step, evaluated left to right by reference;
+// the first error stops it.
+class BorrowedOperands {
+ public:
+  BorrowedOperands(const Step& left, const Step& right, EvalContext& c) {
+    left_ = left.eval_ref(c, left_tmp_);
+    if (left_ == nullptr) {
+      error_ = &left_tmp_;
+      return;
+    }
+    right_ = right.eval_ref(c, right_tmp_);
+    if (right_ == nullptr) error_ = &right_tmp_;
+  }
+  BorrowedOperands(const BorrowedOperands&) = delete;
+  BorrowedOperands& operator=(const BorrowedOperands&) = delete;
+
+  bool failed() const { return error_ != nullptr; }
+  Result& error() { return *error_; }
+  const Value& left() const { return *left_; }
+  const Value& right() const { return *right_; }
+
+ private:
+  Result left_tmp_, right_tmp_;
+  const Value* left_ = nullptr;
+  const Value* right_ = nullptr;
+  Result* error_ = nullptr;
+};
+
 class EqualsStep final : public Step {
  public:
   EqualsStep(StepPtr l, StepPtr r, bool negate) : left_(std::move(l)), right_(std::move(r)), negate_(negate) {}
   Result eval(EvalContext& c) const override {
-    Result ta, tb;
-    const Value* a = left_->eval_ref(c, ta);
-    if (a == nullptr) return ta;
-    const Value* b = right_->eval_ref(c, tb);
-    if (b == nullptr) return tb;
+    BorrowedOperands operands(*left_, *right_, c);
+    if (operands.failed()) return std::move(operands.error());
     c.cost += 1;
-    return Value::boolean(cel_equals(*a, *b) != negate_);
+    return Value::boolean(cel_equals(operands.left(), operands.right()) != negate_);
   }
 
  private:
@@ -530,18 +547,17 @@ class RelationStep final : public Step {
  public:
   RelationStep(StepPtr l, StepPtr r, Relation rel) : left_(std::move(l)), right_(std::move(r)), rel_(rel) {}
   Result eval(EvalContext& c) const override {
-    Result ta, tb;
-    const Value* a = left_->eval_ref(c, ta);
-    if (a == nullptr) return ta;
-    const Value* b = right_->eval_ref(c, tb);
-    if (b == nullptr) return tb;
+    BorrowedOperands operands(*left_, *right_, c);
+    if (operands.failed()) return std::move(operands.error());
     c.cost += 1;
+    const Value& a = operands.left();
+    const Value& b = operands.right();
     std::optional<int> cmp;
-    if (is_cel_number(*a) && is_cel_number(*b)) {
-      cmp = compare_numbers(*a, *b);
+    if (is_cel_number(a) && is_cel_number(b)) {
+      cmp = compare_numbers(a, b);
       if (!cmp) return Value::boolean(false);  // NaN is unordered
     } else {
-      cmp = cel_compare(*a, *b);
+      cmp = cel_compare(a, b);
       if (!cmp) return no_such_overload(name());
     }
     switch (rel_) {
@@ -571,11 +587,10 @@ class InStep final : public Step {
  public:
   InStep(StepPtr e, StepPtr c) : element_(std::move(e)), container_(std::move(c)) {}
   Result eval(EvalContext& c) const override {
-    Result ta, tb;
-    const Value* e = element_->eval_ref(c, ta);
-    if (e == nullptr) return ta;
-    const Value* cont = container_->eval_ref(c, tb);
-    if (cont == nullptr) return tb;
+    BorrowedOperands operands(*element_, *container_, c);
+    if (operands.failed()) return std::move(operands.error());
+    const Value* e = &operands.left();
+    const Value* cont = &operands.right();
     if (cont->is_array() || cont->is_set()) {
       const auto& items = cont->items();
       c.cost += 1 + items.size();

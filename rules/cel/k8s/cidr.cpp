@@ -1,8 +1,10 @@
 #include "rules/cel/k8s/cidr.h"
 
-#include "rules/cel/k8s/go_quote.h"
+#include "rules/value/go_quote.h"
 
 namespace tollgate::cel::k8s {
+
+using value::go_quote;
 
 std::optional<CIDR> CIDR::parse(std::string_view text, std::string* error) {
   auto fail = [&](std::string_view msg) -> std::optional<CIDR> {

@@ -2,9 +2,12 @@
 
 #include <cstring>
 
-#include "rules/cel/k8s/go_quote.h"
+#include "rules/value/go_quote.h"
 
 namespace tollgate::cel::k8s {
+
+using value::go_quote;
+
 namespace {
 
 // netip's parseAddrError text.

@@ -1,8 +1,11 @@
 #include "rules/cel/k8s/semver.h"
 
-#include "rules/cel/k8s/go_quote.h"
+#include "rules/value/go_quote.h"
 
 namespace tollgate::cel::k8s {
+
+using value::go_quote;
+
 namespace {
 
 constexpr std::string_view kNumbers = "0123456789";

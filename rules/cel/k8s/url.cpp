@@ -2,10 +2,13 @@
 
 #include <algorithm>
 
-#include "rules/cel/k8s/go_quote.h"
 #include "rules/cel/k8s/ip.h"
+#include "rules/value/go_quote.h"
 
 namespace tollgate::cel::k8s {
+
+using value::go_quote;
+
 namespace {
 
 enum class Encoding { Path, PathSegment, Host, Zone, UserPassword, QueryComponent, Fragment };
