@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Load test of /validate over TLS with keep-alive: starts `tollgate serve` with
+# the 16 CEL-capable gatekeeper-library templates and their sample constraints,
+# runs wrk with bench/validate.lua against it, prints requests/s and latency
+# percentiles, and stops the server.
+#   bench/run_wrk.sh [BUILD_DIR] [CONNECTIONS] [SECONDS] [SERVER_THREADS]
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+build="$(cd "${1:-$here/build}" && pwd)"
+connections="${2:-8}"
+seconds="${3:-10}"
+threads="${4:-1}"
+library="$here/../shared/testdata/gatekeeper-library/library"
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
+
+work="$(mktemp -d)"
+trap 'kill "$server" 2>/dev/null || true; wait 2>/dev/null || true; cat "$work/server.log" | tail -3 >&2; rm -rf "$work"' EXIT
+mkdir -p "$work/policies"
+templates=0
+for template in "$library"/*/*/template.yaml; do
+  grep -q "engine: K8sNativeValidation" "$template" || continue
+  name="$(basename "$(dirname "$template")")"
+  cp "$template" "$work/policies/$name-template.yaml"
+  for constraint in "$(dirname "$template")"/samples/*/constraint.yaml; do
+    # Several samples reuse one constraint name; Gatekeeper keeps one object per (kind, name).
+    id="$(awk '/^kind:/ {k=$2} /^  name:/ && !n {n=$2} END {print k "/" n}' "$constraint")"
+    grep -qxF "$id" "$work/ids" 2>/dev/null && continue
+    echo "$id" >> "$work/ids"
+    cp "$constraint" "$work/policies/$name-$(basename "$(dirname "$constraint")")-constraint.yaml"
+  done
+  templates=$((templates + 1))
+done
+echo "templates loaded: $templates; constraints: $(ls "$work/policies" | grep -c constraint)"
+
+bash "$here/certs/make-dev-certs.sh" "$work/certs" >/dev/null
+"$build/tollgate" serve --policies "$work/policies" --tls-cert "$work/certs/tls.crt" --tls-key "$work/certs/tls.key" \
+  --addr 127.0.0.1:0 --metrics-addr 127.0.0.1:0 --threads "$threads" --ready-file "$work/ready" 2>"$work/server.log" &
+server=$!
+for _ in $(seq 100); do [ -s "$work/ready" ] && break; sleep 0.1; done
+url="$(grep -o 'https://[^ ]*' "$work/ready" | head -1)"
+[ -n "$url" ] || { echo "server did not start:" >&2; cat "$work/server.log" >&2; exit 1; }
+echo "server: $url, $threads thread(s); wrk: 1 thread, $connections connections, ${seconds}s"
+wrk -t1 -c"$connections" -d"${seconds}s" --latency -s "$here/bench/validate.lua" "$url"
+echo "server resident memory: $(awk '/VmRSS/ {print $2, $3}' "/proc/$server/status")"
