@@ -102,7 +102,15 @@ Metrics::Metrics()
       constraint_violations_(prometheus::BuildCounter()
                                  .Name("tollgate_constraint_violations_total")
                                  .Help("Violations reported by a constraint in admission requests")
-                                 .Register(*registry_)) {}
+                                 .Register(*registry_)),
+      policy_reloads_(prometheus::BuildCounter()
+                          .Name("tollgate_policy_reload_total")
+                          .Help("Policy reloads (SIGHUP or changed policy files) by outcome")
+                          .Register(*registry_)),
+      // Both series exist from the start, so that an alert on errors sees 0
+      // rather than no data before the first failure.
+      policy_reload_successes_(policy_reloads_.Add({{"status", "success"}})),
+      policy_reload_errors_(policy_reloads_.Add({{"status", "error"}})) {}
 
 Metrics::~Metrics() = default;
 
@@ -141,6 +149,10 @@ void Metrics::set_policy_stats(const policies::PolicyStats& stats) {
   constraint_templates_.Add({{"status", "active"}}).Set(static_cast<double>(stats.templates));
   constraint_templates_.Add({{"status", "error"}}).Set(0);
   constraint_templates_with_cel_.Add({}).Set(static_cast<double>(stats.templates_with_cel));
+}
+
+void Metrics::record_policy_reload(bool succeeded) {
+  (succeeded ? policy_reload_successes_ : policy_reload_errors_).Increment();
 }
 
 const Metrics::ConstraintSeries& Metrics::constraint_series(const std::string& kind, const std::string& name,

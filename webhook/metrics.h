@@ -51,6 +51,8 @@ class Metrics final : public policies::ReviewObserver {
   void record_mutation(MutationStatus status, std::chrono::nanoseconds duration);
   // Sets the gauges describing the loaded policies.
   void set_policy_stats(const policies::PolicyStats& stats);
+  // Counts one policy reload attempt (SIGHUP or changed files).
+  void record_policy_reload(bool succeeded);
 
   void constraint_evaluated(const std::string& kind, const std::string& name, const std::string& enforcement_action,
                             std::chrono::nanoseconds duration, size_t violations) override;
@@ -79,6 +81,9 @@ class Metrics final : public policies::ReviewObserver {
   prometheus::Family<prometheus::Gauge>& constraint_templates_with_cel_;
   prometheus::Family<prometheus::Histogram>& constraint_duration_;
   prometheus::Family<prometheus::Counter>& constraint_violations_;
+  prometheus::Family<prometheus::Counter>& policy_reloads_;
+  prometheus::Counter& policy_reload_successes_;
+  prometheus::Counter& policy_reload_errors_;
 
   // Series on the request path are looked up once and cached: Family::Add
   // builds a label map and takes a lock on every call.

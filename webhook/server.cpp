@@ -20,6 +20,8 @@
 #include "webhook/log.h"
 #include "webhook/metrics.h"
 #include "webhook/metrics_endpoint.h"
+#include "webhook/policy_fingerprint.h"
+#include "webhook/policy_reloader.h"
 #include "webhook/tls_context.h"
 
 namespace tollgate::webhook {
@@ -120,6 +122,7 @@ class Shutdown : public std::enable_shared_from_this<Shutdown> {
 
 int serve(const ServerOptions& options) {
   log_info(LogLine("loading policies").field("paths", options.policy_paths));
+  PolicyFingerprint loaded_from = fingerprint_policy_files(options.policy_paths);
   policies::LoadResult loaded = policies::PolicySet::load(options.policy_paths);
   if (!loaded.errors.empty() || !loaded.policies) {
     for (const policies::LoadError& error : loaded.errors) std::cerr << error.to_string() << "\n";
@@ -160,15 +163,19 @@ int serve(const ServerOptions& options) {
         [&](tcp::socket socket) { start_plain_session(std::move(socket), metrics_endpoint, limits, tracker); });
   }
 
+  auto reloader = std::make_shared<PolicyReloader>(io, options.policy_paths, std::move(loaded_from), router, metrics);
+
   auto shutdown = std::make_shared<Shutdown>(
       io, std::chrono::seconds(std::max(0, options.shutdown_timeout_seconds)),
       [&] {
+        reloader->stop();
         router.stop_being_ready();
         admission_listener->stop();
         if (metrics_listener) metrics_listener->stop();
       },
       tracker);
   shutdown->arm();
+  reloader->start();
 
   admission_listener->start();
   std::string ready = "listening on https://" + format_endpoint(admission_listener->local_endpoint()) + "\n";

@@ -31,7 +31,9 @@ struct ServerOptions {
 
 // Loads the policies (refusing to start on any load error, printed as
 // file:line:col lines on stderr), binds, serves until SIGTERM/SIGINT, then
-// drains in-flight requests. Returns the process exit code.
+// drains in-flight requests. Reloads the policies on SIGHUP and when their
+// files change, keeping the last good set when a reload fails. Returns the
+// process exit code.
 int run_server(const ServerOptions& options);
 
 }  // namespace tollgate::webhook

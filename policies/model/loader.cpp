@@ -57,26 +57,37 @@ void read_file(const std::string& file, std::vector<LoadedObject>& out, std::vec
 
 }  // namespace
 
+std::vector<std::string> list_policy_files(const std::string& path, std::error_code& ec) {
+  std::vector<std::string> files;
+  fs::file_status status = fs::status(path, ec);
+  if (ec) return files;
+  if (!fs::exists(status)) {
+    ec = std::make_error_code(std::errc::no_such_file_or_directory);
+    return files;
+  }
+  if (!fs::is_directory(status)) {
+    files.push_back(path);
+    return files;
+  }
+  for (fs::recursive_directory_iterator it(path, fs::directory_options::follow_directory_symlink, ec), end;
+       !ec && it != end; it.increment(ec)) {
+    std::error_code file_ec;
+    if (it->is_regular_file(file_ec) && is_policy_file(it->path())) files.push_back(it->path().string());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
 void read_policy_files(const std::vector<std::string>& paths, std::vector<LoadedObject>& out,
                        std::vector<LoadError>& errors) {
   for (const std::string& path : paths) {
     std::error_code ec;
-    fs::file_status status = fs::status(path, ec);
-    if (ec || !fs::exists(status)) {
+    std::vector<std::string> files = list_policy_files(path, ec);
+    if (ec == std::errc::no_such_file_or_directory) {
       errors.push_back({path, 0, 0, "no such file or directory"});
       continue;
     }
-    if (!fs::is_directory(status)) {
-      read_file(path, out, errors);
-      continue;
-    }
-    std::vector<std::string> files;
-    for (fs::recursive_directory_iterator it(path, fs::directory_options::follow_directory_symlink, ec), end;
-         !ec && it != end; it.increment(ec)) {
-      if (it->is_regular_file(ec) && is_policy_file(it->path())) files.push_back(it->path().string());
-    }
     if (ec) errors.push_back({path, 0, 0, "cannot read directory: " + ec.message()});
-    std::sort(files.begin(), files.end());
     for (const std::string& f : files) read_file(f, out, errors);
   }
 }

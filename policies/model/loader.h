@@ -4,6 +4,8 @@
 // sorting the objects into templates, constraints, Configs and Namespaces.
 #pragma once
 
+#include <system_error>
+
 #include <string>
 #include <vector>
 
@@ -17,6 +19,13 @@ struct LoadedObject {
   value::Value value;
   ObjectOrigin origin;
 };
+
+// The policy files (.yaml, .yml, .json) a path stands for: the path itself
+// when it is a file, else every such file below it, recursively, following
+// directory symlinks, in name order. Fails (sets ec) when the path does not
+// exist or a directory cannot be read. The webhook's reloader watches exactly
+// these files.
+std::vector<std::string> list_policy_files(const std::string& path, std::error_code& ec);
 
 // Appends the objects of every policy file under `paths`; unreadable files
 // and YAML syntax errors become load errors.

@@ -1,0 +1,120 @@
+#include "webhook/policy_reloader.h"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "webhook/admission_router.h"
+#include "webhook/metrics.h"
+
+using namespace tollgate::webhook;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+const char* kSuccesses = R"(tollgate_policy_reload_total{status="success"})";
+const char* kErrors = R"(tollgate_policy_reload_total{status="error"})";
+
+std::string required_label_constraint(const std::string& label) {
+  return "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sRequiredLabels\nmetadata:\n"
+         "  name: must-have-" + label + "\nspec:\n  match:\n    kinds:\n      - apiGroups: [\"\"]\n"
+         "        kinds: [\"Namespace\"]\n  parameters:\n    labels:\n      - key: " + label + "\n";
+}
+
+// A policy directory with the library's required-labels template and one
+// constraint requiring `label`.
+struct PolicyDir {
+  explicit PolicyDir(const std::string& label) {
+    std::string pattern = (fs::temp_directory_path() / "tollgate-reload-XXXXXX").string();
+    REQUIRE(mkdtemp(pattern.data()) != nullptr);
+    root = pattern;
+    fs::copy_file(fs::path(TOLLGATE_SHARED_DIR) / "testdata/gatekeeper-library/library/general/requiredlabels/template.yaml",
+                  root / "template.yaml");
+    write("constraint.yaml", required_label_constraint(label));
+  }
+  ~PolicyDir() {
+    std::error_code ignored;
+    fs::remove_all(root, ignored);
+  }
+  void write(const std::string& name, const std::string& text) { std::ofstream(root / name, std::ios::trunc) << text; }
+  std::vector<std::string> paths() const { return {root.string()}; }
+  fs::path root;
+};
+
+double metric(const Metrics& metrics, const std::string& series) {
+  std::string text = metrics.render();
+  size_t at = text.find(series + " ");
+  return at == std::string::npos ? -1 : std::stod(text.substr(at + series.size() + 1));
+}
+
+// The status message /validate gives a Namespace without labels.
+std::string denial_message(AdmissionRouter& router) {
+  HttpRequest request(http::verb::post, "/validate", 11);
+  request.set(http::field::content_type, "application/json");
+  request.body() =
+      R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u1",)"
+      R"("kind":{"group":"","version":"v1","kind":"Namespace"},"operation":"CREATE","name":"bare",)"
+      R"("object":{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"bare"}}}})";
+  request.prepare_payload();
+  auto review = nlohmann::json::parse(router.handle(request).body());
+  return review["response"]["status"].value("message", "");
+}
+
+struct Served {
+  explicit Served(const PolicyDir& dir) : router(metrics) {
+    reloader = std::make_shared<PolicyReloader>(io, dir.paths(), fingerprint_policy_files(dir.paths()), router,
+                                                metrics, 20ms);
+    REQUIRE(reloader->reload("test setup"));
+  }
+  Metrics metrics;
+  AdmissionRouter router;
+  boost::asio::io_context io;
+  std::shared_ptr<PolicyReloader> reloader;
+};
+
+}  // namespace
+
+TEST_CASE("a reload that loads swaps the set in and counts a success", "[reload]") {
+  PolicyDir dir("owner");
+  Served served(dir);
+  CHECK_THAT(denial_message(served.router), Catch::Contains("[must-have-owner]"));
+
+  dir.write("constraint.yaml", required_label_constraint("team"));
+  CHECK(served.reloader->reload("test"));
+  CHECK_THAT(denial_message(served.router), Catch::Contains("[must-have-team]"));
+  CHECK(metric(served.metrics, kSuccesses) == 2);
+  CHECK(metric(served.metrics, kErrors) == 0);
+  CHECK(metric(served.metrics, R"(gatekeeper_constraints{enforcement_action="deny",status="active"})") == 1);
+}
+
+TEST_CASE("a reload that fails keeps the last good set and counts an error", "[reload]") {
+  PolicyDir dir("owner");
+  Served served(dir);
+  dir.write("broken.yaml", "kind: K8sRequiredLabels\nspec: [unclosed\n");
+  CHECK_FALSE(served.reloader->reload("test"));
+  CHECK_THAT(denial_message(served.router), Catch::Contains("[must-have-owner]"));
+  CHECK(metric(served.metrics, kErrors) == 1);
+  CHECK(metric(served.metrics, kSuccesses) == 1);
+  CHECK(metric(served.metrics, R"(gatekeeper_constraints{enforcement_action="deny",status="active"})") == 1);
+}
+
+TEST_CASE("changed files are noticed by polling; an unchanged tree is not reloaded", "[reload]") {
+  PolicyDir dir("owner");
+  Served served(dir);
+  served.reloader->start();
+  served.io.run_for(100ms);
+  CHECK(metric(served.metrics, kSuccesses) == 1);
+
+  dir.write("constraint.yaml", required_label_constraint("team"));
+  for (int i = 0; i < 50 && metric(served.metrics, kSuccesses) < 2; ++i) served.io.run_for(20ms);
+  CHECK(metric(served.metrics, kSuccesses) == 2);
+  CHECK_THAT(denial_message(served.router), Catch::Contains("[must-have-team]"));
+
+  served.reloader->stop();
+  served.io.run_for(50ms);
+  CHECK(served.io.stopped());
+}
