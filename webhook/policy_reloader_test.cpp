@@ -102,7 +102,7 @@ TEST_CASE("a reload that fails keeps the last good set and counts an error", "[r
   CHECK(metric(served.metrics, R"(gatekeeper_constraints{enforcement_action="deny",status="active"})") == 1);
 }
 
-TEST_CASE("changed files are noticed by polling; an unchanged tree is not reloaded", "[reload]") {
+TEST_CASE("changed files are noticed by polling, an unchanged tree is not reloaded", "[reload]") {
   PolicyDir dir("owner");
   Served served(dir);
   served.reloader->start();

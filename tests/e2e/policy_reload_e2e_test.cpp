@@ -59,7 +59,7 @@ struct ReloadingServer {
 
 }  // namespace
 
-TEST_CASE("edited policy files and SIGHUP reload the policies; a broken set leaves the last good one", "[e2e][reload]") {
+TEST_CASE("edited policy files and SIGHUP reload the policies, a broken set leaves the last good one", "[e2e][reload]") {
   ReloadingServer s;
   auto first = s.review("namespace_without_owner.json", "uid-before");
   CHECK(first["allowed"] == false);
