@@ -6,17 +6,11 @@
 #include <sstream>
 #include <system_error>
 
+#include "policies/model/loader.h"
 #include "rules/value/yaml.h"
 
 namespace tollgate::policies::gator {
 namespace fs = std::filesystem;
-
-bool has_object_extension(std::string_view path) {
-  auto ends_with = [&](std::string_view suffix) {
-    return path.size() >= suffix.size() && path.substr(path.size() - suffix.size()) == suffix;
-  };
-  return ends_with(".yaml") || ends_with(".yml") || ends_with(".json");
-}
 
 bool read_objects_text(std::string_view text, const std::string& file, std::vector<SourcedObject>* out,
                        std::string* error) {
@@ -51,24 +45,12 @@ bool read_objects_file(const std::string& path, std::vector<SourcedObject>* out,
 
 bool list_input_files(const std::string& path, std::vector<std::string>* files, std::string* error) {
   std::error_code ec;
-  fs::file_status status = fs::status(path, ec);
-  if (ec || !fs::exists(status)) {
-    *error = "reading " + path + ": no such file or directory";
-    return false;
-  }
-  if (!fs::is_directory(status)) {
-    files->push_back(path);
-    return true;
-  }
-  std::vector<std::string> found;
-  for (fs::recursive_directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->is_regular_file() && has_object_extension(it->path().string())) found.push_back(it->path().string());
-  }
+  std::vector<std::string> found = list_policy_files(path, ec, /*follow_directory_symlinks=*/false);
   if (ec) {
-    *error = "reading " + path + ": " + ec.message();
+    *error = "reading " + path + ": " +
+             (ec == std::errc::no_such_file_or_directory ? std::string("no such file or directory") : ec.message());
     return false;
   }
-  std::sort(found.begin(), found.end());
   files->insert(files->end(), found.begin(), found.end());
   return true;
 }

@@ -25,10 +25,8 @@ bool read_objects_text(std::string_view text, const std::string& file, std::vect
 bool read_objects_file(const std::string& path, std::vector<SourcedObject>* out, std::string* error);
 
 // The files a `-f` argument names: the file itself, or every .yaml/.yml/.json
-// file below a directory (walked recursively, in sorted order).
+// file below a directory (walked recursively, in sorted order), as
+// policies::list_policy_files lists them.
 bool list_input_files(const std::string& path, std::vector<std::string>* files, std::string* error);
-
-// True for .yaml, .yml and .json.
-bool has_object_extension(std::string_view path);
 
 }  // namespace tollgate::policies::gator

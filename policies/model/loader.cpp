@@ -57,7 +57,8 @@ void read_file(const std::string& file, std::vector<LoadedObject>& out, std::vec
 
 }  // namespace
 
-std::vector<std::string> list_policy_files(const std::string& path, std::error_code& ec) {
+std::vector<std::string> list_policy_files(const std::string& path, std::error_code& ec,
+                                           bool follow_directory_symlinks) {
   std::vector<std::string> files;
   fs::file_status status = fs::status(path, ec);
   if (ec) return files;
@@ -69,8 +70,9 @@ std::vector<std::string> list_policy_files(const std::string& path, std::error_c
     files.push_back(path);
     return files;
   }
-  for (fs::recursive_directory_iterator it(path, fs::directory_options::follow_directory_symlink, ec), end;
-       !ec && it != end; it.increment(ec)) {
+  const auto options =
+      follow_directory_symlinks ? fs::directory_options::follow_directory_symlink : fs::directory_options::none;
+  for (fs::recursive_directory_iterator it(path, options, ec), end; !ec && it != end; it.increment(ec)) {
     std::error_code file_ec;
     if (it->is_regular_file(file_ec) && is_policy_file(it->path())) files.push_back(it->path().string());
   }

@@ -24,8 +24,10 @@ struct LoadedObject {
 // when it is a file, else every such file below it, recursively, following
 // directory symlinks, in name order. Fails (sets ec) when the path does not
 // exist or a directory cannot be read. The webhook's reloader watches exactly
-// these files.
-std::vector<std::string> list_policy_files(const std::string& path, std::error_code& ec);
+// these files; gator test reads its inputs the same way but, like Go's
+// filepath.Walk, without following directory symlinks.
+std::vector<std::string> list_policy_files(const std::string& path, std::error_code& ec,
+                                           bool follow_directory_symlinks = true);
 
 // Appends the objects of every policy file under `paths`; unreadable files
 // and YAML syntax errors become load errors.
