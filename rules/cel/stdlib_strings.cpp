@@ -3,7 +3,7 @@
 #include <cstdio>
 
 #include "rules/cel/go_format.h"
-#include "rules/cel/regex_cache.h"
+#include "rules/value/regex_cache.h"
 #include "rules/cel/stdlib.h"
 #include "rules/cel/time_util.h"
 #include "rules/cel/utf8.h"
@@ -34,8 +34,8 @@ Result ends_with(Args a) {
 
 Result matches(Args a) {
   std::string error;
-  auto re = cached_regex(a[1].as_string(), &error);
-  if (!re) return make_error(error);
+  auto re = value::cached_regex(a[1].as_string(), &error);
+  if (!re) return make_error("invalid regular expression '" + a[1].as_string() + "': " + error);
   return Value::boolean(re2::RE2::PartialMatch(a[0].as_string(), *re));
 }
 uint64_t matches_cost(Args a, const Result&) {
@@ -44,8 +44,8 @@ uint64_t matches_cost(Args a, const Result&) {
 
 Result find(Args a) {
   std::string error;
-  auto re = cached_regex(a[1].as_string(), &error);
-  if (!re) return make_error(error);
+  auto re = value::cached_regex(a[1].as_string(), &error);
+  if (!re) return make_error("invalid regular expression '" + a[1].as_string() + "': " + error);
   re2::StringPiece match;
   re2::StringPiece input(a[0].as_string());
   if (!re->Match(input, 0, input.size(), re2::RE2::UNANCHORED, &match, 1)) return Value::string("");
@@ -54,8 +54,8 @@ Result find(Args a) {
 
 Result find_all(Args a) {
   std::string error;
-  auto re = cached_regex(a[1].as_string(), &error);
-  if (!re) return make_error(error);
+  auto re = value::cached_regex(a[1].as_string(), &error);
+  if (!re) return make_error("invalid regular expression '" + a[1].as_string() + "': " + error);
   int64_t limit = a.size() > 2 ? a[2].as_int() : -1;
   std::vector<Value> out;
   const std::string& s = a[0].as_string();
@@ -427,7 +427,9 @@ void register_string_functions(FunctionRegistry& r) {
     m.cost = matches_cost;
     m.constant_check = [](std::span<const Value> a) -> std::optional<std::string> {
       std::string error;
-      if (a[1].is_string() && !cached_regex(a[1].as_string(), &error)) return error;
+      if (a[1].is_string() && !value::cached_regex(a[1].as_string(), &error)) {
+        return "invalid regular expression '" + a[1].as_string() + "': " + error;
+      }
       return std::nullopt;
     };
     r.add(m);

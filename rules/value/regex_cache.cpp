@@ -1,9 +1,9 @@
-#include "rules/cel/regex_cache.h"
+#include "rules/value/regex_cache.h"
 
 #include <mutex>
 #include <unordered_map>
 
-namespace tollgate::cel {
+namespace tollgate::value {
 
 std::shared_ptr<const re2::RE2> cached_regex(const std::string& pattern, std::string* error) {
   constexpr size_t kMaxEntries = 256;
@@ -16,7 +16,7 @@ std::shared_ptr<const re2::RE2> cached_regex(const std::string& pattern, std::st
   }
   auto re = std::make_shared<const re2::RE2>(pattern, re2::RE2::Quiet);
   if (!re->ok()) {
-    *error = "invalid regular expression '" + pattern + "': " + re->error();
+    *error = re->error();
     return nullptr;
   }
   std::lock_guard<std::mutex> lock(mu);
@@ -25,4 +25,4 @@ std::shared_ptr<const re2::RE2> cached_regex(const std::string& pattern, std::st
   return re;
 }
 
-}  // namespace tollgate::cel
+}  // namespace tollgate::value

@@ -7,9 +7,10 @@
 #include <memory>
 #include <string>
 
-namespace tollgate::cel {
+namespace tollgate::value {
 
-// nullptr with *error set when the pattern does not compile.
+// nullptr with *error set to RE2's reason when the pattern does not compile.
+// Shared by CEL (matches, find) and Rego (regex.*).
 std::shared_ptr<const re2::RE2> cached_regex(const std::string& pattern, std::string* error);
 
-}  // namespace tollgate::cel
+}  // namespace tollgate::value
