@@ -36,7 +36,8 @@ class BuiltinError : public std::runtime_error {
 
 // Per-query state a builtin may use. One per evaluation; not shared between threads.
 struct BuiltinContext {
-  // Wall clock for time.now_ns, fixed once per query (OPA caches it per query).
+  // Wall clock for time.now_ns, fixed once per query (OPA caches it per
+  // query); 0 until time.now_ns first reads the clock.
   int64_t now_ns = 0;
   // trace() notes, when tracing (--explain); null otherwise.
   std::vector<std::string>* trace_notes = nullptr;
@@ -58,7 +59,7 @@ struct BuiltinInfo {
   bool deprecated = false;   // rejected in Rego v1 modules (any, all, re_match, set_diff, cast_*, net.cidr_overlap)
   bool nondeterministic = false;
   // Non-empty: calling it is refused with this message (network access: http.send, net.lookup_ip_addr).
-  std::string refused;
+  std::string refused = {};
 };
 
 class BuiltinRegistry {
@@ -97,5 +98,9 @@ void register_semver_builtins(BuiltinRegistry& r);       // semver.compare semve
 void register_time_builtins(BuiltinRegistry& r);         // time.*
 void register_net_builtins(BuiltinRegistry& r);          // net.cidr_* net.lookup_ip_addr (refused) http.send (refused)
 void register_misc_builtins(BuiltinRegistry& r);         // trace print opa.runtime uuid.* crypto hashes
+void register_template_string_builtins(BuiltinRegistry& r);  // internal.template_string ($"..." strings)
+void register_jwt_builtins(BuiltinRegistry& r);              // io.jwt.decode
+void register_json_schema_builtins(BuiltinRegistry& r);      // json.verify_schema json.match_schema
+void register_graphql_builtins(BuiltinRegistry& r);      // graphql.parse* graphql.is_valid graphql.schema_is_valid
 
 }  // namespace tollgate::rego

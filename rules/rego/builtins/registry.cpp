@@ -41,6 +41,10 @@ const BuiltinRegistry& BuiltinRegistry::standard() {
     register_time_builtins(r);
     register_net_builtins(r);
     register_misc_builtins(r);
+    register_template_string_builtins(r);
+    register_jwt_builtins(r);
+    register_json_schema_builtins(r);
+    register_graphql_builtins(r);
     return r;
   }();
   return registry;
