@@ -76,6 +76,10 @@ class PreparedQuery {
   virtual QueryResult run(const QueryOptions& options) const = 0;
 };
 
+// The package path (below data) of the i-th module given to compile():
+// `package a.b` -> {"a", "b"}.
+const std::vector<std::string>& module_package(const CompiledPolicy& policy, size_t module_index);
+
 // The value of the document at data.<path> (a rule, a package, base data),
 // or nullopt when undefined. The fast path for Gatekeeper's per-constraint
 // `data.template.violation` evaluation: no query text, no result rows.
@@ -84,6 +88,9 @@ struct DocumentResult {
   std::optional<Error> error;
 };
 DocumentResult evaluate_document(const CompiledPolicy& policy, const std::vector<std::string>& path,
+                                 const QueryOptions& options);
+// The same with the path as string Values built once by the caller.
+DocumentResult evaluate_document_at(const CompiledPolicy& policy, const std::vector<Value>& path,
                                  const QueryOptions& options);
 
 }  // namespace tollgate::rego

@@ -1,0 +1,260 @@
+// Rule evaluation: complete rules, partial sets, functions (rego-notes.md §5
+// "Rule kinds"), memoised per query and `with` scope.
+#include <algorithm>
+
+#include "rules/rego/eval/evaluator.h"
+
+namespace tollgate::rego::eval {
+
+namespace {
+
+bool is_composite(const Value& v) { return v.is_array() || v.is_object() || v.is_set(); }
+
+}  // namespace
+
+// Composite arguments are memoised by identity: hashing a whole Pod to
+// find a cached call would cost more than most calls.
+size_t Evaluator::ArgsHash::operator()(const std::vector<Value>& args) const {
+  size_t h = args.size();
+  for (const auto& a : args) {
+    size_t x = is_composite(a) ? std::hash<const void*>()(a.identity()) : value::hash(a);
+    h ^= x + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  }
+  return h;
+}
+
+bool Evaluator::ArgsEqual::operator()(const std::vector<Value>& a, const std::vector<Value>& b) const {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    bool ca = is_composite(a[i]);
+    bool cb = is_composite(b[i]);
+    if (ca != cb) return false;
+    if (ca ? a[i].identity() != b[i].identity() : a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+Evaluator::Memo& Evaluator::memo() {
+  Memo& m = *state_.memo;
+  if (m.groups.empty()) m.groups.resize(policy_.groups.size());
+  return m;
+}
+
+void Evaluator::conflict(const ir::RuleDef& def, const char* message) {
+  abort("eval_conflict_error", message, def.file, def.loc);
+}
+
+bool Evaluator::eval_clauses(const ir::RuleDef& def, Frame f, FunctionRef<bool(const ir::Clause&)> on_solution) {
+  // Rule values are computed whole before the caller goes on, so the file is
+  // the rule's for exactly the span of this call.
+  const std::string_view caller_file = current_file_;
+  current_file_ = def.file;
+  struct RestoreFile {
+    std::string_view& current;
+    std::string_view saved;
+    ~RestoreFile() { current = saved; }
+  } restore{current_file_, caller_file};
+  for (const auto& clause : def.clauses) {
+    bool any = false;
+    bool go = eval_body(clause.body, 0, f, [&] {
+      any = true;
+      return on_solution(clause);
+    });
+    if (!go) return false;
+    if (any) return true;
+  }
+  return true;
+}
+
+bool Evaluator::bind_args(const ir::RuleDef& def, size_t i, std::span<const Value> args, Frame f, Next k) {
+  // Plain variables and constants bind or compare directly; patterns unify.
+  for (; i < def.args.size(); ++i) {
+    const ir::Term& a = def.args[i];
+    if (a.op == ir::TermOp::Const) {
+      if (a.value != args[i]) return true;
+    } else if (a.op == ir::TermOp::Local) {
+      if (f[a.slot] == nullptr) {
+        f[a.slot] = &args[i];
+      } else if (*f[a.slot] != args[i]) {
+        return true;
+      }
+    } else {
+      break;
+    }
+  }
+  if (i == def.args.size()) return k();
+  return unify_value(def.args[i], args[i], f, [&] { return bind_args(def, i + 1, args, f, k); });
+}
+
+const Value* Evaluator::group_value(const ir::RuleGroup& g) {
+  GroupMemo& m = memo().groups[g.id];
+  if (m.state == GroupMemo::State::Done) return m.value ? &*m.value : nullptr;
+  if (m.state == GroupMemo::State::Running) {
+    const ir::RuleDef* def = g.defs.empty() ? nullptr : &g.defs[0];
+    abort("rego_recursion_error", "rule " + g.name + " is recursive", def ? def->file : "",
+          def ? def->loc : Location{});
+  }
+  m.state = GroupMemo::State::Running;
+  std::optional<Value> v;
+  switch (g.kind) {
+    case ir::GroupKind::Complete: v = evaluate_complete(g); break;
+    case ir::GroupKind::PartialSet: v = evaluate_partial_set(g); break;
+    case ir::GroupKind::Dynamic: v = materialize(*g.node, base_at(g.path, g.path.size()), true); break;
+    case ir::GroupKind::Function: break;
+  }
+  m.value = std::move(v);
+  m.state = GroupMemo::State::Done;
+  return m.value ? &*m.value : nullptr;
+}
+
+std::optional<Value> Evaluator::evaluate_complete(const ir::RuleGroup& g) {
+  std::optional<Value> result;
+  for (const auto& def : g.defs) {
+    if (def.constant_value && result && *result == *def.constant_value) continue;
+    FrameBuffer frame(def.frame_size);
+    Frame f = frame.slots();
+    ++depth_;
+    if (tracer_ != nullptr) trace(TraceOp::Enter, def.file, def.loc, g.name);
+    eval_clauses(def, f, [&](const ir::Clause& clause) {
+      return eval_term(*clause.value, f, [&](const Value& v) {
+        if (result) {
+          if (*result != v) conflict(def, "complete rules must not produce multiple outputs");
+        } else {
+          result = v;
+        }
+        return !def.constant_value.has_value();
+      });
+    });
+    if (tracer_ != nullptr) trace(TraceOp::Exit, def.file, def.loc, g.name);
+    --depth_;
+  }
+  if (!result) result = default_value(g);
+  return result;
+}
+
+std::optional<Value> Evaluator::default_value(const ir::RuleGroup& g) {
+  if (g.default_value) return g.default_value;
+  if (!g.default_term) return std::nullopt;
+  FrameBuffer frame(g.default_frame_size);
+  std::optional<Value> out;
+  eval_term(*g.default_term, frame.slots(), [&](const Value& v) {
+    out = v;
+    return false;
+  });
+  return out;
+}
+
+Value Evaluator::evaluate_partial_set(const ir::RuleGroup& g) {
+  std::vector<Value> members;
+  for (const auto& def : g.defs) {
+    FrameBuffer frame(def.frame_size);
+    Frame f = frame.slots();
+    ++depth_;
+    if (tracer_ != nullptr) trace(TraceOp::Enter, def.file, def.loc, g.name);
+    eval_clauses(def, f, [&](const ir::Clause&) {
+      return eval_term(def.keys[0], f, [&](const Value& m) {
+        members.push_back(m);
+        return true;
+      });
+    });
+    if (tracer_ != nullptr) trace(TraceOp::Exit, def.file, def.loc, g.name);
+    --depth_;
+  }
+  return Value::set(std::move(members));
+}
+
+void Evaluator::add_dynamic(const ir::RuleGroup& g, ObjectTree& acc) {
+  for (const auto& def : g.defs) {
+    FrameBuffer frame(def.frame_size);
+    Frame f = frame.slots();
+    std::vector<Value> keys(def.keys.size());
+    ++depth_;
+    if (tracer_ != nullptr) trace(TraceOp::Enter, def.file, def.loc, g.name);
+    try {
+      eval_clauses(def, f, [&](const ir::Clause& clause) {
+        return eval_list(def.keys, 0, keys.data(), f, [&] {
+          if (def.set_leaf) {
+            acc.insert(std::span<const Value>(keys.data(), keys.size() - 1), keys.back(), true);
+            return true;
+          }
+          return eval_term(*clause.value, f, [&](const Value& v) {
+            acc.insert(keys, v, false);
+            return true;
+          });
+        });
+      });
+    } catch (const KeyConflict&) {
+      conflict(def, "object keys must be unique");
+    }
+    if (tracer_ != nullptr) trace(TraceOp::Exit, def.file, def.loc, g.name);
+    --depth_;
+  }
+}
+
+const Value* Evaluator::function_value(const ir::RuleGroup& g, std::span<const Value> args) {
+  GroupMemo& m = memo().groups[g.id];
+  if (!m.calls) m.calls = std::make_unique<FunctionMemo>();
+  std::vector<Value> key(args.begin(), args.end());
+  auto it = m.calls->find(key);
+  if (it != m.calls->end()) return it->second ? &*it->second : nullptr;
+  std::optional<Value> r = evaluate_function(g, args);
+  auto [stored, added] = m.calls->emplace(std::move(key), std::move(r));
+  return stored->second ? &*stored->second : nullptr;
+}
+
+std::optional<Value> Evaluator::evaluate_function(const ir::RuleGroup& g, std::span<const Value> args) {
+  std::optional<Value> result;
+  auto try_def = [&](const ir::RuleDef& def) {
+    if (def.constant_value && result && *result == *def.constant_value) return;
+    FrameBuffer frame(def.frame_size);
+    Frame f = frame.slots();
+    bool entered = false;
+    bind_args(def, 0, args, f, [&] {
+      ++depth_;
+      if (tracer_ != nullptr && !entered) {
+        trace(TraceOp::Enter, def.file, def.loc, g.name);
+        entered = true;
+      }
+      bool go = eval_clauses(def, f, [&](const ir::Clause& clause) {
+        return eval_term(*clause.value, f, [&](const Value& v) {
+          if (result) {
+            if (*result != v) conflict(def, "functions must not produce multiple outputs for same inputs");
+          } else {
+            result = v;
+          }
+          return !def.constant_value.has_value();
+        });
+      });
+      if (entered) trace(TraceOp::Exit, def.file, def.loc, g.name);
+      --depth_;
+      return go;
+    });
+  };
+
+  if (!g.indexed || args.empty()) {
+    for (const auto& def : g.defs) try_def(def);
+  } else {
+    // Definitions with this constant first argument, merged in definition
+    // order with those that have a variable there.
+    const auto& index = g.index_by_first_arg;
+    auto it = std::lower_bound(index.begin(), index.end(), args[0],
+                               [](const auto& entry, const Value& k) { return entry.first < k; });
+    static const std::vector<uint32_t> none;
+    const std::vector<uint32_t>& hits = it != index.end() && it->first == args[0] ? it->second : none;
+    size_t i = 0;
+    size_t j = 0;
+    while (i < hits.size() || j < g.unindexed.size()) {
+      uint32_t next;
+      if (j >= g.unindexed.size() || (i < hits.size() && hits[i] < g.unindexed[j])) {
+        next = hits[i++];
+      } else {
+        next = g.unindexed[j++];
+      }
+      try_def(g.defs[next]);
+    }
+  }
+  if (!result) result = default_value(g);
+  return result;
+}
+
+}  // namespace tollgate::rego::eval
