@@ -17,6 +17,11 @@ namespace {
 constexpr const char* kTemplatesGroup = "templates.gatekeeper.sh";
 constexpr const char* kConstraintsGroup = "constraints.gatekeeper.sh";
 constexpr const char* kConfigGroup = "config.gatekeeper.sh";
+constexpr const char* kMutationsGroup = "mutations.gatekeeper.sh";
+
+bool is_mutator_kind(std::string_view kind) {
+  return kind == "Assign" || kind == "AssignMetadata" || kind == "ModifySet" || kind == "AssignImage";
+}
 
 bool is_policy_file(const fs::path& p) {
   std::string ext = p.extension().string();
@@ -121,6 +126,15 @@ ClassifiedObjects classify_objects(const std::vector<LoadedObject>& objects, std
       out.constraints.push_back(&o);
     } else if (group == kConfigGroup && kind == "Config") {
       out.configs.push_back(&o);
+    } else if (group == kMutationsGroup && is_mutator_kind(kind)) {
+      bool image = kind == "AssignImage";
+      if (image ? version != "v1alpha1" : version != "v1" && version != "v1beta1" && version != "v1alpha1") {
+        errors.push_back(o.origin.error_at("/apiVersion", "unsupported " + std::string(kind) + " apiVersion " +
+                                                              std::string(api_version) +
+                                                              (image ? " (v1alpha1)" : " (v1, v1beta1, v1alpha1)")));
+        continue;
+      }
+      out.mutators.push_back(&o);
     } else if (group.empty() && version == "v1" && kind == "Namespace") {
       out.namespaces.push_back(&o);
     } else if (kind.empty()) {

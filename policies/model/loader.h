@@ -1,7 +1,8 @@
 // Reading policy files: every .yaml/.yml/.json file under the given paths
 // (directories recursively, in name order), every document of each file,
 // `List` items unwrapped, each object kept with its origin for errors; and
-// sorting the objects into templates, constraints, Configs and Namespaces.
+// sorting the objects into templates, constraints, Configs, Namespaces and
+// mutators.
 #pragma once
 
 #include <system_error>
@@ -45,6 +46,9 @@ struct ClassifiedObjects {
   std::vector<const LoadedObject*> constraints;
   std::vector<const LoadedObject*> configs;
   std::vector<const LoadedObject*> namespaces;
+  // Assign, AssignMetadata, ModifySet (v1, v1beta1, v1alpha1) and AssignImage
+  // (v1alpha1) of group mutations.gatekeeper.sh.
+  std::vector<const LoadedObject*> mutators;
 };
 
 // Anything else is an error: "unsupported object kind X".

@@ -24,7 +24,10 @@ struct MutationRequest {
   Value object;
   // The AdmissionRequest (operation, namespace, userInfo, kind...). Offline a
   // synthesised one; operation "" means "no operation" (gator, audit): only
-  // mutators that accept every operation apply (§5.2).
+  // mutators that accept every operation apply (§5.2). When it has a
+  // `namespace`, the object is matched and mutated with that namespace
+  // (Gatekeeper's webhook does so because objects may omit it) and the
+  // result carries the object's own metadata.namespace again (§5.9).
   Value request;
   // The Namespace object for namespaceSelector matching; null when unknown
   // (then the PolicySet's inventory of Namespaces is consulted).
@@ -36,10 +39,12 @@ struct MutationResult {
   // The object after every pass; equal to the input when nothing changed.
   Value object;
   bool mutated = false;
-  // "<Kind>/<name>" of every mutator that changed the object, in the order
-  // they were first applied, each once.
+  // "<Kind>/<name>" of every mutator that applied in a pass that changed the
+  // object (Gatekeeper's gatekeeper.sh/mutations list), in the order they
+  // were first applied, each once.
   std::vector<std::string> applied;
-  // Passes run (Gatekeeper's mutation_system_iterations).
+  // Passes run, as Gatekeeper reports mutation_system_iterations: 0 when
+  // the first pass changed nothing, the failing pass on an error.
   size_t iterations = 0;
   // A mutation error (type mismatch on the path, match error, "mutation not
   // converging"): the request must be rejected with code 500.
@@ -48,8 +53,8 @@ struct MutationResult {
 };
 
 struct MutatorStats {
-  size_t mutators = 0;         // loaded, including conflicting ones
-  size_t conflicting = 0;      // skipped because of schema conflicts (§5.8)
+  size_t mutators = 0;     // loaded, including conflicting ones
+  size_t conflicting = 0;  // skipped because of schema conflicts (§5.8)
 };
 
 class MutationSystem {
