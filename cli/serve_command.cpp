@@ -10,6 +10,7 @@ namespace {
 const std::vector<OptionSpec>& serve_options() {
   static const std::vector<OptionSpec> specs = {
       {"policies", 0, true, true, "PATH", "file or directory of templates, constraints, mutators and Config"},
+      {"inventory", 0, true, true, "PATH", "file or directory of objects Rego policies see as data.inventory"},
       {"tls-cert", 0, true, false, "FILE", "PEM serving certificate (chain)"},
       {"tls-key", 0, true, false, "FILE", "PEM private key"},
       {"addr", 0, true, false, "HOST:PORT", "HTTPS listen address (default 127.0.0.1:8443; port 0 picks one)"},
@@ -53,6 +54,7 @@ int run_serve_command(const std::vector<std::string>& args, CommandIo& io) {
   }
   webhook::ServerOptions options;
   options.policy_paths = parsed.values("policies");
+  options.inventory_paths = parsed.values("inventory");
   options.tls_cert_file = parsed.value("tls-cert");
   options.tls_key_file = parsed.value("tls-key");
   options.addr = parsed.value("addr", options.addr);

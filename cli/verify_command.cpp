@@ -1,3 +1,4 @@
+#include <optional>
 #include <ostream>
 
 #include "cli/args.h"
@@ -17,6 +18,7 @@ const std::vector<OptionSpec>& verify_options() {
       {"run", 'r', true, false, "REGEX", "run only tests/cases matching REGEX (\"TEST//CASE\" to match both)"},
       {"verbose", 'v', false, false, "", "print every test and case, not only failures"},
       {"output", 'o', true, false, "FORMAT", "output format: text (default) or json"},
+      {"engine", 0, true, false, "ENGINE", "auto (as Gatekeeper: CEL when a template has it, else Rego), rego, cel, or all (both; a disagreement fails the case)"},
       {"help", 'h', false, false, "", "show this help"},
   };
   return specs;
@@ -49,6 +51,12 @@ int run_verify_command(const std::vector<std::string>& args, CommandIo& io) {
     return 2;
   }
 
+  std::optional<policies::EnginePreference> engine = policies::parse_engine_preference(parsed.value("engine", "auto"));
+  if (!engine) {
+    io.err << "Error: unknown engine \"" << parsed.value("engine") << "\" (auto, rego, cel or all)\n";
+    return 2;
+  }
+
   gator::RunFilter filter;
   if (!gator::RunFilter::parse(parsed.value("run"), &filter, &error)) {
     io.err << "Error: compiling filter: " << error << "\n";
@@ -62,7 +70,7 @@ int run_verify_command(const std::vector<std::string>& args, CommandIo& io) {
     }
   }
 
-  gator::Verifier verifier(filter);
+  gator::Verifier verifier(filter, gator::engine_factory(*engine));
   std::vector<gator::SuiteResult> results;
   results.reserve(suites.size());
   for (const gator::Suite& suite : suites) results.push_back(verifier.run(suite));

@@ -11,6 +11,9 @@
 #include "policies/model/constraint.h"
 #include "policies/model/constraint_template.h"
 #include "policies/model/loader.h"
+#include "policies/mutation/load_mutation_system.h"
+#include "policies/mutation/mutation_system.h"
+#include "policies/rego_driver.h"
 
 namespace tollgate::policies {
 
@@ -40,11 +43,13 @@ class CompiledPolicySet final : public PolicySet {
   PolicyStats stats() const override { return stats_; }
   bool template_supported(std::string_view constraint_kind, std::string* reason) const override;
   std::vector<std::string> unsupported_templates() const override;
+  const mutation::MutationSystem& mutation() const override { return *mutation_; }
 
  private:
   struct Template {
     ConstraintTemplate definition;
     std::shared_ptr<const CelTemplateProgram> cel;
+    std::shared_ptr<const RegoTemplateProgram> rego;
   };
   struct Entry {
     Constraint constraint;
@@ -58,12 +63,20 @@ class CompiledPolicySet final : public PolicySet {
     MatchTarget target;
     std::string_view namespace_name;
     std::optional<CelReviewInput> cel_input;
+    std::optional<Value> rego_input_review;
+    std::optional<Value> rego_inventory;
 
     const CelReviewInput& cel();
+    const Value& rego_review();
+    const Value& rego_data(const CompiledPolicySet& set);
   };
+  // The results of one constraint's code in one engine.
+  std::vector<RegoTemplateProgram::Violation> run_rego(const Entry& entry, ReviewContext& review) const;
+  std::vector<std::string> run_cel(const Entry& entry, ReviewContext& review) const;
 
   void review_constraint(const Entry& entry, const std::vector<std::string>& actions, ReviewContext& review,
-                         std::vector<Result>& results, ReviewObserver* observer) const;
+                         std::vector<Result>& results, std::vector<std::string>& disagreements,
+                         ReviewObserver* observer) const;
 
   std::vector<std::unique_ptr<Template>> templates_;
   StringMap<const Template*> template_by_kind_;
@@ -71,6 +84,11 @@ class CompiledPolicySet final : public PolicySet {
   ConstraintIndex index_;
   GatekeeperConfig config_;
   StringMap<Value> namespaces_;
+  // LoadOptions::inventory, and the Rego data document built from it alone.
+  std::vector<Value> inventory_objects_;
+  Value inventory_data_;
+  bool compare_engines_ = false;
+  std::shared_ptr<const mutation::MutationSystem> mutation_;
   PolicyStats stats_;
 };
 
@@ -96,6 +114,10 @@ LoadResult CompiledPolicySet::build(const std::vector<LoadedObject>& objects, st
     if (def->cel) {
       t->cel = CelTemplateProgram::compile(*def->cel, def->name, options.allow_unsupported_templates, ctx);
       if (!t->cel) continue;
+    }
+    if (def->rego) {
+      t->rego = RegoTemplateProgram::compile(*def->rego, def->name, ctx);
+      if (!t->rego) continue;
     }
     failed_kinds.erase(def->kind);
     t->definition = std::move(*def);
@@ -135,6 +157,19 @@ LoadResult CompiledPolicySet::build(const std::vector<LoadedObject>& objects, st
     }
     set->namespaces_[std::string(name)] = o->value;
   }
+  // Namespaces given as inventory (serve --inventory) answer namespaceSelectors too.
+  for (const Value& o : options.inventory) {
+    if (o["kind"].string_or("") != "Namespace" || o["apiVersion"].string_or("") != "v1") continue;
+    std::string name(o["metadata"]["name"].string_or(""));
+    if (!name.empty() && set->namespaces_.count(name) == 0) set->namespaces_[name] = o;
+  }
+  set->inventory_objects_ = options.inventory;
+  set->inventory_data_ = inventory_data(options.inventory);
+  set->compare_engines_ = options.engine == EnginePreference::All;
+
+  std::vector<Value> mutation_namespaces;
+  for (const auto& [name, ns] : set->namespaces_) mutation_namespaces.push_back(ns);
+  set->mutation_ = mutation::load_mutation_system(classified.mutators, std::move(mutation_namespaces), errors);
 
   LoadResult result;
   if (!errors.empty()) {
@@ -152,6 +187,8 @@ LoadResult CompiledPolicySet::build(const std::vector<LoadedObject>& objects, st
     size_t slot = a == "deny" ? 0 : a == "dryrun" ? 1 : a == "warn" ? 2 : 3;
     set->stats_.constraints_by_action[slot]++;
   }
+  set->stats_.mutators = set->mutation_->stats().mutators;
+  set->stats_.mutators_conflicting = set->mutation_->stats().conflicting;
   result.policies = std::move(set);
   return result;
 }
@@ -195,18 +232,56 @@ const CelReviewInput& CompiledPolicySet::ReviewContext::cel() {
   return *cel_input;
 }
 
+const Value& CompiledPolicySet::ReviewContext::rego_review() {
+  if (!rego_input_review) rego_input_review = policies::rego_review(input.request, target.namespace_object);
+  return *rego_input_review;
+}
+
+const Value& CompiledPolicySet::ReviewContext::rego_data(const CompiledPolicySet& set) {
+  if (input.inventory.empty()) return set.inventory_data_;
+  if (!rego_inventory) {
+    std::vector<Value> objects = set.inventory_objects_;
+    objects.insert(objects.end(), input.inventory.begin(), input.inventory.end());
+    rego_inventory = inventory_data(objects);
+  }
+  return *rego_inventory;
+}
+
+std::vector<RegoTemplateProgram::Violation> CompiledPolicySet::run_rego(const Entry& entry, ReviewContext& review) const {
+  std::vector<RegoTemplateProgram::Violation> violations;
+  entry.tmpl->rego->evaluate(review.rego_review(), entry.constraint.parameters, review.rego_data(*this), violations);
+  return violations;
+}
+
+std::vector<std::string> CompiledPolicySet::run_cel(const Entry& entry, ReviewContext& review) const {
+  std::vector<std::string> messages;
+  entry.tmpl->cel->evaluate(review.cel(), entry.constraint, messages);
+  return messages;
+}
+
+namespace {
+
+std::string quoted_list(std::vector<std::string> messages) {
+  std::sort(messages.begin(), messages.end());
+  std::string out = "[";
+  for (size_t i = 0; i < messages.size(); ++i) out += (i ? ", \"" : "\"") + messages[i] + "\"";
+  return out + "]";
+}
+
+}  // namespace
+
 void CompiledPolicySet::review_constraint(const Entry& entry, const std::vector<std::string>& actions,
                                           ReviewContext& review, std::vector<Result>& results,
-                                          ReviewObserver* observer) const {
+                                          std::vector<std::string>& disagreements, ReviewObserver* observer) const {
   const Constraint& c = entry.constraint;
   auto started = observer ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
   size_t results_before = results.size();
-  auto add_result = [&](std::string message) {
+  auto add_result = [&](std::string message, Value details = Value::empty_object()) {
     Result r;
     r.constraint_kind = c.kind;
     r.constraint_name = c.name;
     r.message = std::move(message);
-    r.details = Value::empty_object();
+    r.details = std::move(details);
     r.enforcement_action = c.enforcement.action();
     if (c.enforcement.scoped()) r.scoped_actions = actions;
     r.constraint = c.object;
@@ -218,9 +293,21 @@ void CompiledPolicySet::review_constraint(const Entry& entry, const std::vector<
   if (m.failed()) {
     add_result("unable to match constraints: " + m.error);
   } else if (entry.tmpl->cel) {
-    std::vector<std::string> messages;
-    entry.tmpl->cel->evaluate(review.cel(), c, messages);
+    // CEL has priority when a template has both (EnginePreference::All keeps both to compare).
+    std::vector<std::string> messages = run_cel(entry, review);
+    if (compare_engines_ && entry.tmpl->rego) {
+      std::vector<std::string> rego_messages;
+      for (auto& v : run_rego(entry, review)) rego_messages.push_back(std::move(v.message));
+      std::string cel_text = quoted_list(messages);
+      std::string rego_text = quoted_list(rego_messages);
+      // The two codes word their messages differently; they disagree when one denies and the other does not.
+      if (rego_messages.empty() != messages.empty()) {
+        disagreements.push_back(c.kind + "/" + c.name + ": rego: " + rego_text + "; cel: " + cel_text);
+      }
+    }
     for (std::string& msg : messages) add_result(std::move(msg));
+  } else if (entry.tmpl->rego) {
+    for (auto& v : run_rego(entry, review)) add_result(std::move(v.message), std::move(v.details));
   }
   if (observer) {
     observer->constraint_evaluated(c.kind, c.name, c.enforcement.action(),
@@ -242,7 +329,7 @@ Decision CompiledPolicySet::validate(const ReviewInput& input, ReviewObserver* o
     object = old_object;
   }
 
-  ReviewContext review{input, {}, {}, std::nullopt};
+  ReviewContext review{input, {}, {}, std::nullopt, std::nullopt, std::nullopt};
   MatchTarget& target = review.target;
   target.object = MatchObject::of(object);
   target.old_object = MatchObject::of(old_object);
@@ -289,15 +376,18 @@ Decision CompiledPolicySet::validate(const ReviewInput& input, ReviewObserver* o
 
   bool at_webhook = input.enforcement_point == kValidationPoint;
   std::vector<Result> results;
+  std::vector<std::string> disagreements;
   for (uint32_t id : candidates) {
     const Entry& entry = constraints_[id];
     if (!entry.tmpl->definition.supported()) continue;
     const std::vector<std::string>& actions = entry.constraint.enforcement.actions_at(input.enforcement_point);
     if (actions.empty()) continue;  // scoped, with nothing in force at this point
     if (at_webhook && !entry.tmpl->definition.applies_to_operation(operation)) continue;
-    review_constraint(entry, actions, review, results, observer);
+    review_constraint(entry, actions, review, results, disagreements, observer);
   }
-  return decide(std::move(results));
+  Decision decision = decide(std::move(results));
+  decision.engine_disagreements = std::move(disagreements);
+  return decision;
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
-// PolicySet: every loaded ConstraintTemplate, Constraint and Config, compiled,
-// immutable once built, and the validation decision for one request.
+// PolicySet: every loaded ConstraintTemplate, Constraint, Config and mutator,
+// compiled, immutable once built, and the validation decision for one request.
 //
 // The webhook holds the current PolicySet behind an atomic shared pointer; a
 // reload builds a new one and swaps it in, so in-flight requests finish on
@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,10 @@
 namespace tollgate::policies {
 
 using value::Value;
+
+namespace mutation {
+class MutationSystem;
+}
 
 // Enforcement points (gatekeeper-semantics.md §2.1).
 inline constexpr const char* kValidationPoint = "validation.gatekeeper.sh";
@@ -44,6 +49,9 @@ struct Decision {
   std::string message;           // deny lines joined by "\n", or the error text
   std::vector<std::string> warnings;
   std::vector<Result> results;   // sorted by (enforcement_action, message)
+  // EnginePreference::All: one line per constraint whose Rego and CEL code
+  // disagreed on this review ("<Kind>/<name>: rego: [...]; cel: [...]").
+  std::vector<std::string> engine_disagreements;
 };
 
 // Called once per evaluated constraint, for metrics.
@@ -84,7 +92,19 @@ struct PolicyStats {
   size_t templates_with_cel = 0;
   size_t constraints = 0;
   size_t constraints_by_action[4] = {0, 0, 0, 0};  // deny, dryrun, warn, scoped
+  size_t mutators = 0;
+  size_t mutators_conflicting = 0;  // loaded but skipped (schema conflicts)
 };
+
+// Which engine runs a template that has code for both (§4.4).
+enum class EnginePreference {
+  Auto,  // as Gatekeeper: K8sNativeValidation when present, else Rego
+  Rego,  // only Rego; a template without Rego is unsupported
+  Cel,   // only K8sNativeValidation; a template without CEL is unsupported
+  All,   // both where both exist, and every disagreement reported
+};
+// "auto" | "rego" | "cel" | "all"
+std::optional<EnginePreference> parse_engine_preference(std::string_view text);
 
 struct LoadOptions {
   // When false, a template whose only code is Rego is an error ("Rego engine
@@ -94,6 +114,10 @@ struct LoadOptions {
   // failurePolicy of K8sNativeValidation code that does not set one
   // (Gatekeeper's --default-k8s-native-validation-failure-policy): Fail | Ignore.
   std::string default_cel_failure_policy = "Fail";
+  EnginePreference engine = EnginePreference::Auto;
+  // Objects visible to Rego as data.inventory in every review (serve
+  // --inventory DIR), in addition to ReviewInput::inventory.
+  std::vector<Value> inventory;
 };
 
 class PolicySet;
@@ -122,6 +146,10 @@ class PolicySet {
   virtual bool template_supported(std::string_view constraint_kind, std::string* reason = nullptr) const = 0;
   // Names of the templates loaded as unsupported, sorted.
   virtual std::vector<std::string> unsupported_templates() const = 0;
+
+  // The mutators loaded with this set (policies/mutation/mutation_system.h);
+  // empty when the set has none.
+  virtual const mutation::MutationSystem& mutation() const = 0;
 };
 
 }  // namespace tollgate::policies

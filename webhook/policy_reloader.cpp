@@ -76,7 +76,7 @@ void PolicyReloader::poll() {
 }
 
 bool PolicyReloader::reload(std::string_view trigger) {
-  policies::LoadResult loaded = policies::PolicySet::load(policy_paths_);
+  policies::LoadResult loaded = policies::PolicySet::load(policy_paths_, load_options_);
   if (!loaded.errors.empty() || !loaded.policies) {
     for (const policies::LoadError& error : loaded.errors) {
       log_error(LogLine("policy load error").field("error", error.to_string()));
@@ -88,13 +88,16 @@ bool PolicyReloader::reload(std::string_view trigger) {
     return false;
   }
   policies::PolicyStats stats = loaded.policies->stats();
+  policies::mutation::MutatorStats mutator_stats = loaded.policies->mutation().stats();
   router_.set_policies(std::move(loaded.policies));
   metrics_.set_policy_stats(stats);
+  metrics_.set_mutator_stats(mutator_stats);
   metrics_.record_policy_reload(true);
   log_info(LogLine("policies reloaded")
                .field("trigger", trigger)
                .field("templates", static_cast<int64_t>(stats.templates))
-               .field("constraints", static_cast<int64_t>(stats.constraints)));
+               .field("constraints", static_cast<int64_t>(stats.constraints))
+               .field("mutators", static_cast<int64_t>(mutator_stats.mutators)));
   return true;
 }
 

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "policies/policy_set.h"
 #include "webhook/policy_fingerprint.h"
 
 namespace tollgate::webhook {
@@ -29,6 +30,9 @@ class PolicyReloader : public std::enable_shared_from_this<PolicyReloader> {
   PolicyReloader(boost::asio::io_context& io, std::vector<std::string> policy_paths, PolicyFingerprint loaded_from,
                  AdmissionRouter& router, Metrics& metrics,
                  std::chrono::milliseconds poll_interval = std::chrono::seconds(2));
+
+  // How every reload loads the policies (the inventory given at startup).
+  void set_load_options(policies::LoadOptions options) { load_options_ = std::move(options); }
 
   // Starts listening for SIGHUP and polling the files. Call once, before
   // stop() can run.
@@ -50,6 +54,7 @@ class PolicyReloader : public std::enable_shared_from_this<PolicyReloader> {
   boost::asio::steady_timer poll_timer_;
   std::chrono::milliseconds poll_interval_;
   std::vector<std::string> policy_paths_;
+  policies::LoadOptions load_options_;
   PolicyFingerprint fingerprint_;
   AdmissionRouter& router_;
   Metrics& metrics_;

@@ -13,6 +13,7 @@
 #include <iostream>
 #include <thread>
 
+#include "policies/model/loader.h"
 #include "policies/policy_set.h"
 #include "webhook/admission_router.h"
 #include "webhook/http_session.h"
@@ -122,8 +123,22 @@ class Shutdown : public std::enable_shared_from_this<Shutdown> {
 
 int serve(const ServerOptions& options) {
   log_info(LogLine("loading policies").field("paths", options.policy_paths));
+  policies::LoadOptions load_options;
+  if (!options.inventory_paths.empty()) {
+    std::vector<policies::LoadedObject> objects;
+    std::vector<policies::LoadError> errors;
+    policies::read_policy_files(options.inventory_paths, objects, errors);
+    if (!errors.empty()) {
+      for (const policies::LoadError& error : errors) std::cerr << error.to_string() << "\n";
+      std::cerr << "tollgate serve: " << errors.size() << " error(s) reading the inventory from "
+                << join(options.inventory_paths) << "; not serving\n";
+      return 1;
+    }
+    for (policies::LoadedObject& o : objects) load_options.inventory.push_back(std::move(o.value));
+    log_info(LogLine("inventory loaded").field("objects", static_cast<int64_t>(load_options.inventory.size())));
+  }
   PolicyFingerprint loaded_from = fingerprint_policy_files(options.policy_paths);
-  policies::LoadResult loaded = policies::PolicySet::load(options.policy_paths);
+  policies::LoadResult loaded = policies::PolicySet::load(options.policy_paths, load_options);
   if (!loaded.errors.empty() || !loaded.policies) {
     for (const policies::LoadError& error : loaded.errors) std::cerr << error.to_string() << "\n";
     std::cerr << "tollgate serve: " << loaded.errors.size() << " error(s) loading policies from "
@@ -131,12 +146,15 @@ int serve(const ServerOptions& options) {
     return 1;
   }
   policies::PolicyStats stats = loaded.policies->stats();
+  policies::mutation::MutatorStats mutator_stats = loaded.policies->mutation().stats();
   log_info(LogLine("policies loaded")
                .field("templates", static_cast<int64_t>(stats.templates))
-               .field("constraints", static_cast<int64_t>(stats.constraints)));
+               .field("constraints", static_cast<int64_t>(stats.constraints))
+               .field("mutators", static_cast<int64_t>(mutator_stats.mutators)));
 
   Metrics metrics;
   metrics.set_policy_stats(stats);
+  metrics.set_mutator_stats(mutator_stats);
   AdmissionRouter router(metrics);
   router.set_policies(loaded.policies);
   MetricsEndpoint metrics_endpoint(metrics);
@@ -164,6 +182,7 @@ int serve(const ServerOptions& options) {
   }
 
   auto reloader = std::make_shared<PolicyReloader>(io, options.policy_paths, std::move(loaded_from), router, metrics);
+  reloader->set_load_options(load_options);
 
   auto shutdown = std::make_shared<Shutdown>(
       io, std::chrono::seconds(std::max(0, options.shutdown_timeout_seconds)),

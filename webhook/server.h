@@ -11,6 +11,9 @@ namespace tollgate::webhook {
 
 struct ServerOptions {
   std::vector<std::string> policy_paths;  // --policies (repeatable)
+  // --inventory (repeatable): files or directories of objects visible to Rego
+  // policies as data.inventory (Gatekeeper syncs them from the cluster).
+  std::vector<std::string> inventory_paths;
   std::string tls_cert_file;              // --tls-cert
   std::string tls_key_file;               // --tls-key
   std::string addr = "127.0.0.1:8443";    // --addr HOST:PORT (port 0 = pick a free one)

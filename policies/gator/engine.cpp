@@ -3,8 +3,11 @@
 #include "policies/gator/review_builder.h"
 
 namespace tollgate::policies::gator {
-EngineBuild build_engine(const std::vector<Value>& objects) {
+namespace {
+
+EngineBuild build_engine_with(const std::vector<Value>& objects, EnginePreference engine) {
   LoadOptions options;
+  options.engine = engine;
   options.allow_unsupported_templates = true;
   EngineBuild build;
   LoadResult loaded = PolicySet::from_objects(objects, options);
@@ -24,6 +27,14 @@ EngineBuild build_engine(const std::vector<Value>& objects) {
     }
   }
   return build;
+}
+
+}  // namespace
+
+EngineBuild build_engine(const std::vector<Value>& objects) { return build_engine_with(objects, EnginePreference::Auto); }
+
+EngineFactory engine_factory(EnginePreference engine) {
+  return [engine](const std::vector<Value>& objects) { return build_engine_with(objects, engine); };
 }
 
 std::string describe_errors(const std::vector<LoadError>& errors) {

@@ -26,6 +26,8 @@ using EngineFactory = std::function<EngineBuild(const std::vector<Value>& object
 
 // PolicySet::from_objects with LoadOptions{allow_unsupported_templates=true}.
 EngineBuild build_engine(const std::vector<Value>& objects);
+// The same, with the engine chosen by --engine.
+EngineFactory engine_factory(EnginePreference engine);
 
 // Load errors one per line ("file:line:col: message").
 std::string describe_errors(const std::vector<LoadError>& errors);

@@ -194,6 +194,11 @@ CaseResult Verifier::run_case(const std::string& suite_dir, const Value& constra
   if (!engine.errors.empty() || !engine.policies) return finish("adding template: " + describe_errors(engine.errors));
   Decision decision = engine.policies->validate(review.input);
   if (decision.code == 500 && decision.results.empty()) return finish("reviewing object: " + decision.message);
+  if (!decision.engine_disagreements.empty()) {
+    std::string lines;
+    for (const std::string& d : decision.engine_disagreements) lines += "\n  " + d;
+    return finish("Rego and CEL disagree:" + lines);
+  }
 
   for (const Assertion& assertion : c.assertions) {
     std::string failure = check_assertion(assertion, decision.results);

@@ -119,6 +119,27 @@ std::optional<CelSource> parse_cel_source(const Value& source, const std::string
   return out;
 }
 
+// The entry module and libs of a template's Rego; `ptr` is the object holding
+// the `rego` and `libs` fields.
+RegoSource parse_rego_source(std::string_view rego, const Value* libs, const std::string& ptr, bool v1,
+                             ParseContext& ctx) {
+  RegoSource source;
+  source.entry = {std::string(rego), ptr + "/rego"};
+  source.v1 = v1;
+  if (libs != nullptr) {
+    for (size_t i = 0; i < libs->items().size(); ++i) {
+      std::string lib_ptr = value::pointer_append(ptr + "/libs", i);
+      const Value& lib = libs->items()[i];
+      if (!lib.is_string()) {
+        ctx.error(lib_ptr, "libs entries must be strings of Rego");
+        continue;
+      }
+      source.libs.push_back({lib.as_string(), lib_ptr});
+    }
+  }
+  return source;
+}
+
 }  // namespace
 
 bool ConstraintTemplate::applies_to_operation(std::string_view operation) const {
@@ -180,7 +201,9 @@ std::optional<ConstraintTemplate> parse_constraint_template(const Value& object,
 
   std::string_view legacy_rego = fields::string_field(target, "rego", target_ptr, ctx);
   const Value* legacy_libs = fields::array_field(target, "libs", target_ptr, ctx);
-  t.has_rego = !legacy_rego.empty() || (legacy_libs != nullptr && !legacy_libs->items().empty());
+  if (!legacy_rego.empty() || (legacy_libs != nullptr && !legacy_libs->items().empty())) {
+    t.rego = parse_rego_source(legacy_rego, legacy_libs, target_ptr, false, ctx);
+  }
 
   if (const Value* code = fields::array_field(target, "code", target_ptr, ctx)) {
     for (size_t i = 0; i < code->items().size(); ++i) {
@@ -192,7 +215,16 @@ std::optional<ConstraintTemplate> parse_constraint_template(const Value& object,
       }
       std::string_view engine = fields::string_field(entry, "engine", entry_ptr, ctx);
       if (engine == kRegoEngine) {
-        t.has_rego = true;
+        const Value& source = entry["source"];
+        std::string source_ptr = entry_ptr + "/source";
+        if (!source.is_object()) {
+          ctx.error(source_ptr, "template " + t.name + ": Rego code needs a source object with rego");
+          continue;
+        }
+        // A code entry's Rego replaces the legacy fields; version "v1" switches the syntax (§3.5).
+        t.rego = parse_rego_source(fields::string_field(source, "rego", source_ptr, ctx),
+                                   fields::array_field(source, "libs", source_ptr, ctx), source_ptr,
+                                   source["version"].string_or("") == "v1", ctx);
       } else if (engine == kCelEngine) {
         if (t.cel) continue;  // the first K8sNativeValidation entry is the one used
         t.cel = parse_cel_source(entry["source"], entry_ptr + "/source", ctx, options);
@@ -200,20 +232,46 @@ std::optional<ConstraintTemplate> parse_constraint_template(const Value& object,
       }
     }
   }
+  t.has_rego = t.rego.has_value();
+  if (!t.cel && !t.rego) {
+    ctx.error(target_ptr, "template " + t.name + ": no code for any engine (K8sNativeValidation or Rego)");
+    return std::nullopt;
+  }
 
-  if (!t.cel) {
-    if (!t.has_rego) {
-      ctx.error(target_ptr, "template " + t.name + ": no code for any engine (K8sNativeValidation or Rego)");
-    } else if (!options.allow_unsupported_templates) {
-      ctx.error(target_ptr, "template " + t.name +
-                                ": Rego engine not available (only K8sNativeValidation templates are supported)");
+  // Engine choice: keep only the code of the engine that will run it.
+  std::string missing;
+  switch (options.engine) {
+    case EnginePreference::Auto:
+      if (t.cel) t.rego.reset();  // K8sNativeValidation has priority, no fallback
+      break;
+    case EnginePreference::Rego:
+      t.cel.reset();
+      if (!t.rego) missing = "no Rego code (engine rego)";
+      break;
+    case EnginePreference::Cel:
+      t.rego.reset();
+      if (!t.cel) missing = "no K8sNativeValidation code (engine cel)";
+      break;
+    case EnginePreference::All: break;
+  }
+  if (!missing.empty()) {
+    if (options.allow_unsupported_templates) {
+      t.unsupported_reason = missing;
     } else {
-      t.unsupported_reason = "Rego engine not available (only K8sNativeValidation templates are supported)";
+      ctx.error(target_ptr, "template " + t.name + ": " + missing);
     }
   }
 
   if (ctx.error_count() != errors_before) return std::nullopt;
   return t;
+}
+
+std::optional<EnginePreference> parse_engine_preference(std::string_view text) {
+  if (text == "auto") return EnginePreference::Auto;
+  if (text == "rego") return EnginePreference::Rego;
+  if (text == "cel") return EnginePreference::Cel;
+  if (text == "all") return EnginePreference::All;
+  return std::nullopt;
 }
 
 }  // namespace tollgate::policies

@@ -1,8 +1,10 @@
 // A ConstraintTemplate (templates.gatekeeper.sh v1/v1beta1/v1alpha1),
 // validated per gatekeeper-semantics.md §1.1, with its K8sNativeValidation
-// source decoded (§4.1). Engine choice (§4.4): CEL when present; a
-// Rego-only template is an error, or — when unsupported templates are
-// allowed (verify/test) — recorded as unsupported with the reason.
+// source (§4.1) and Rego (§3.4) decoded. Engine choice (§4.4, and
+// LoadOptions::engine) decides which of the two is kept; a template left
+// without code for the chosen engine is an error, or — when unsupported
+// templates are allowed (verify/test) — recorded as unsupported with the
+// reason.
 #pragma once
 
 #include <optional>
@@ -47,12 +49,25 @@ struct CelSource {
   FailurePolicy failure_policy = FailurePolicy::Fail;
 };
 
+// A template's Rego (gatekeeper-semantics.md §3.4–3.5): the entry module and
+// its libs, and where each sits in the template (for file:line:col errors).
+struct RegoSource {
+  struct Module {
+    std::string text;
+    std::string pointer;
+  };
+  Module entry;
+  std::vector<Module> libs;
+  bool v1 = false;  // code[].source.version "v1"; the legacy `rego` field is always v0
+};
+
 struct ConstraintTemplate {
   std::string name;  // metadata.name, the lowercase kind
   std::string kind;  // spec.crd.spec.names.kind: the constraint kind it defines
   // targets[0].operations; empty (or "*") = every operation.
   std::vector<std::string> operations;
   bool has_rego = false;
+  std::optional<RegoSource> rego;
   std::optional<CelSource> cel;
   // Why the template cannot be evaluated (no CEL code and Rego is not
   // available); empty when it can.

@@ -115,27 +115,53 @@ spec:
   CHECK_THAT(r.errors[0].message, Catch::Contains("unrecognized enforcementAction: \"block\""));
 }
 
-TEST_CASE("loader: a Rego-only template is refused when serving", "[loader]") {
+TEST_CASE("loader: a Rego-only template loads and runs on the Rego engine", "[loader]") {
   PolicyDir dir("rego-serve");
-  std::string file = dir.write("t.yaml", kRegoTemplate);
+  dir.write("t.yaml", kRegoTemplate);
   LoadResult r = PolicySet::load({dir.path()});
+  INFO(testing::joined_errors(r.errors));
+  REQUIRE(r.policies);
+  CHECK(r.policies->template_supported("K8sRegoOnly"));
+}
+
+TEST_CASE("loader: a Rego-only template is refused when serving with engine cel", "[loader]") {
+  PolicyDir dir("rego-serve-cel");
+  std::string file = dir.write("t.yaml", kRegoTemplate);
+  LoadOptions cel_only;
+  cel_only.engine = EnginePreference::Cel;
+  LoadResult r = PolicySet::load({dir.path()}, cel_only);
   REQUIRE(r.errors.size() == 1);
   CHECK(r.errors[0].file == file);
   CHECK(r.errors[0].line == 11);
-  CHECK(r.errors[0].message ==
-        "template k8sregoonly: Rego engine not available (only K8sNativeValidation templates are supported)");
+  CHECK(r.errors[0].message == "template k8sregoonly: no K8sNativeValidation code (engine cel)");
 }
 
-TEST_CASE("loader: in verify mode a Rego-only template is recorded as unsupported", "[loader]") {
+TEST_CASE("loader: a Rego syntax error is reported at its line and column in the template file", "[loader]") {
+  PolicyDir dir("rego-error");
+  std::string text = kRegoTemplate;
+  text.replace(text.find("{ true }"), 8, "{ x := }");
+  std::string file = dir.write("t.yaml", text);
+  LoadResult r = PolicySet::load({dir.path()});
+  REQUIRE_FALSE(r.errors.empty());
+  CHECK(r.errors[0].file == file);
+  // `rego: |` is on line 11; the Rego's second line is line 13, indented 6.
+  CHECK(r.errors[0].line == 13);
+  CHECK(r.errors[0].column > 6);
+  CHECK_THAT(r.errors[0].message, Catch::StartsWith("template k8sregoonly: rego_parse_error: "));
+}
+
+TEST_CASE("loader: in verify mode with engine cel a Rego-only template is recorded as unsupported", "[loader]") {
   PolicyDir dir("rego-verify");
   dir.write("t.yaml", kRegoTemplate);
   dir.write("c.yaml", "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sRegoOnly\nmetadata: {name: c}\n");
-  LoadResult r = PolicySet::load({dir.path()}, verify_mode());
+  LoadOptions options = verify_mode();
+  options.engine = EnginePreference::Cel;
+  LoadResult r = PolicySet::load({dir.path()}, options);
   INFO(testing::joined_errors(r.errors));
   REQUIRE(r.policies);
   std::string reason;
   CHECK_FALSE(r.policies->template_supported("K8sRegoOnly", &reason));
-  CHECK_THAT(reason, Catch::Contains("Rego engine not available"));
+  CHECK_THAT(reason, Catch::Contains("no K8sNativeValidation code"));
   CHECK(r.policies->unsupported_templates() == std::vector<std::string>{"k8sregoonly"});
   CHECK(r.policies->stats().templates == 1);
   CHECK(r.policies->stats().constraints == 1);

@@ -40,6 +40,8 @@ class ParseContext {
   ParseContext(const ObjectOrigin& origin, std::vector<LoadError>& errors) : origin_(origin), errors_(errors) {}
 
   void error(std::string_view pointer, std::string message) { errors_.push_back(origin_.error_at(pointer, std::move(message))); }
+  // An error whose location was computed by the caller (e.g. inside embedded code).
+  void error(LoadError e) { errors_.push_back(std::move(e)); }
   size_t error_count() const { return errors_.size(); }
   const ObjectOrigin& origin() const { return origin_; }
 

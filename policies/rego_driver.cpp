@@ -1,0 +1,163 @@
+#include "policies/rego_driver.h"
+
+#include <algorithm>
+#include <fstream>
+#include <string_view>
+
+#include "policies/model/parse_context.h"
+#include "rules/rego/rego.h"
+
+namespace tollgate::policies {
+
+using value::Value;
+
+namespace {
+
+// Column of the first non-blank character of a line of a file (1-based), 0
+// when the file cannot be read.
+uint32_t indentation_of_line(const std::string& file, int line) {
+  std::ifstream in(file);
+  std::string text;
+  for (int i = 1; i <= line && std::getline(in, text); ++i) {
+    if (i == line) {
+      size_t first = text.find_first_not_of(" \t");
+      return first == std::string::npos ? 0 : static_cast<uint32_t>(first) + 1;
+    }
+  }
+  return 0;
+}
+
+// A Rego error inside a template field, located in the template's file: the
+// source map places a block scalar at its first content line, so Rego line N
+// is N - 1 lines below it, at the line's indentation plus the Rego column; a
+// JSON string keeps the string's position.
+LoadError locate(const rego::Error& e, const RegoSource::Module& module, const std::string& template_name,
+                 ParseContext& ctx) {
+  LoadError le = ctx.origin().error_at(module.pointer, "template " + template_name + ": " + e.code + ": " + e.message);
+  bool yaml = le.file.size() < 5 || le.file.compare(le.file.size() - 5, 5, ".json") != 0;
+  if (yaml && le.line > 0 && e.loc.line > 0) {
+    le.line += static_cast<int>(e.loc.line) - 1;
+    uint32_t indent = indentation_of_line(le.file, le.line);
+    if (indent > 0) le.column = static_cast<int>(indent + e.loc.column - 1);
+  }
+  return le;
+}
+
+const Value& empty_object() { return Value::empty_object(); }
+
+Value nested(std::vector<std::pair<std::vector<std::string>, Value>>& items, size_t depth, size_t begin, size_t end) {
+  // items[begin, end) share their first `depth` path segments and are sorted by path.
+  std::vector<Value::Entry> entries;
+  size_t i = begin;
+  while (i < end) {
+    const std::string& key = items[i].first[depth];
+    size_t j = i + 1;
+    while (j < end && items[j].first[depth] == key) ++j;
+    Value child = depth + 1 == items[i].first.size() ? items[j - 1].second : nested(items, depth + 1, i, j);
+    entries.emplace_back(Value::string(key), std::move(child));
+    i = j;
+  }
+  return Value::object_sorted(std::move(entries));
+}
+
+}  // namespace
+
+Value rego_review(const Value& request, const Value* namespace_object) {
+  std::vector<Value::Entry> entries = request.is_object() ? request.entries() : std::vector<Value::Entry>{};
+  bool is_delete = request["operation"].string_or("") == "DELETE";
+  const Value* old_object = request.find("oldObject");
+  Value review = Value::object(std::move(entries));
+  if (is_delete && old_object != nullptr) review = value::with_entry(review, "object", *old_object);
+  if (review.find("oldObject") == nullptr) review = value::with_entry(review, "oldObject", Value::null());
+  if (review.find("options") == nullptr) review = value::with_entry(review, "options", Value::null());
+  review = value::with_entry(review, "namespaceObject",
+                             namespace_object != nullptr ? *namespace_object : empty_object());
+  return review;
+}
+
+Value inventory_data(const std::vector<Value>& objects) {
+  std::vector<std::pair<std::vector<std::string>, Value>> items;
+  items.reserve(objects.size());
+  for (const Value& o : objects) {
+    std::string_view api_version = o["apiVersion"].string_or("");
+    std::string_view kind = o["kind"].string_or("");
+    std::string_view name = o["metadata"]["name"].string_or("");
+    if (api_version.empty() || kind.empty() || name.empty()) continue;
+    std::string_view ns = o["metadata"]["namespace"].string_or("");
+    if (ns.empty()) {
+      items.push_back({{"cluster", std::string(api_version), std::string(kind), std::string(name)}, o});
+    } else {
+      items.push_back({{"namespace", std::string(ns), std::string(api_version), std::string(kind), std::string(name)}, o});
+    }
+  }
+  Value inventory = empty_object();
+  if (!items.empty()) {
+    // Sorted by path; for the same path the last object given wins.
+    std::stable_sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    // A path that is a prefix of another cannot occur: cluster paths have 4
+    // segments and namespace paths 5, under different roots.
+    inventory = nested(items, 0, 0, items.size());
+  }
+  return Value::object_sorted({{Value::string("inventory"), std::move(inventory)}});
+}
+
+std::shared_ptr<const RegoTemplateProgram> RegoTemplateProgram::compile(const RegoSource& source,
+                                                                        const std::string& template_name,
+                                                                        ParseContext& ctx) {
+  std::vector<rego::ModuleSource> modules;
+  std::vector<const RegoSource::Module*> origins;
+  rego::RegoVersion version = source.v1 ? rego::RegoVersion::V1 : rego::RegoVersion::V0;
+  modules.push_back({ctx.origin().file() + "#" + source.entry.pointer, source.entry.text, version});
+  origins.push_back(&source.entry);
+  for (const RegoSource::Module& lib : source.libs) {
+    modules.push_back({ctx.origin().file() + "#" + lib.pointer, lib.text, version});
+    origins.push_back(&lib);
+  }
+  rego::CompileOptions options;
+  // §3.4: data references only under data.lib and data.inventory.
+  options.allowed_data_roots = {"lib", "inventory"};
+  rego::CompileResult compiled = rego::compile(modules, options);
+  if (!compiled.errors.empty()) {
+    for (const rego::Error& e : compiled.errors) {
+      const RegoSource::Module* module = origins[0];
+      for (size_t i = 0; i < modules.size(); ++i) {
+        if (e.file == modules[i].file) module = origins[i];
+      }
+      ctx.error(locate(e, *module, template_name, ctx));
+    }
+    return nullptr;
+  }
+  auto program = std::make_shared<RegoTemplateProgram>();
+  program->policy_ = std::move(compiled.policy);
+  for (const std::string& segment : rego::module_package(*program->policy_, 0)) {
+    program->violation_path_.push_back(Value::string(segment));
+  }
+  program->violation_path_.push_back(Value::string("violation"));
+  return program;
+}
+
+void RegoTemplateProgram::evaluate(const Value& review, const Value& parameters, const Value& data,
+                                   std::vector<Violation>& out) const {
+  rego::QueryOptions options;
+  options.input = Value::object_sorted({{Value::string("parameters"), parameters.is_null() ? empty_object() : parameters},
+                                        {Value::string("review"), review}});
+  options.data = data;
+  rego::DocumentResult result = rego::evaluate_document_at(*policy_, violation_path_, options);
+  if (result.error) {
+    out.push_back({result.error->message, empty_object()});
+    return;
+  }
+  if (!result.value || !(result.value->is_set() || result.value->is_array())) return;
+  for (const Value& v : result.value->items()) {
+    const Value* msg = v.find("msg");
+    if (msg == nullptr) continue;  // the hook drops violations without msg
+    if (!msg->is_string()) {
+      out.push_back({"violation msg must be a string, got " + std::string(value::kind_name(msg->kind())), empty_object()});
+      continue;
+    }
+    const Value* details = v.find("details");
+    out.push_back({msg->as_string(), details != nullptr ? *details : empty_object()});
+  }
+}
+
+}  // namespace tollgate::policies
