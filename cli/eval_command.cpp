@@ -5,6 +5,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/eval_rego.h"
 #include "policies/gator/review_builder.h"
 #include "policies/review_request.h"
 #include "rules/cel/cel.h"
@@ -19,54 +20,33 @@ namespace {
 
 const std::vector<OptionSpec>& eval_options() {
   static const std::vector<OptionSpec> specs = {
-      {"cel", 0, true, false, "EXPR", "the CEL expression to evaluate"},
-      {"input", 'i', true, false, "FILE", "the object (YAML or JSON; \"-\" reads stdin), bound as `object`"},
-      {"params", 0, true, false, "FILE", "constraint parameters (YAML or JSON), bound as `params` and `variables.params`"},
+      {"cel", 0, true, false, "EXPR", "the CEL expression to evaluate (instead of a Rego QUERY)"},
+      {"input", 'i', true, false, "FILE", "CEL: the object, bound as `object`; Rego: the input document (YAML or JSON; \"-\" reads stdin)"},
+      {"params", 0, true, false, "FILE", "CEL: constraint parameters, bound as `params` and `variables.params`"},
+      {"data", 'd', true, true, "PATH", "Rego: a policy (.rego), a data file (.json/.yaml, at data's root), a ConstraintTemplate\n"
+                                        "(its Rego and libs) or a directory of those (data files at their folder's path)"},
+      {"constraint", 0, true, false, "FILE", "Rego: build input as Gatekeeper does, {review, parameters}, from -i (an object\n"
+                                             "or AdmissionReview) and this Constraint's spec.parameters"},
+      {"explain", 0, false, false, "", "Rego: print a trace of every rule and expression entered, evaluated or failed"},
       {"help", 'h', false, false, "", "show this help"},
   };
   return specs;
 }
 
 void print_usage(std::ostream& out) {
-  out << "Usage: tollgate eval --cel EXPR -i OBJECT [--params FILE]\n\n"
-         "Evaluates a CEL expression the way a K8sNativeValidation template sees it:\n"
+  out << "Usage: tollgate eval [-d PATH]... [-i INPUT] [--constraint FILE] [--explain] QUERY\n"
+         "       tollgate eval --cel EXPR -i OBJECT [--params FILE]\n\n"
+         "Rego: evaluates QUERY (v1 syntax, e.g. 'data.k8srequiredlabels.violation') like `opa eval`\n"
+         "and prints {\"result\": [{\"expressions\": [...], \"bindings\": {...}}]} as JSON (no result:\n"
+         "{}); exits 1 on a compile or evaluation error. Modules are parsed as Rego v1, and as v0\n"
+         "when that fails (Gatekeeper's rule).\n\n"
+         "CEL: evaluates a CEL expression the way a K8sNativeValidation template sees it:\n"
          "object, oldObject (null), params, request (as gator synthesises it), namespaceObject\n"
          "(null), variables.params and variables.anyObject. An AdmissionReview input is\n"
          "unpacked: object, oldObject and request come from its request.\n"
          "Prints the result as JSON; exits 1 on a compile or evaluation error.\n\n"
          "Options:\n"
       << format_options_help(eval_options());
-}
-
-bool read_document(const std::string& path, CommandIo& io, Value* out, std::string* error) {
-  std::string text;
-  if (path == "-") {
-    std::ostringstream buffer;
-    buffer << io.in.rdbuf();
-    text = buffer.str();
-  } else {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      *error = "cannot open " + path;
-      return false;
-    }
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    text = buffer.str();
-  }
-  std::vector<value::YamlDocument> documents;
-  value::YamlError yaml_error;
-  if (!value::parse_yaml(text, &documents, &yaml_error)) {
-    *error = path + ":" + std::to_string(yaml_error.location.line) + ":" + std::to_string(yaml_error.location.column) +
-             ": " + yaml_error.message;
-    return false;
-  }
-  if (documents.size() != 1) {
-    *error = path + ": expected exactly one document, found " + std::to_string(documents.size());
-    return false;
-  }
-  *out = documents.front().value;
-  return true;
 }
 
 // variables.params and variables.anyObject, both known before evaluation.
@@ -97,7 +77,8 @@ int run_eval_command(const std::vector<std::string>& args, CommandIo& io) {
     return *exit_code;
   }
   std::string error;
-  if (!parsed.has("cel") || !parsed.has("input") || !parsed.positional.empty()) {
+  if (!parsed.has("cel")) return run_rego_eval(parsed, io);
+  if (!parsed.has("input") || !parsed.positional.empty()) {
     io.err << "Error: eval needs --cel EXPR and -i OBJECT\n";
     print_usage(io.err);
     return 2;
