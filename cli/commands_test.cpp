@@ -2,29 +2,14 @@
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
-#include <sstream>
+
+#include "cli/command_test_support.h"
 
 using namespace tollgate::cli;
+using tollgate::cli::testing::Run;
+using tollgate::cli::testing::run;
 
 namespace {
-
-struct Run {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-Run run(const std::vector<std::string>& args, const std::string& stdin_text = "", bool terminal = true) {
-  std::istringstream in(stdin_text);
-  std::ostringstream out;
-  std::ostringstream err;
-  CommandIo io{in, out, err, terminal};
-  Run r;
-  r.code = run_tollgate(args, io);
-  r.out = out.str();
-  r.err = err.str();
-  return r;
-}
 
 const std::string kPack = std::string(TOLLGATE_SOURCE_DIR) + "/policies/library";
 
@@ -89,6 +74,7 @@ TEST_CASE("tollgate dispatches subcommands, --help and --version", "[cli]") {
   CHECK(run({}).code == 2);
   CHECK(run({"verify", "--help"}).code == 0);
   CHECK(run({"test", "--help"}).code == 0);
+  CHECK(run({"mutate", "--help"}).code == 0);
   CHECK(run({"eval", "--help"}).code == 0);
   CHECK(run({"serve", "--help"}).code == 0);
 }
@@ -123,7 +109,7 @@ TEST_CASE("tollgate verify runs a suite and prints gator's summary", "[cli][veri
   CHECK(json.code == 0);
   auto summary = nlohmann::json::parse(json.out);
   CHECK(summary["suites"]["failed"] == 0);
-  CHECK(summary["suites"]["passed"] == 5);
+  CHECK(summary["suites"]["passed"] == 8);
 
   Run missing = run({"verify", kPack + "/nowhere"});
   CHECK(missing.code == 1);

@@ -1,9 +1,8 @@
-#include <istream>
 #include <ostream>
-#include <sstream>
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/object_inputs.h"
 #include "policies/gator/object_reader.h"
 #include "policies/gator/test_report.h"
 #include "policies/gator/test_run.h"
@@ -16,7 +15,7 @@ namespace {
 const std::vector<OptionSpec>& test_options() {
   static const std::vector<OptionSpec> specs = {
       {"filename", 'f', true, true, "PATH", "a file or directory of objects to review; \"-\" reads stdin"},
-      {"policies", 0, true, true, "DIR", "templates and constraints to review against (not reviewed themselves)"},
+      {"policies", 0, true, true, "DIR", "templates, constraints and mutators to review with (not reviewed themselves)"},
       {"output", 'o', true, false, "FORMAT", "json, yaml, junit, or text (default)"},
       {"deny-only", 0, false, false, "", "print only results that deny"},
       {"help", 'h', false, false, "", "show this help"},
@@ -28,23 +27,12 @@ void print_usage(std::ostream& out) {
   out << "Usage: tollgate test [-f PATH]... [--policies DIR]... [options]\n\n"
          "Reviews every object of the inputs (stdin when no -f is given and stdin is not a\n"
          "terminal) against the templates and constraints among them, as gator test does.\n"
-         "Exits 1 when any result denies.\n\n"
+         "Unlike gator, the mutators among them (Assign, AssignMetadata, ModifySet,\n"
+         "AssignImage) are applied first, each object as a CREATE request, as the API server\n"
+         "runs mutating admission before validating it; the mutated object is reviewed.\n"
+         "Exits 1 when any result denies or a mutation fails.\n\n"
          "Options:\n"
       << format_options_help(test_options());
-}
-
-bool read_path(const std::string& path, CommandIo& io, std::vector<gator::SourcedObject>* out, std::string* error) {
-  if (path == "-") {
-    std::ostringstream text;
-    text << io.in.rdbuf();
-    return gator::read_objects_text(text.str(), "-", out, error);
-  }
-  std::vector<std::string> files;
-  if (!gator::list_input_files(path, &files, error)) return false;
-  for (const std::string& file : files) {
-    if (!gator::read_objects_file(file, out, error)) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -60,18 +48,17 @@ int run_test_command(const std::vector<std::string>& args, CommandIo& io) {
     return 2;
   }
 
-  std::vector<std::string> inputs = parsed.values("filename");
-  if (inputs.empty() && !io.stdin_is_terminal) inputs.push_back("-");
+  std::vector<std::string> inputs = input_paths(parsed.values("filename"), io);
   std::vector<gator::SourcedObject> objects;
   for (const std::string& path : inputs) {
-    if (!read_path(path, io, &objects, &error)) {
+    if (!read_input_objects(path, io, &objects, &error)) {
       io.err << "Error: reading: " << error << "\n";
       return 1;
     }
   }
   std::vector<gator::SourcedObject> policy_objects;
   for (const std::string& dir : parsed.values("policies")) {
-    if (!read_path(dir, io, &policy_objects, &error)) {
+    if (!read_input_objects(dir, io, &policy_objects, &error)) {
       io.err << "Error: reading: " << error << "\n";
       return 1;
     }

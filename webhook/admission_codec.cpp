@@ -93,10 +93,17 @@ std::string encode_validation_response(const AdmissionReviewRequest& review, con
   return out;
 }
 
-std::string encode_mutation_response(const AdmissionReviewRequest& review, std::string_view json_patch) {
+std::string encode_mutation_response(const AdmissionReviewRequest& review, std::string_view json_patch,
+                                     std::string_view message) {
   std::string out;
+  out.reserve(160 + message.size() + json_patch.size() * 4 / 3);
   open_response(review, true, out);
-  out += R"(,"status":{"code":200})";
+  out += R"(,"status":{"code":200)";
+  if (!message.empty()) {
+    out += R"(,"message":)";
+    value::append_json_string(message, out);
+  }
+  out += '}';
   if (!json_patch.empty()) {
     out += R"(,"patchType":"JSONPatch","patch":")";
     out += value::base64_encode(json_patch);

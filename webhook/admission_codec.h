@@ -29,8 +29,11 @@ bool decode_admission_review(std::string_view body, AdmissionReviewRequest* out,
 // §2.3): uid echoed, allowed, status {code, reason?, message?}, warnings.
 std::string encode_validation_response(const AdmissionReviewRequest& review, const policies::Decision& decision);
 
-// The response AdmissionReview for /mutate: allowed, and a base64 JSONPatch
-// when `json_patch` is non-empty.
-std::string encode_mutation_response(const AdmissionReviewRequest& review, std::string_view json_patch = {});
+// The response AdmissionReview for /mutate: allowed, status {code 200,
+// message when given}, and a base64 JSONPatch when `json_patch` is
+// non-empty. (A mutation error is answered like a validation error, with
+// encode_validation_response.)
+std::string encode_mutation_response(const AdmissionReviewRequest& review, std::string_view json_patch = {},
+                                     std::string_view message = {});
 
 }  // namespace tollgate::webhook

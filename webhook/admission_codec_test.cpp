@@ -105,6 +105,10 @@ TEST_CASE("mutation responses allow, with a base64 JSONPatch only when there is 
   CHECK(unchanged["response"]["uid"] == review.uid);
   CHECK(unchanged["response"]["allowed"] == true);
   CHECK_FALSE(unchanged["response"].contains("patch"));
+  CHECK(unchanged["response"]["status"] == nlohmann::json{{"code", 200}});
+  auto with_message = nlohmann::json::parse(encode_mutation_response(review, {}, "Resource was not mutated"));
+  CHECK(with_message["response"]["status"] ==
+        nlohmann::json({{"code", 200}, {"message", "Resource was not mutated"}}));
 
   std::string patch = R"([{"op":"add","path":"/metadata/labels","value":{"owner":"me"}}])";
   auto patched = nlohmann::json::parse(encode_mutation_response(review, patch));

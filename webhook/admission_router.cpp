@@ -3,6 +3,8 @@
 #include <chrono>
 #include <exception>
 
+#include "policies/mutation_review.h"
+#include "rules/value/json.h"
 #include "webhook/admission_codec.h"
 #include "webhook/log.h"
 #include "webhook/metrics.h"
@@ -79,10 +81,9 @@ ResultLines result_lines(const policies::Decision& decision) {
   return lines;
 }
 
-void log_decision(const AdmissionReviewRequest& review, const policies::Decision& decision) {
-  if (decision.results.empty() && decision.code != 500) return;
-  const char* msg = decision.code == 500 ? "admission error" : decision.allowed ? "admission allowed with violations"
-                                                                                : "admission denied";
+// A log line naming the request: uid, operation, kind, name, namespace,
+// user and dry_run.
+LogLine request_log_line(const char* msg, const AdmissionReviewRequest& review) {
   LogLine line(msg);
   const value::Value& request = review.request;
   line.field("uid", review.uid)
@@ -91,8 +92,16 @@ void log_decision(const AdmissionReviewRequest& review, const policies::Decision
       .field("name", object_name(request))
       .field("namespace", request["namespace"].string_or(""))
       .field("user", request["userInfo"]["username"].string_or(""))
-      .field("dry_run", review.dry_run ? "true" : "false")
-      .field("code", static_cast<int64_t>(decision.code));
+      .field("dry_run", review.dry_run ? "true" : "false");
+  return line;
+}
+
+void log_decision(const AdmissionReviewRequest& review, const policies::Decision& decision) {
+  if (decision.results.empty() && decision.code != 500) return;
+  const char* msg = decision.code == 500 ? "admission error" : decision.allowed ? "admission allowed with violations"
+                                                                                : "admission denied";
+  LogLine line = request_log_line(msg, review);
+  line.field("code", static_cast<int64_t>(decision.code));
   if (decision.code == 500) {
     line.field("error", decision.message);
     log_error(line);
@@ -104,6 +113,45 @@ void log_decision(const AdmissionReviewRequest& review, const policies::Decision
   if (!lines.dryrun.empty()) line.field("dryrun_violations", lines.dryrun);
   if (decision.allowed) log_info(line);
   else log_warn(line);
+}
+
+// Mutated objects (with the mutators that applied) and mutation errors;
+// requests left alone are not logged.
+void log_mutation(const AdmissionReviewRequest& review, const policies::MutationReview& mutation, size_t patch_operations) {
+  if (mutation.outcome == policies::MutationOutcome::Failed) {
+    LogLine line = request_log_line("mutation error", review);
+    line.field("code", int64_t{500}).field("error", mutation.message);
+    log_error(line);
+    return;
+  }
+  if (mutation.outcome != policies::MutationOutcome::Mutated) return;
+  LogLine line = request_log_line("mutation applied", review);
+  line.field("mutators", mutation.result.applied)
+      .field("iterations", static_cast<int64_t>(mutation.result.iterations))
+      .field("patch_operations", static_cast<int64_t>(patch_operations));
+  log_info(line);
+}
+
+// The AdmissionReview answer to a mutation (gatekeeper-semantics §5.9).
+std::string mutation_response(const AdmissionReviewRequest& review, const policies::MutationReview& mutation,
+                              const value::Value& patch) {
+  switch (mutation.outcome) {
+    case policies::MutationOutcome::Failed: {
+      policies::Decision error;
+      error.allowed = false;
+      error.code = 500;
+      error.message = mutation.message;
+      return encode_validation_response(review, error);
+    }
+    case policies::MutationOutcome::Mutated:
+      // Mutators that only rewrote what was there leave an empty patch: then
+      // no patch at all, as Gatekeeper answers.
+      return encode_mutation_response(review, patch.size() == 0 ? std::string() : value::to_json(patch));
+    case policies::MutationOutcome::Skipped:
+    case policies::MutationOutcome::Unchanged:
+      break;
+  }
+  return encode_mutation_response(review, {}, mutation.message);
 }
 
 AdmissionStatus admission_status(const policies::Decision& decision) {
@@ -200,9 +248,22 @@ HttpResponse AdmissionRouter::mutate(const HttpRequest& request) {
   if (!decode_admission_review(request.body(), &review, &error)) {
     return text_response(http::status::bad_request, error);
   }
-  // No mutators are loaded yet, so every object is admitted unchanged.
-  HttpResponse response = json_response(encode_mutation_response(review));
-  metrics_.record_mutation(MutationStatus::Success, Clock::now() - start);
+  std::shared_ptr<const policies::PolicySet> policies = policies_.load();
+  if (!policies) return text_response(http::status::service_unavailable, "policies not loaded");
+
+  // A dry-run request is mutated like any other, as in Gatekeeper: the API
+  // server wants the patched object to run its validation on.
+  policies::MutationReview mutation = policies::mutate_admission_request(*policies, review.request);
+  value::Value patch;
+  if (mutation.outcome == policies::MutationOutcome::Mutated) {
+    patch = policies::mutation::json_patch(review.request["object"], mutation.result.object);
+  }
+  HttpResponse response = json_response(mutation_response(review, mutation, patch));
+  bool skipped = mutation.outcome == policies::MutationOutcome::Skipped;
+  metrics_.record_mutation(skipped ? MutationStatus::Skip : MutationStatus::Success, Clock::now() - start);
+  // Every request the mutation system saw, 0 passes when nothing applied, as Gatekeeper records it.
+  if (!skipped) metrics_.record_mutation_iterations(mutation.result.iterations, !mutation.result.failed);
+  log_mutation(review, mutation, patch.is_array() ? patch.size() : 0);
   return response;
 }
 

@@ -30,6 +30,12 @@ prometheus::Histogram::BucketBoundaries request_duration_buckets() {
   return buckets;
 }
 
+// Gatekeeper's mutation_system_iterations buckets.
+const prometheus::Histogram::BucketBoundaries& iteration_buckets() {
+  static const prometheus::Histogram::BucketBoundaries buckets = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 20, 50, 100, 200, 500};
+  return buckets;
+}
+
 // One constraint evaluates in microseconds; the buckets reach from 5 µs to 100 ms.
 const prometheus::Histogram::BucketBoundaries& constraint_duration_buckets() {
   static const prometheus::Histogram::BucketBoundaries buckets = {
@@ -82,6 +88,18 @@ Metrics::Metrics()
       mutation_duration_(prometheus::BuildHistogram()
                              .Name("gatekeeper_mutation_request_duration_seconds")
                              .Help("The response time in seconds")
+                             .Register(*registry_)),
+      mutation_iterations_(prometheus::BuildHistogram()
+                               .Name("gatekeeper_mutation_system_iterations")
+                               .Help("The number of iterations the mutation system ran to converge")
+                               .Register(*registry_)),
+      mutators_(prometheus::BuildGauge()
+                    .Name("gatekeeper_mutators")
+                    .Help("The current number of Mutator objects")
+                    .Register(*registry_)),
+      mutator_conflicts_(prometheus::BuildGauge()
+                             .Name("gatekeeper_mutator_conflicting_count")
+                             .Help("The current number of conflicting Mutator objects")
                              .Register(*registry_)),
       constraints_(prometheus::BuildGauge()
                        .Name("gatekeeper_constraints")
@@ -137,6 +155,21 @@ void Metrics::record_mutation(MutationStatus status, nanoseconds elapsed) {
     return mutation_duration_.Add({{"mutation_status", to_string(status)}}, request_duration_buckets());
   });
   histogram.Observe(seconds(elapsed));
+}
+
+void Metrics::record_mutation_iterations(size_t iterations, bool converged) {
+  auto& histogram = cached(mutation_iterations_series_[converged ? 1 : 0], [&]() -> prometheus::Histogram& {
+    return mutation_iterations_.Add({{"success", converged ? "true" : "false"}}, iteration_buckets());
+  });
+  histogram.Observe(static_cast<double>(iterations));
+}
+
+void Metrics::set_mutator_stats(const policies::mutation::MutatorStats& stats) {
+  // Conflicting mutators are loaded but not applied: Gatekeeper gives them
+  // status error.
+  mutators_.Add({{"status", "active"}}).Set(static_cast<double>(stats.mutators - stats.conflicting));
+  mutators_.Add({{"status", "error"}}).Set(static_cast<double>(stats.conflicting));
+  mutator_conflicts_.Add({}).Set(static_cast<double>(stats.conflicting));
 }
 
 void Metrics::set_policy_stats(const policies::PolicyStats& stats) {

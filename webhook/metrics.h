@@ -16,6 +16,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "policies/mutation/mutation_system.h"
 #include "policies/policy_set.h"
 
 namespace prometheus {
@@ -49,8 +50,12 @@ class Metrics final : public policies::ReviewObserver {
 
   void record_validation(AdmissionStatus status, bool dry_run, std::chrono::nanoseconds duration);
   void record_mutation(MutationStatus status, std::chrono::nanoseconds duration);
+  // Passes the mutation system ran for one request, and whether it converged.
+  void record_mutation_iterations(size_t iterations, bool converged);
   // Sets the gauges describing the loaded policies.
   void set_policy_stats(const policies::PolicyStats& stats);
+  // Sets the gauges describing the loaded mutators.
+  void set_mutator_stats(const policies::mutation::MutatorStats& stats);
   // Counts one policy reload attempt (SIGHUP or changed files).
   void record_policy_reload(bool succeeded);
 
@@ -76,6 +81,9 @@ class Metrics final : public policies::ReviewObserver {
   prometheus::Family<prometheus::Histogram>& validation_duration_;
   prometheus::Family<prometheus::Counter>& mutation_count_;
   prometheus::Family<prometheus::Histogram>& mutation_duration_;
+  prometheus::Family<prometheus::Histogram>& mutation_iterations_;
+  prometheus::Family<prometheus::Gauge>& mutators_;
+  prometheus::Family<prometheus::Gauge>& mutator_conflicts_;
   prometheus::Family<prometheus::Gauge>& constraints_;
   prometheus::Family<prometheus::Gauge>& constraint_templates_;
   prometheus::Family<prometheus::Gauge>& constraint_templates_with_cel_;
@@ -91,6 +99,7 @@ class Metrics final : public policies::ReviewObserver {
   SeriesCache<prometheus::Histogram, 4> validation_duration_series_{};
   SeriesCache<prometheus::Counter, 2> mutation_count_series_{};
   SeriesCache<prometheus::Histogram, 2> mutation_duration_series_{};
+  SeriesCache<prometheus::Histogram, 2> mutation_iterations_series_{};  // [converged]
 
   std::shared_mutex constraint_series_mutex_;
   std::unordered_map<std::string, ConstraintSeries> constraint_series_;

@@ -25,9 +25,44 @@ TEST_CASE("validation requests are counted by admission status and dry run", "[m
 TEST_CASE("mutation requests are counted by mutation status", "[metrics]") {
   Metrics metrics;
   metrics.record_mutation(MutationStatus::Success, 50us);
+  metrics.record_mutation(MutationStatus::Skip, 5us);
+  metrics.record_mutation(MutationStatus::Skip, 5us);
   std::string text = metrics.render();
   CHECK_THAT(text, Catch::Contains(R"(gatekeeper_mutation_request_count_total{mutation_status="success"} 1)"));
+  CHECK_THAT(text, Catch::Contains(R"(gatekeeper_mutation_request_count_total{mutation_status="skip"} 2)"));
   CHECK_THAT(text, Catch::Contains(R"(gatekeeper_mutation_request_duration_seconds_count{mutation_status="success"} 1)"));
+}
+
+TEST_CASE("mutation system iterations are a histogram by convergence, with Gatekeeper's buckets", "[metrics]") {
+  Metrics metrics;
+  metrics.record_mutation_iterations(1, true);
+  metrics.record_mutation_iterations(2, true);
+  metrics.record_mutation_iterations(12, false);
+  std::string text = metrics.render();
+  CHECK_THAT(text, Catch::Contains("# TYPE gatekeeper_mutation_system_iterations histogram"));
+  CHECK_THAT(text, Catch::Contains(R"(gatekeeper_mutation_system_iterations_bucket{success="true",le="1"} 1)"));
+  CHECK_THAT(text, Catch::Contains(R"(gatekeeper_mutation_system_iterations_bucket{success="true",le="2"} 2)"));
+  CHECK_THAT(text, Catch::Contains(R"(gatekeeper_mutation_system_iterations_bucket{success="false",le="10"} 0)"));
+  CHECK_THAT(text, Catch::Contains(R"(gatekeeper_mutation_system_iterations_bucket{success="false",le="20"} 1)"));
+  CHECK_THAT(text, Catch::Contains(R"(gatekeeper_mutation_system_iterations_bucket{success="false",le="500"} 1)"));
+  CHECK_THAT(text, Catch::Contains(R"(gatekeeper_mutation_system_iterations_sum{success="true"} 3)"));
+}
+
+TEST_CASE("mutator gauges count active and conflicting mutators", "[metrics]") {
+  Metrics metrics;
+  tollgate::policies::mutation::MutatorStats stats;
+  stats.mutators = 5;
+  stats.conflicting = 2;
+  metrics.set_mutator_stats(stats);
+  std::string text = metrics.render();
+  CHECK_THAT(text, Catch::Contains(R"(gatekeeper_mutators{status="active"} 3)"));
+  CHECK_THAT(text, Catch::Contains(R"(gatekeeper_mutators{status="error"} 2)"));
+  CHECK_THAT(text, Catch::Contains("gatekeeper_mutator_conflicting_count 2"));
+  // A reload replaces the values.
+  metrics.set_mutator_stats({});
+  text = metrics.render();
+  CHECK_THAT(text, Catch::Contains(R"(gatekeeper_mutators{status="active"} 0)"));
+  CHECK_THAT(text, Catch::Contains("gatekeeper_mutator_conflicting_count 0"));
 }
 
 TEST_CASE("policy gauges describe the loaded set", "[metrics]") {

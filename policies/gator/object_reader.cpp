@@ -43,6 +43,20 @@ bool read_objects_file(const std::string& path, std::vector<SourcedObject>* out,
   return read_objects_text(text.str(), path, out, error);
 }
 
+Value namespace_among(const std::vector<SourcedObject>& objects, const Value& object) {
+  std::string_view ns = object["metadata"]["namespace"].string_or("");
+  if (ns.empty()) return Value::null();
+  for (const SourcedObject& s : objects) {
+    const Value& candidate = s.object;
+    if (candidate["kind"].string_or("") == "Namespace" &&
+        candidate["apiVersion"].string_or("").find('/') == std::string_view::npos &&
+        candidate["metadata"]["name"].string_or("") == ns) {
+      return candidate;
+    }
+  }
+  return Value::null();
+}
+
 bool list_input_files(const std::string& path, std::vector<std::string>* files, std::string* error) {
   std::error_code ec;
   std::vector<std::string> found = list_policy_files(path, ec, /*follow_directory_symlinks=*/false);

@@ -24,6 +24,10 @@ bool read_objects_text(std::string_view text, const std::string& file, std::vect
                        std::string* error);
 bool read_objects_file(const std::string& path, std::vector<SourcedObject>* out, std::string* error);
 
+// The Namespace (core v1) among `objects` that `object` lives in, by its
+// metadata.namespace; null when absent or when `object` is cluster-scoped.
+Value namespace_among(const std::vector<SourcedObject>& objects, const Value& object);
+
 // The files a `-f` argument names: the file itself, or every .yaml/.yml/.json
 // file below a directory (walked recursively, in sorted order), as
 // policies::list_policy_files lists them.

@@ -4,19 +4,16 @@
 #include <chrono>
 
 #include "policies/gator/review_builder.h"
+#include "policies/mutation_review.h"
 
 namespace tollgate::policies::gator {
 namespace {
 
+// Templates, constraints and mutators make the policy set.
 bool is_policy_object(const Value& object) {
   GroupVersionKind gvk = gvk_of(object);
   return (gvk.group == "templates.gatekeeper.sh" && gvk.kind == "ConstraintTemplate") ||
-         gvk.group == "constraints.gatekeeper.sh";
-}
-
-bool is_namespace(const Value& object) {
-  GroupVersionKind gvk = gvk_of(object);
-  return gvk.group.empty() && gvk.kind == "Namespace";
+         gvk.group == "constraints.gatekeeper.sh" || gvk.group == "mutations.gatekeeper.sh";
 }
 
 std::string name_of(const Value& object) { return std::string(object["metadata"]["name"].string_or("")); }
@@ -77,21 +74,26 @@ TestRunReport run_gator_test(const std::vector<SourcedObject>& inputs, const std
     }
     return Value::null();
   };
-  auto find_namespace = [&](const Value& object) {
-    std::string_view ns = object["metadata"]["namespace"].string_or("");
-    if (ns.empty()) return Value::null();
-    for (const SourcedObject& s : inputs) {
-      if (is_namespace(s.object) && name_of(s.object) == ns) return s.object;
-    }
-    return Value::null();
-  };
-
   for (const SourcedObject& s : inputs) {
     auto start = std::chrono::steady_clock::now();
-    BuiltReview review = build_gator_review(s.object, find_namespace(s.object), inventory);
+    Value namespace_object = namespace_among(inputs, s.object);
+    BuiltReview review = build_gator_review(s.object, namespace_object, inventory);
     if (!review.ok()) {
       report.error = "auditing objects: " + s.file + ": " + review.error;
       return report;
+    }
+    // The API server runs mutating admission before validating admission:
+    // the object is reviewed as the mutators leave it.
+    MutationReview mutation = mutate_admission_request(
+        *engine.policies, as_create_when_unspecified(review.input.request), namespace_object);
+    if (mutation.outcome == MutationOutcome::Failed) {
+      report.error = "mutating objects: " + s.file + ": " + mutation.message;
+      return report;
+    }
+    Value reviewed_object = s.object;
+    if (mutation.outcome == MutationOutcome::Mutated) {
+      review.input.request = value::with_entry(review.input.request, "object", mutation.result.object);
+      if (!is_admission_review(s.object)) reviewed_object = mutation.result.object;
     }
     Decision decision = engine.policies->validate(review.input);
     if (decision.code == 500 && decision.results.empty()) {
@@ -100,7 +102,7 @@ TestRunReport run_gator_test(const std::vector<SourcedObject>& inputs, const std
     }
     ReviewedObject reviewed{s, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
                             decision.results};
-    for (const Result& r : decision.results) report.violations.push_back({r, find_constraint(r), s.object});
+    for (const Result& r : decision.results) report.violations.push_back({r, find_constraint(r), reviewed_object});
     report.reviewed.push_back(std::move(reviewed));
   }
   std::stable_sort(report.violations.begin(), report.violations.end(),

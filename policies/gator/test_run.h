@@ -3,6 +3,12 @@
 // templates and constraints among the inputs (plus any extra policy
 // objects), with its Namespace when that is among the inputs and every
 // input as inventory.
+//
+// Unlike gator, which only validates, each object is first mutated by the
+// mutators among the inputs and policy objects, as a CREATE request (an
+// AdmissionReview input: its own request), because the API server runs
+// mutating admission before validating admission; the mutated object is
+// what is reviewed and reported. A mutation error stops the run.
 #pragma once
 
 #include <string>
@@ -33,7 +39,7 @@ struct TestRunReport {
 };
 
 // `inputs` are reviewed; `policy_inputs` (from --policies) only add
-// templates and constraints.
+// templates, constraints and mutators.
 TestRunReport run_gator_test(const std::vector<SourcedObject>& inputs, const std::vector<SourcedObject>& policy_inputs,
                              const EngineFactory& factory = build_engine);
 

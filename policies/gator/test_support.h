@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "policies/mutation/compiled_mutation_system.h"
 #include "policies/policy_set.h"
 
 namespace tollgate::policies::gator::testing {
@@ -67,10 +68,13 @@ class FakePolicySet final : public PolicySet {
     if (unsupported_kind_.empty()) return {};
     return {unsupported_kind_};
   }
+  // No mutators: objects are reviewed as they are.
+  const mutation::MutationSystem& mutation() const override { return *mutation_; }
 
  private:
   Review review_;
   std::string unsupported_kind_;
+  std::shared_ptr<const mutation::MutationSystem> mutation_ = mutation::build_mutation_system({}, {});
 };
 
 // One deny result of constraint kind/name with `message`.

@@ -1,0 +1,29 @@
+#include "cli/object_inputs.h"
+
+#include <istream>
+#include <sstream>
+
+namespace tollgate::cli {
+namespace gator = policies::gator;
+
+bool read_input_objects(const std::string& path, CommandIo& io, std::vector<gator::SourcedObject>* out,
+                        std::string* error) {
+  if (path == "-") {
+    std::ostringstream text;
+    text << io.in.rdbuf();
+    return gator::read_objects_text(text.str(), "-", out, error);
+  }
+  std::vector<std::string> files;
+  if (!gator::list_input_files(path, &files, error)) return false;
+  for (const std::string& file : files) {
+    if (!gator::read_objects_file(file, out, error)) return false;
+  }
+  return true;
+}
+
+std::vector<std::string> input_paths(const std::vector<std::string>& filenames, const CommandIo& io) {
+  if (filenames.empty() && !io.stdin_is_terminal) return {"-"};
+  return filenames;
+}
+
+}  // namespace tollgate::cli

@@ -1,0 +1,22 @@
+// The objects a command reads from its -f arguments, as gator reads its
+// inputs: a file, a directory (its .yaml/.yml/.json files, recursively) or
+// "-" for stdin.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "policies/gator/object_reader.h"
+
+namespace tollgate::cli {
+
+// Appends the objects of one -f argument; false with a message on an
+// unreadable path or a document that is not a Kubernetes object.
+bool read_input_objects(const std::string& path, CommandIo& io, std::vector<policies::gator::SourcedObject>* out,
+                        std::string* error);
+
+// The -f arguments, or "-" when none is given and stdin is not a terminal.
+std::vector<std::string> input_paths(const std::vector<std::string>& filenames, const CommandIo& io);
+
+}  // namespace tollgate::cli

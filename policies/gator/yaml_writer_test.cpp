@@ -1,0 +1,56 @@
+#include "policies/gator/yaml_writer.h"
+
+#include <catch2/catch.hpp>
+
+#include "rules/value/json.h"
+#include "rules/value/yaml.h"
+
+using namespace tollgate::policies::gator;
+using tollgate::value::parse_json_or_throw;
+
+namespace {
+
+Value read_back(const std::string& yaml) {
+  std::vector<tollgate::value::YamlDocument> docs;
+  tollgate::value::YamlError error;
+  INFO(yaml);
+  REQUIRE(tollgate::value::parse_yaml(yaml, &docs, &error));
+  REQUIRE(docs.size() == 1);
+  return docs[0].value;
+}
+
+}  // namespace
+
+TEST_CASE("objects are written as block YAML with quoted strings", "[yaml_writer]") {
+  Value pod = parse_json_or_throw(
+      R"({"apiVersion":"v1","kind":"Pod","metadata":{"labels":{"app.kubernetes.io/name":"web"},"name":"p"},)"
+      R"("spec":{"containers":[{"image":"nginx:1.25","name":"app","ports":[{"containerPort":80}]}],"volumes":[]}})");
+  CHECK(to_yaml(pod) ==
+        "apiVersion: \"v1\"\n"
+        "kind: \"Pod\"\n"
+        "metadata:\n"
+        "  labels:\n"
+        "    app.kubernetes.io/name: \"web\"\n"
+        "  name: \"p\"\n"
+        "spec:\n"
+        "  containers:\n"
+        "    - image: \"nginx:1.25\"\n"
+        "      name: \"app\"\n"
+        "      ports:\n"
+        "        - containerPort: 80\n"
+        "  volumes: []\n");
+}
+
+TEST_CASE("what is written reads back as the same value", "[yaml_writer]") {
+  for (const char* json : {
+           R"({"a":"yes","b":"1.0","c":"null","d":null,"e":true,"f":-3,"g":2.5,"on":"~","":"empty key"})",
+           R"({"nested":[[1,[2,{"x":[]}]],{},[],"line\nbreak \"quoted\" \\ tab\t"]})",
+           R"({"01":"leading digit key","-dash":1,".dot":2,"a b":"space","ünï":"cödé"})",
+           R"([1,"two",{"three":3}])",
+           R"("just a string")",
+           R"({})",
+       }) {
+    Value v = parse_json_or_throw(json);
+    CHECK(tollgate::value::to_json(read_back(to_yaml(v))) == tollgate::value::to_json(v));
+  }
+}

@@ -1,0 +1,43 @@
+// Mutating the object of one admission request the way Gatekeeper's
+// /v1/mutate does (gatekeeper-semantics.md §5.9). The webhook passes the
+// AdmissionRequest it received; tollgate mutate and tollgate test pass the
+// request synthesised for a manifest.
+#pragma once
+
+#include <string>
+
+#include "policies/mutation/mutation_system.h"
+#include "policies/policy_set.h"
+
+namespace tollgate::policies {
+
+inline constexpr const char* kNotMutatedMessage = "Resource was not mutated";
+
+enum class MutationOutcome {
+  Skipped,    // not a CREATE or UPDATE, or a Gatekeeper resource: admitted untouched
+  Unchanged,  // no mutator applied
+  Mutated,    // at least one mutator applied (the object may still be equal)
+  Failed,     // a mutation error: the request must be rejected with code 500
+};
+
+struct MutationReview {
+  MutationOutcome outcome = MutationOutcome::Skipped;
+  // Why it was skipped, kNotMutatedMessage, or the error.
+  std::string message;
+  // The mutation system's result; `object` is what to admit (the request
+  // object itself unless mutated), with metadata.namespace as it was sent.
+  mutation::MutationResult result;
+};
+
+// `namespace_object` is the Namespace of a namespaced request when the caller
+// knows it; a Namespace request is its own namespace; otherwise the mutation
+// system consults the PolicySet's inventory. An object without a namespace
+// gets the request's for matching only (kube-apiserver may leave it out).
+MutationReview mutate_admission_request(const PolicySet& policies, const value::Value& request,
+                                        value::Value namespace_object = {});
+
+// "CREATE" when the request names no operation (what gator and audit
+// synthesise): offline, objects are mutated as if they were being created.
+value::Value as_create_when_unspecified(const value::Value& request);
+
+}  // namespace tollgate::policies
