@@ -12,6 +12,6 @@ cmake --build "$build" -j"$(nproc)" --target tollgate
 
 bash certs/make-dev-certs.sh certs/out
 exec "$build/tollgate" serve \
-  --policies policies/library/templates --policies policies/library/constraints \
+  --policies policies/library/templates --policies policies/library/constraints --policies policies/library/mutators \
   --tls-cert certs/out/tls.crt --tls-key certs/out/tls.key \
   --addr 127.0.0.1:8443 --metrics-addr 127.0.0.1:9090
