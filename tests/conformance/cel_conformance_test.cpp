@@ -22,6 +22,7 @@
 #include "rules/cel/stdlib.h"
 #include "rules/cel/time_util.h"
 #include "rules/value/base64.h"
+#include "tests/conformance/known_failures.h"
 
 namespace {
 
@@ -329,22 +330,6 @@ std::string spec_json_path() {
   return std::string(TOLLGATE_BINARY_DIR) + "/cel-spec/conformance.json";
 }
 
-std::map<std::string, std::string> load_known_failures() {
-  std::map<std::string, std::string> out;
-  std::ifstream in(std::string(TOLLGATE_SOURCE_DIR) + "/tests/conformance/cel_known_failures.txt");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    const size_t hash = line.find("  #");
-    std::string key = line.substr(0, hash);
-    while (!key.empty() && key.back() == ' ') key.pop_back();
-    std::string reason = hash == std::string::npos ? "" : line.substr(hash + 3);
-    while (!reason.empty() && reason.front() == ' ') reason.erase(reason.begin());
-    out[key] = reason;
-  }
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("cel-spec conformance suite", "[cel][conformance][cel-spec]") {
@@ -356,7 +341,8 @@ TEST_CASE("cel-spec conformance suite", "[cel][conformance][cel-spec]") {
                                                       "(or set TOLLGATE_CEL_SPEC_JSON)");
   }
   const json spec = json::parse(in);
-  const auto known = load_known_failures();
+  const auto known = tollgate::conformance::load_known_failures(std::string(TOLLGATE_SOURCE_DIR) +
+                                                                "/tests/conformance/cel_known_failures.txt");
   for (const auto& [key, reason] : known) {
     INFO("known failure without a reason: " << key);
     CHECK(!reason.empty());

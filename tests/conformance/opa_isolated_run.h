@@ -1,0 +1,83 @@
+// Runs a function in a forked child with a time limit and a memory limit, so
+// that one conformance case that crashes, loops or exhausts memory becomes a
+// failure of that case instead of ending the whole run. The function's
+// string result comes back through a pipe; it should catch its own
+// exceptions (an escaping one ends the child like a crash).
+#pragma once
+
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <iostream>
+#include <optional>
+#include <string>
+
+namespace tollgate::conformance {
+
+struct IsolatedResult {
+  std::optional<std::string> output;  // what the child returned; nullopt when it died
+  std::string death;                  // why it died: "timed out after 10 s", "crashed: Segmentation fault"
+};
+
+inline IsolatedResult run_isolated(const std::function<std::string()>& work, unsigned timeout_seconds,
+                                   size_t memory_limit_bytes) {
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+  int fds[2];
+  if (pipe(fds) != 0) return {std::nullopt, std::string("pipe: ") + std::strerror(errno)};
+  const pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return {std::nullopt, std::string("fork: ") + std::strerror(errno)};
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    // The test framework's crash handlers would report from the child as if
+    // the whole run had crashed; let the parent see the signal instead.
+    for (int sig : {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGALRM}) signal(sig, SIG_DFL);
+    rlimit limit{memory_limit_bytes, memory_limit_bytes};
+    setrlimit(RLIMIT_AS, &limit);
+    alarm(timeout_seconds);
+    const std::string out = work();
+    const char* p = out.data();
+    size_t left = out.size();
+    while (left > 0) {
+      const ssize_t n = write(fds[1], p, left);
+      if (n <= 0) break;
+      p += n;
+      left -= static_cast<size_t>(n);
+    }
+    _exit(0);
+  }
+  close(fds[1]);
+  std::string out;
+  char buffer[4096];
+  for (;;) {
+    const ssize_t n = read(fds[0], buffer, sizeof buffer);
+    if (n > 0) out.append(buffer, static_cast<size_t>(n));
+    else if (n < 0 && errno == EINTR) continue;
+    else break;
+  }
+  close(fds[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFSIGNALED(status)) {
+    const int sig = WTERMSIG(status);
+    if (sig == SIGALRM) return {std::nullopt, "timed out after " + std::to_string(timeout_seconds) + " s"};
+    return {std::nullopt, std::string("crashed: ") + strsignal(sig)};
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || out.empty())
+    return {std::nullopt, "exited with status " + std::to_string(WEXITSTATUS(status)) + " and no result"};
+  return {std::move(out), ""};
+}
+
+}  // namespace tollgate::conformance
