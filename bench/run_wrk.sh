@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Load test of /validate over TLS with keep-alive: starts `tollgate serve` with
-# the 16 CEL-capable gatekeeper-library templates and their sample constraints,
+# all 49 gatekeeper-library templates (CEL where a template has it, else Rego;
+# TEMPLATES=cel keeps only the 16 with CEL) and their sample constraints,
 # runs wrk with bench/validate.lua against it, prints requests/s and latency
 # percentiles, and stops the server.
 #   bench/run_wrk.sh [BUILD_DIR] [CONNECTIONS] [SECONDS] [SERVER_THREADS]
@@ -18,7 +19,7 @@ trap 'kill "$server" 2>/dev/null || true; wait 2>/dev/null || true; cat "$work/s
 mkdir -p "$work/policies"
 templates=0
 for template in "$library"/*/*/template.yaml; do
-  grep -q "engine: K8sNativeValidation" "$template" || continue
+  if [ "${TEMPLATES:-all}" = cel ]; then grep -q "engine: K8sNativeValidation" "$template" || continue; fi
   name="$(basename "$(dirname "$template")")"
   cp "$template" "$work/policies/$name-template.yaml"
   for constraint in "$(dirname "$template")"/samples/*/constraint.yaml; do
