@@ -270,6 +270,7 @@ spec: {match: {kinds: [{kinds: [Pod]}]}}
 TEST_CASE("policy set: unsupported templates are never evaluated", "[policy_set]") {
   LoadOptions verify;
   verify.allow_unsupported_templates = true;
+  verify.engine = EnginePreference::Cel;
   LoadResult r = PolicySet::from_objects(
       {yaml(R"(
 apiVersion: templates.gatekeeper.sh/v1
@@ -286,6 +287,34 @@ spec:
   CHECK(r.policies->validate(review(kPod)).results.empty());
   CHECK_FALSE(r.policies->template_supported("K8sRego"));
   CHECK_FALSE(r.policies->template_supported("K8sUnknown"));
+}
+
+TEST_CASE("policy set: a Rego template's violations carry their message and details", "[policy_set]") {
+  LoadResult r = PolicySet::from_objects(
+      {yaml(R"(
+apiVersion: templates.gatekeeper.sh/v1
+kind: ConstraintTemplate
+metadata: {name: k8srego}
+spec:
+  crd: {spec: {names: {kind: K8sRego}}}
+  targets:
+  - target: admission.k8s.gatekeeper.sh
+    rego: |
+      package k8srego
+      violation[{"msg": msg, "details": {"name": name}}] {
+        name := input.review.object.metadata.name
+        not input.review.object.metadata.labels[input.parameters.label]
+        msg := sprintf("%v needs label %v", [name, input.parameters.label])
+      }
+)"),
+       yaml("{apiVersion: constraints.gatekeeper.sh/v1beta1, kind: K8sRego, metadata: {name: c}, spec: {parameters: {label: team}}}")});
+  INFO(testing::joined_errors(r.errors));
+  REQUIRE(r.policies);
+  Decision d = r.policies->validate(review(kPod));
+  REQUIRE(d.results.size() == 1);
+  CHECK_FALSE(d.allowed);
+  CHECK(d.results[0].message == "web needs label team");
+  CHECK(d.results[0].details == yaml("{name: web}"));
 }
 
 TEST_CASE("policy set: many threads validate against one set", "[policy_set]") {
