@@ -1,3 +1,4 @@
+#include <optional>
 #include <ostream>
 
 #include "cli/args.h"
@@ -18,6 +19,7 @@ const std::vector<OptionSpec>& test_options() {
       {"policies", 0, true, true, "DIR", "templates, constraints and mutators to review with (not reviewed themselves)"},
       {"output", 'o', true, false, "FORMAT", "json, yaml, junit, or text (default)"},
       {"deny-only", 0, false, false, "", "print only results that deny"},
+      {"engine", 0, true, false, "ENGINE", "auto (as Gatekeeper: CEL when a template has it, else Rego), rego, cel, or all (both; a disagreement fails)"},
       {"help", 'h', false, false, "", "show this help"},
   };
   return specs;
@@ -68,7 +70,12 @@ int run_test_command(const std::vector<std::string>& args, CommandIo& io) {
     return 1;
   }
 
-  gator::TestRunReport report = gator::run_gator_test(objects, policy_objects);
+  std::optional<policies::EnginePreference> engine = policies::parse_engine_preference(parsed.value("engine", "auto"));
+  if (!engine) {
+    io.err << "Error: unknown engine \"" << parsed.value("engine") << "\" (auto, rego, cel or all)\n";
+    return 2;
+  }
+  gator::TestRunReport report = gator::run_gator_test(objects, policy_objects, gator::engine_factory(*engine));
   if (!report.error.empty()) {
     io.err << "Error: " << report.error << "\n";
     return 1;
@@ -82,6 +89,8 @@ int run_test_command(const std::vector<std::string>& args, CommandIo& io) {
   io.out << gator::format_test_report(report, options);
   io.out.flush();
 
+  for (const std::string& d : report.engine_disagreements) io.err << "Error: Rego and CEL disagree: " << d << "\n";
+  if (!report.engine_disagreements.empty()) return 1;
   for (const gator::ViolationReport& v : report.violations) {
     if (gator::is_enforced_denial(v.result)) return 1;
   }

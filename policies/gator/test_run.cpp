@@ -100,6 +100,7 @@ TestRunReport run_gator_test(const std::vector<SourcedObject>& inputs, const std
       report.error = "auditing objects: " + s.file + ": " + decision.message;
       return report;
     }
+    for (const std::string& d : decision.engine_disagreements) report.engine_disagreements.push_back(s.file + ": " + d);
     ReviewedObject reviewed{s, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
                             decision.results};
     for (const Result& r : decision.results) report.violations.push_back({r, find_constraint(r), reviewed_object});

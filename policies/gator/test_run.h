@@ -35,6 +35,8 @@ struct TestRunReport {
   std::vector<ReviewedObject> reviewed;
   std::vector<ViolationReport> violations;  // every result, sorted by (action, message) as gator does
   std::vector<std::string> warnings;        // templates that could not run
+  // EnginePreference::All: "<file>: <Kind>/<name>: rego: [...]; cel: [...]" per disagreement.
+  std::vector<std::string> engine_disagreements;
   std::string error;                        // fatal: nothing was reviewed
 };
 
