@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "rules/value/utf8.h"
+
 namespace tollgate::cel {
 namespace {
 
@@ -43,24 +45,6 @@ size_t utf8_sequence_length(std::string_view s, size_t i) {
   if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF) return 0;
   if (cp >= 0xD800 && cp <= 0xDFFF) return 0;
   return len;
-}
-
-void append_utf8(std::string* out, uint32_t cp) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 class Scanner {
@@ -416,7 +400,7 @@ bool decode_quoted_literal(std::string_view text, std::string* out, std::string*
         *error = "unicode surrogate code point in escape sequence";
         return false;
       }
-      append_utf8(out, v);
+      value::append_utf8(v, *out);
       continue;
     }
     if (e >= '0' && e <= '3') {
@@ -429,7 +413,7 @@ bool decode_quoted_literal(std::string_view text, std::string* out, std::string*
       if (bytes) {
         out->push_back(static_cast<char>(v));
       } else {
-        append_utf8(out, v);
+        value::append_utf8(v, *out);
       }
       continue;
     }

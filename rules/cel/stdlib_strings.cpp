@@ -8,6 +8,7 @@
 #include "rules/cel/time_util.h"
 #include "rules/cel/utf8.h"
 #include "rules/value/go_quote.h"
+#include "rules/value/utf8.h"
 
 namespace tollgate::cel {
 
@@ -227,7 +228,7 @@ Result trim(Args a) {
   while (b < e && is_unicode_space(cps[b])) ++b;
   while (e > b && is_unicode_space(cps[e - 1])) --e;
   std::string out;
-  for (size_t i = b; i < e; ++i) utf8_append(cps[i], out);
+  for (size_t i = b; i < e; ++i) value::append_utf8(cps[i], out);
   return Value::string(std::move(out));
 }
 

@@ -16,6 +16,5 @@ size_t utf8_length(std::string_view s);
 std::vector<size_t> utf8_offsets(std::string_view s);
 // Decodes into code points (assumes valid UTF-8).
 std::vector<char32_t> utf8_decode(std::string_view s);
-void utf8_append(char32_t cp, std::string& out);
 
 }  // namespace tollgate::cel

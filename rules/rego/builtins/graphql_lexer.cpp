@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "rules/value/utf8.h"
+
 namespace tollgate::rego::graphql {
 
 std::string token_kind_name(TokenKind kind) {
@@ -55,24 +57,6 @@ std::string go_quote(std::string_view s) {
     }
   }
   return out + "\"";
-}
-
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 size_t utf8_width(unsigned char lead) {
@@ -243,7 +227,7 @@ Token Lexer::read_string(int column) {
         else if (h >= 'A' && h <= 'F') cp |= static_cast<uint32_t>(h - 'A' + 10);
         else return invalid();
       }
-      append_utf8(out, cp);
+      value::append_utf8(cp, out);
       pos_ += 6;
       runes_ += 6;
       continue;

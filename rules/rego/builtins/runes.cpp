@@ -4,6 +4,8 @@
 #include <cwctype>
 #include <locale.h>
 
+#include "rules/value/utf8.h"
+
 namespace tollgate::rego {
 
 DecodedRune decode_rune(std::string_view s, size_t i) {
@@ -34,21 +36,7 @@ DecodedRune decode_rune(std::string_view s, size_t i) {
 
 void append_rune(char32_t r, std::string& out) {
   if (r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF)) r = kRuneError;
-  if (r < 0x80) {
-    out.push_back(static_cast<char>(r));
-  } else if (r < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (r >> 6)));
-    out.push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else if (r < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (r >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (r >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((r >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  }
+  value::append_utf8(r, out);
 }
 
 bool is_ascii(std::string_view s) {
