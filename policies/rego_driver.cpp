@@ -63,16 +63,29 @@ Value nested(std::vector<std::pair<std::vector<std::string>, Value>>& items, siz
 }  // namespace
 
 Value rego_review(const Value& request, const Value* namespace_object) {
-  std::vector<Value::Entry> entries = request.is_object() ? request.entries() : std::vector<Value::Entry>{};
+  // One pass over the request's entries and one object built: this runs for every review.
   bool is_delete = request["operation"].string_or("") == "DELETE";
   const Value* old_object = request.find("oldObject");
-  Value review = Value::object(std::move(entries));
-  if (is_delete && old_object != nullptr) review = value::with_entry(review, "object", *old_object);
-  if (review.find("oldObject") == nullptr) review = value::with_entry(review, "oldObject", Value::null());
-  if (review.find("options") == nullptr) review = value::with_entry(review, "options", Value::null());
-  review = value::with_entry(review, "namespaceObject",
-                             namespace_object != nullptr ? *namespace_object : empty_object());
-  return review;
+  const Value* replacement = is_delete && old_object != nullptr ? old_object : nullptr;
+  std::vector<Value::Entry> entries;
+  entries.reserve(request.size() + 4);
+  bool has_object = false;
+  bool has_options = false;
+  if (request.is_object()) {
+    for (const auto& [key, v] : request.entries()) {
+      std::string_view name = key.string_or("");
+      if (name == "namespaceObject") continue;
+      has_object |= name == "object";
+      has_options |= name == "options";
+      entries.emplace_back(key, name == "object" && replacement != nullptr ? *replacement : v);
+    }
+  }
+  if (!has_object && replacement != nullptr) entries.emplace_back(Value::string("object"), *replacement);
+  if (old_object == nullptr) entries.emplace_back(Value::string("oldObject"), Value::null());
+  if (!has_options) entries.emplace_back(Value::string("options"), Value::null());
+  entries.emplace_back(Value::string("namespaceObject"),
+                       namespace_object != nullptr ? *namespace_object : empty_object());
+  return Value::object(std::move(entries));
 }
 
 Value inventory_data(const std::vector<Value>& objects) {
