@@ -100,6 +100,10 @@ void register_net_builtins(BuiltinRegistry& r);          // net.cidr_* net.looku
 void register_misc_builtins(BuiltinRegistry& r);         // trace print opa.runtime uuid.* crypto hashes
 void register_template_string_builtins(BuiltinRegistry& r);  // internal.template_string ($"..." strings)
 void register_jwt_builtins(BuiltinRegistry& r);              // io.jwt.decode
+void register_jwt_verify_builtins(BuiltinRegistry& r);       // io.jwt.verify_* io.jwt.decode_verify
+void register_jwt_sign_builtins(BuiltinRegistry& r);         // io.jwt.encode_sign io.jwt.encode_sign_raw
+void register_x509_builtins(BuiltinRegistry& r);             // crypto.x509.* crypto.parse_private_keys
+void register_aws_builtins(BuiltinRegistry& r);              // providers.aws.sign_req
 void register_json_schema_builtins(BuiltinRegistry& r);      // json.verify_schema json.match_schema
 void register_graphql_builtins(BuiltinRegistry& r);      // graphql.parse* graphql.is_valid graphql.schema_is_valid
 

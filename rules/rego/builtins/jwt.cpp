@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "rules/rego/builtins/jwt.h"
+
 #include "rules/rego/builtins/builtin.h"
 #include "rules/rego/builtins/go_json.h"
 #include "rules/rego/builtins/operands.h"
@@ -23,7 +25,8 @@ std::string call_string_builtin(std::string_view name, std::string_view arg, Bui
   return info->function(std::span<const Value>(&operand, 1), ctx)->as_string();
 }
 
-// A base64url part, with OPA's "JWT <part> had invalid encoding: " prefix.
+}  // namespace
+
 std::string decode_part(std::string_view part_name, std::string_view encoded, BuiltinContext& ctx) {
   try {
     return call_string_builtin("base64url.decode", encoded, ctx);
@@ -32,13 +35,29 @@ std::string decode_part(std::string_view part_name, std::string_view encoded, Bu
   }
 }
 
-Value json_object(std::string_view text) {
+Value jwt_json_object(std::string_view text) {
   Value out;
   std::string error;
   if (!go_json_parse(text, &out, &error)) throw_builtin_error("invalid JSON: " + error);
   if (!out.is_object()) throw_builtin_error("decoded JSON type was not an Object");
   return out;
 }
+
+JwtParts split_jwt(std::string_view token) {
+  const size_t first = token.find('.');
+  if (first == std::string_view::npos) throw_builtin_error("encoded JWT had no period separators");
+  const size_t second = token.find('.', first + 1);
+  size_t sections = 1;
+  for (char c : token) sections += c == '.';
+  if (sections != 3) throw_builtin_error("encoded JWT must have 3 sections, found " + std::to_string(sections));
+  return {token.substr(0, first), token.substr(first + 1, second - first - 1), token.substr(second + 1)};
+}
+
+std::string jwt_base64url_decode(std::string_view encoded, BuiltinContext& ctx) {
+  return call_string_builtin("base64url.decode", encoded, ctx);
+}
+
+namespace {
 
 std::string_view trim_quotes(std::string_view s) {
   const std::string_view quotes = "\"'";
@@ -48,20 +67,11 @@ std::string_view trim_quotes(std::string_view s) {
 }
 
 Value decode_token(std::string_view token, BuiltinContext& ctx) {
-  const size_t first = token.find('.');
-  if (first == std::string_view::npos) throw_builtin_error("encoded JWT had no period separators");
-  const size_t second = token.find('.', first + 1);
-  size_t sections = 1;
-  for (char c : token) sections += c == '.';
-  if (sections != 3) throw_builtin_error("encoded JWT must have 3 sections, found " + std::to_string(sections));
-  const std::string_view header_text = token.substr(0, first);
-  const std::string_view payload_text = token.substr(first + 1, second - first - 1);
-  const std::string_view signature_text = token.substr(second + 1);
-
+  const auto [header_text, payload_text, signature_text] = split_jwt(token);
   const std::string header_json = decode_part("header", header_text, ctx);
   Value header;
   try {
-    header = json_object(header_json);
+    header = jwt_json_object(header_json);
   } catch (const BuiltinError& e) {
     throw_builtin_error(std::string("bad JWT header: ") + e.what());
   }
@@ -74,7 +84,7 @@ Value decode_token(std::string_view token, BuiltinContext& ctx) {
     // The inner token is often JSON-quoted (as jwt.io writes it).
     return decode_token(trim_quotes(payload), ctx);
   }
-  Value claims = json_object(payload);
+  Value claims = jwt_json_object(payload);
   const std::string signature = decode_part("signature", signature_text, ctx);
   Value signature_hex = Value::string(call_string_builtin("hex.encode", signature, ctx));
   return Value::array({std::move(header), std::move(claims), std::move(signature_hex)});

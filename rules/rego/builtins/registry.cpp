@@ -43,6 +43,10 @@ const BuiltinRegistry& BuiltinRegistry::standard() {
     register_misc_builtins(r);
     register_template_string_builtins(r);
     register_jwt_builtins(r);
+    register_jwt_verify_builtins(r);
+    register_jwt_sign_builtins(r);
+    register_x509_builtins(r);
+    register_aws_builtins(r);
     register_json_schema_builtins(r);
     register_graphql_builtins(r);
     return r;

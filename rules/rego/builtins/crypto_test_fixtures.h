@@ -1,0 +1,53 @@
+// Key and certificate fixtures shared by the crypto builtin tests.
+#pragma once
+
+namespace tollgate::rego::testing::fixtures {
+
+// A P-256 root CA and a leaf it signed (serial 4660, SANs DNS, URI and IP,
+// extended key usage serverAuth), valid 2026-12-07 to 2126-11-13; the leaf's
+// key and certificate request. Made with the openssl command line.
+inline constexpr const char* kRoot = R"(-----BEGIN CERTIFICATE-----
+MIIB0TCCAXegAwIBAgIUWgXh0QkAxTpQBbdXf9HnrJA3huYwCgYIKoZIzj0EAwIw
+NTEWMBQGA1UECgwNVG9sbGdhdGUgVGVzdDEbMBkGA1UEAwwSVG9sbGdhdGUgVGVz
+dCBSb290MCAXDTI2MTIwNzA5NDcxM1oYDzIxMjYxMTEzMDk0NzEzWjA1MRYwFAYD
+VQQKDA1Ub2xsZ2F0ZSBUZXN0MRswGQYDVQQDDBJUb2xsZ2F0ZSBUZXN0IFJvb3Qw
+WTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAAROAPAyjuzRJOKYEstoU45cM5kOcdgl
+HzEyoCdo/CQJpT17QH7DBkVKojD0edUA628wzVsenQFMNJldw09GkYaEo2MwYTAd
+BgNVHQ4EFgQUpt98R6EQZlUEvItIcAUAu/waTPYwHwYDVR0jBBgwFoAUpt98R6EQ
+ZlUEvItIcAUAu/waTPYwDwYDVR0TAQH/BAUwAwEB/zAOBgNVHQ8BAf8EBAMCAQYw
+CgYIKoZIzj0EAwIDSAAwRQIgXc5p/OB/JGE+CaN7iKdIEtcZIr+YZhmxU1rDhWai
+towCIQDQCLqhGe6yx1OjJ/sgC8z0Xbvhr2iKloidBk3EtnYdNQ==
+-----END CERTIFICATE-----
+)";
+inline constexpr const char* kLeaf = R"(-----BEGIN CERTIFICATE-----
+MIIB8DCCAZWgAwIBAgICEjQwCgYIKoZIzj0EAwIwNTEWMBQGA1UECgwNVG9sbGdh
+dGUgVGVzdDEbMBkGA1UEAwwSVG9sbGdhdGUgVGVzdCBSb290MCAXDTI2MTIwNzA5
+NDcxM1oYDzIxMjYxMTEzMDk0NzEzWjAdMRswGQYDVQQDDBJsZWFmLnRvbGxnYXRl
+LnRlc3QwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAATsoFDdX+f0KnNlb/dRpRP2
+7VkY2FdtQtfRXlJUxq+KFhEs/+fVZtzxfhdUernczN8BmM6lhCJk99I+YzzNCVT5
+o4GqMIGnMEAGA1UdEQQ5MDeCEmxlYWYudG9sbGdhdGUudGVzdIYbc3BpZmZlOi8v
+dG9sbGdhdGUudGVzdC9sZWFmhwQKAAABMBMGA1UdJQQMMAoGCCsGAQUFBwMBMA4G
+A1UdDwEB/wQEAwIHgDAdBgNVHQ4EFgQUBqY9z8HCYqa3R5PYnHzgfL+0C0wwHwYD
+VR0jBBgwFoAUpt98R6EQZlUEvItIcAUAu/waTPYwCgYIKoZIzj0EAwIDSQAwRgIh
+AKG7eThvNLcxP/Z2C6k9LNzW43QvnpWwxbpz7kua/MHZAiEA5Rq7HW3A3B7g7BE1
+JFSzn8Nf4B3sS4X5KfIzxdiax9k=
+-----END CERTIFICATE-----
+)";
+inline constexpr const char* kLeafKey = R"(-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgdcJxhebFwiY0y9iD
+kU74M9sIBqR3rQaABp/hyi0ISYOhRANCAATsoFDdX+f0KnNlb/dRpRP27VkY2Fdt
+QtfRXlJUxq+KFhEs/+fVZtzxfhdUernczN8BmM6lhCJk99I+YzzNCVT5
+-----END PRIVATE KEY-----
+)";
+inline constexpr const char* kLeafCsr = R"(-----BEGIN CERTIFICATE REQUEST-----
+MIIBKzCB0gIBADAdMRswGQYDVQQDDBJsZWFmLnRvbGxnYXRlLnRlc3QwWTATBgcq
+hkjOPQIBBggqhkjOPQMBBwNCAATsoFDdX+f0KnNlb/dRpRP27VkY2FdtQtfRXlJU
+xq+KFhEs/+fVZtzxfhdUernczN8BmM6lhCJk99I+YzzNCVT5oFMwUQYJKoZIhvcN
+AQkOMUQwQjBABgNVHREEOTA3ghJsZWFmLnRvbGxnYXRlLnRlc3SGG3NwaWZmZTov
+L3RvbGxnYXRlLnRlc3QvbGVhZocECgAAATAKBggqhkjOPQQDAgNIADBFAiBXpKuc
+PWtOvXTB3q698X9EogxUr1PYw2TJr41r96wcKQIhAKhpB+QkWB4DsMdhQBkxUyba
+OcYdnWPszSB/0oIzzgkL
+-----END CERTIFICATE REQUEST-----
+)";
+
+}  // namespace tollgate::rego::testing::fixtures
