@@ -165,7 +165,7 @@ class ModuleCompiler {
 
 PolicyCompilation compile_modules(std::vector<Module> modules, const CompileOptions& options) {
   PolicyCompilation out;
-  for (Module& m : modules) hoist_negated_operands(m);
+  hoist_negated_operands(modules);
   auto policy = std::make_shared<CompiledPolicy>();
   policy->options = options;
   policy->builtins = &BuiltinRegistry::standard();

@@ -149,9 +149,11 @@ class Evaluator {
   Value evaluate_partial_set(const ir::RuleGroup& g);
   std::optional<Value> default_value(const ir::RuleGroup& g);
   std::optional<Value> evaluate_function(const ir::RuleGroup& g, std::span<const Value> args);
-  // Runs the clauses of a definition (else chain: the first clause with a
-  // solution wins) and yields each value it gives.
-  bool eval_clauses(const ir::RuleDef& def, Frame f, FunctionRef<bool(const ir::Clause&)> on_solution);
+  // Runs the clauses of a definition (else chain: the first clause that
+  // produces a value wins; on_solution sets `produced` when the clause's
+  // value was defined for a solution of its body).
+  bool eval_clauses(const ir::RuleDef& def, Frame f,
+                    FunctionRef<bool(const ir::Clause&, bool& produced)> on_solution);
   bool bind_args(const ir::RuleDef& def, size_t i, std::span<const Value> args, Frame f, Next k);
   Memo& memo();
   [[noreturn]] void conflict(const ir::RuleDef& def, const char* message);

@@ -44,7 +44,8 @@ void Evaluator::conflict(const ir::RuleDef& def, const char* message) {
   abort("eval_conflict_error", message, def.file, def.loc);
 }
 
-bool Evaluator::eval_clauses(const ir::RuleDef& def, Frame f, FunctionRef<bool(const ir::Clause&)> on_solution) {
+bool Evaluator::eval_clauses(const ir::RuleDef& def, Frame f,
+                             FunctionRef<bool(const ir::Clause&, bool& produced)> on_solution) {
   // Rule values are computed whole before the caller goes on, so the file is
   // the rule's for exactly the span of this call.
   const std::string_view caller_file = current_file_;
@@ -54,14 +55,14 @@ bool Evaluator::eval_clauses(const ir::RuleDef& def, Frame f, FunctionRef<bool(c
     std::string_view saved;
     ~RestoreFile() { current = saved; }
   } restore{current_file_, caller_file};
+  // A clause counts as taken when it produced a value: OPA moves the head's
+  // value into the body, so a value that is undefined fails the body and the
+  // next `else` is tried.
   for (const auto& clause : def.clauses) {
-    bool any = false;
-    bool go = eval_body(clause.body, 0, f, [&] {
-      any = true;
-      return on_solution(clause);
-    });
+    bool produced = false;
+    bool go = eval_body(clause.body, 0, f, [&] { return on_solution(clause, produced); });
     if (!go) return false;
-    if (any) return true;
+    if (produced) return true;
   }
   return true;
 }
@@ -115,8 +116,9 @@ std::optional<Value> Evaluator::evaluate_complete(const ir::RuleGroup& g) {
     Frame f = frame.slots();
     ++depth_;
     if (tracer_ != nullptr) trace(TraceOp::Enter, def.file, def.loc, g.name);
-    eval_clauses(def, f, [&](const ir::Clause& clause) {
+    eval_clauses(def, f, [&](const ir::Clause& clause, bool& produced) {
       return eval_term(*clause.value, f, [&](const Value& v) {
+        produced = true;
         if (result) {
           if (*result != v) conflict(def, "complete rules must not produce multiple outputs");
         } else {
@@ -151,7 +153,8 @@ Value Evaluator::evaluate_partial_set(const ir::RuleGroup& g) {
     Frame f = frame.slots();
     ++depth_;
     if (tracer_ != nullptr) trace(TraceOp::Enter, def.file, def.loc, g.name);
-    eval_clauses(def, f, [&](const ir::Clause&) {
+    eval_clauses(def, f, [&](const ir::Clause&, bool& produced) {
+      produced = true;
       return eval_term(def.keys[0], f, [&](const Value& m) {
         members.push_back(m);
         return true;
@@ -171,7 +174,8 @@ void Evaluator::add_dynamic(const ir::RuleGroup& g, ObjectTree& acc) {
     ++depth_;
     if (tracer_ != nullptr) trace(TraceOp::Enter, def.file, def.loc, g.name);
     try {
-      eval_clauses(def, f, [&](const ir::Clause& clause) {
+      eval_clauses(def, f, [&](const ir::Clause& clause, bool& produced) {
+        produced = true;
         return eval_list(def.keys, 0, keys.data(), f, [&] {
           if (def.set_leaf) {
             acc.insert(std::span<const Value>(keys.data(), keys.size() - 1), keys.back(), true);
@@ -215,8 +219,9 @@ std::optional<Value> Evaluator::evaluate_function(const ir::RuleGroup& g, std::s
         trace(TraceOp::Enter, def.file, def.loc, g.name);
         entered = true;
       }
-      bool go = eval_clauses(def, f, [&](const ir::Clause& clause) {
+      bool go = eval_clauses(def, f, [&](const ir::Clause& clause, bool& produced) {
         return eval_term(*clause.value, f, [&](const Value& v) {
+          produced = true;
           if (result) {
             if (*result != v) conflict(def, "functions must not produce multiple outputs for same inputs");
           } else {

@@ -62,6 +62,15 @@ f(x) := "one" if { x == 1 } else := "other")";
   CHECK(eval_p("package test\np = 1 { false } else { true }", {}, RegoVersion::V0) == "true");
 }
 
+TEST_CASE("else applies when the clause before it succeeds with an undefined value", "[eval]") {
+  // OPA moves the head's value into the body: undefined there fails the body.
+  CHECK(eval_p("package test\np := input.nope if { true } else := \"e\"") == "\"e\"");
+  CHECK(eval_p("package test\np := input.nope.x if { true } else := input.also_nope if { true } else := 3") == "3");
+  std::string f = "package test\nf(x) := x.nope if { true } else := \"e\"\n";
+  CHECK(run({f}, "y := data.test.f({})").json("y") == "\"e\"");
+  CHECK(run({f}, "y := data.test.f({\"nope\": 1})").json("y") == "1");
+}
+
 TEST_CASE("partial sets collect every member, and are empty (defined) without any", "[eval]") {
   CHECK(eval_p("package test\np contains x if { x := [3, 1, 3][_] }\np contains \"s\"") == R"([1,3,"s"])");
   CHECK(eval_p("package test\np contains x if { x := input.none[_] }") == "[]");
