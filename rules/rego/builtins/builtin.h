@@ -104,6 +104,7 @@ void register_jwt_verify_builtins(BuiltinRegistry& r);       // io.jwt.verify_* 
 void register_jwt_sign_builtins(BuiltinRegistry& r);         // io.jwt.encode_sign io.jwt.encode_sign_raw
 void register_x509_builtins(BuiltinRegistry& r);             // crypto.x509.* crypto.parse_private_keys
 void register_aws_builtins(BuiltinRegistry& r);              // providers.aws.sign_req
+void register_rego_parse_builtins(BuiltinRegistry& r);       // rego.parse_module
 void register_json_schema_builtins(BuiltinRegistry& r);      // json.verify_schema json.match_schema
 void register_graphql_builtins(BuiltinRegistry& r);      // graphql.parse* graphql.is_valid graphql.schema_is_valid
 

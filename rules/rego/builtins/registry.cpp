@@ -47,6 +47,7 @@ const BuiltinRegistry& BuiltinRegistry::standard() {
     register_jwt_sign_builtins(r);
     register_x509_builtins(r);
     register_aws_builtins(r);
+    register_rego_parse_builtins(r);
     register_json_schema_builtins(r);
     register_graphql_builtins(r);
     return r;
