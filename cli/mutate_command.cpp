@@ -3,6 +3,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/object_inputs.h"
+#include "policies/gator/namespace_context.h"
 #include "policies/gator/object_reader.h"
 #include "policies/gator/yaml_writer.h"
 #include "policies/mutation_review.h"
@@ -21,6 +22,7 @@ const std::vector<OptionSpec>& mutate_options() {
       {"filename", 'f', true, true, "PATH", "a file or directory of objects to mutate; \"-\" reads stdin"},
       {"policies", 0, true, true, "PATH", "file or directory of mutators (other policy objects are loaded, not used)"},
       {"output", 'o', true, false, "FORMAT", "yaml (default), json, or patch"},
+      {"namespace", 'n', true, false, "NAMESPACE", "namespace of objects that name none (default \"default\", as kubectl)"},
       {"help", 'h', false, false, "", "show this help"},
   };
   return specs;
@@ -32,9 +34,11 @@ void print_usage(std::ostream& out) {
          "--policies to every object of the inputs (stdin when no -f is given and stdin is not\n"
          "a terminal), as the /mutate webhook would when the object is created: each object is\n"
          "mutated as a CREATE request (so mutators whose applyTo lists only UPDATE do not\n"
-         "apply), without a user. An object without metadata.namespace is matched as\n"
-         "cluster-scoped. A Namespace among the inputs or the policies is what\n"
-         "namespaceSelectors see. Gatekeeper's own objects are never mutated.\n\n"
+         "apply), without a user. As with kubectl apply -n, a namespaced object without\n"
+         "metadata.namespace is created in the -n namespace (default \"default\"); the output\n"
+         "keeps the object's own metadata, as the webhook's patch does. A Namespace among the\n"
+         "inputs or the policies is what namespaceSelectors see (\"default\" without labels\n"
+         "when none is given). Gatekeeper's own objects are never mutated.\n\n"
          "Output: yaml prints every object, mutated or not, as YAML documents separated by\n"
          "---; json prints the object, or a v1 List of them when there are several; patch\n"
          "prints, one line per object, the RFC 6902 JSON patch the webhook would answer\n"
@@ -123,12 +127,27 @@ int run_mutate_command(const std::vector<std::string>& args, CommandIo& io) {
     return 2;
   }
 
+  std::string default_namespace = parsed.value("namespace", "default");
+  // namespaceSelectors see the Namespaces of the policies, then those of the
+  // inputs (which win), then a label-less "default".
+  std::vector<Value> namespace_objects;
+  for (const std::string& path : policy_paths) {
+    std::vector<gator::SourcedObject> policy_objects;
+    if (!read_input_objects(path, io, &policy_objects, &error)) continue;  // reported by the load above
+    for (gator::SourcedObject& p : policy_objects) {
+      if (gator::is_core_namespace(p.object)) namespace_objects.push_back(std::move(p.object));
+    }
+  }
+  for (const gator::SourcedObject& s : objects) namespace_objects.push_back(s.object);
+  gator::NamespaceContext namespaces(namespace_objects);
+
   int exit_code = 0;
   std::vector<Value> results;
   for (const gator::SourcedObject& s : objects) {
-    Value request = policies::admission_request_for_object(s.object, "CREATE");
-    policies::MutationReview mutation =
-        policies::mutate_admission_request(*loaded.policies, request, gator::namespace_among(objects, s.object));
+    Value request = policies::create_request_for_manifest(s.object, default_namespace);
+    std::string_view request_namespace = request["namespace"].string_or("");
+    policies::MutationReview mutation = policies::mutate_admission_request(
+        *loaded.policies, request, request_namespace.empty() ? Value::null() : namespaces.named(request_namespace));
     if (mutation.outcome == policies::MutationOutcome::Failed) {
       io.err << "Error: mutating " << describe(s) << ": " << mutation.message << "\n";
       exit_code = 1;

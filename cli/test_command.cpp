@@ -18,6 +18,7 @@ const std::vector<OptionSpec>& test_options() {
       {"filename", 'f', true, true, "PATH", "a file or directory of objects to review; \"-\" reads stdin"},
       {"policies", 0, true, true, "DIR", "templates, constraints and mutators to review with (not reviewed themselves)"},
       {"output", 'o', true, false, "FORMAT", "json, yaml, junit, or text (default)"},
+      {"namespace", 'n', true, false, "NAMESPACE", "namespace objects that name none are created in for mutation (default \"default\", as kubectl)"},
       {"deny-only", 0, false, false, "", "print only results that deny"},
       {"engine", 0, true, false, "ENGINE", "auto (as Gatekeeper: CEL when a template has it, else Rego), rego, cel, or all (both; a disagreement fails)"},
       {"help", 'h', false, false, "", "show this help"},
@@ -32,6 +33,11 @@ void print_usage(std::ostream& out) {
          "Unlike gator, the mutators among them (Assign, AssignMetadata, ModifySet,\n"
          "AssignImage) are applied first, each object as a CREATE request, as the API server\n"
          "runs mutating admission before validating it; the mutated object is reviewed.\n"
+         "For that step a namespaced object without metadata.namespace is created in the -n\n"
+         "namespace, as tollgate mutate -n and kubectl apply -n do. The review itself follows\n"
+         "gator: such an object is reviewed with an empty Namespace (so match.namespaces\n"
+         "does not select it), an object in \"default\" with a Namespace \"default\" without\n"
+         "labels unless one is among the inputs.\n"
          "Exits 1 when any result denies or a mutation fails.\n\n"
          "Options:\n"
       << format_options_help(test_options());
@@ -75,7 +81,10 @@ int run_test_command(const std::vector<std::string>& args, CommandIo& io) {
     io.err << "Error: unknown engine \"" << parsed.value("engine") << "\" (auto, rego, cel or all)\n";
     return 2;
   }
-  gator::TestRunReport report = gator::run_gator_test(objects, policy_objects, gator::engine_factory(*engine));
+  gator::TestRunOptions run_options;
+  run_options.namespace_name = parsed.value("namespace", "default");
+  gator::TestRunReport report =
+      gator::run_gator_test(objects, policy_objects, gator::engine_factory(*engine), run_options);
   if (!report.error.empty()) {
     io.err << "Error: " << report.error << "\n";
     return 1;

@@ -1,7 +1,13 @@
 #include "policies/mutation_review.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <exception>
+#include <random>
 #include <string_view>
+
+#include "policies/model/cluster_scoped_kinds.h"
+#include "policies/review_request.h"
 
 namespace tollgate::policies {
 namespace {
@@ -77,6 +83,52 @@ MutationReview mutate_admission_request(const PolicySet& policies, const Value& 
     review.outcome = MutationOutcome::Mutated;
   }
   return review;
+}
+
+namespace {
+
+std::string random_uuid() {
+  static thread_local std::mt19937_64 random{std::random_device{}()};
+  uint64_t hi = random(), lo = random();
+  hi = (hi & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4
+  lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // RFC 4122 variant
+  char text[37];
+  std::snprintf(text, sizeof text, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
+                static_cast<unsigned>((hi >> 16) & 0xffff), static_cast<unsigned>(hi & 0xffff),
+                static_cast<unsigned>(lo >> 48), static_cast<unsigned long long>(lo & 0xffffffffffffULL));
+  return text;
+}
+
+}  // namespace
+
+Value with_mutation_annotations(const PolicySet& policies, const Value& object, const std::vector<std::string>& applied) {
+  std::vector<std::string> entries;
+  for (const std::string& kind_and_name : applied) {
+    size_t slash = kind_and_name.find('/');
+    std::string kind = kind_and_name.substr(0, slash);
+    std::string name = slash == std::string::npos ? std::string() : kind_and_name.substr(slash + 1);
+    entries.push_back(kind + "//" + name + ":" + std::to_string(policies.mutator_generation(kind_and_name)));
+  }
+  std::sort(entries.begin(), entries.end());
+  entries.erase(std::unique(entries.begin(), entries.end()), entries.end());
+  std::string joined;
+  for (const std::string& e : entries) joined += (joined.empty() ? "" : ", ") + e;
+
+  const Value& meta = object["metadata"];
+  Value metadata = meta.is_object() ? meta : Value::empty_object();
+  const Value& current = metadata["annotations"];
+  Value annotations = current.is_object() ? current : Value::empty_object();
+  annotations = value::with_entry(annotations, "gatekeeper.sh/mutations", Value::string(joined));
+  annotations = value::with_entry(annotations, "gatekeeper.sh/mutation-id", Value::string(random_uuid()));
+  return value::with_entry(object, "metadata", value::with_entry(metadata, "annotations", std::move(annotations)));
+}
+
+Value create_request_for_manifest(const Value& object, std::string_view default_namespace) {
+  Value request = admission_request_for_object(object, "CREATE");
+  if (default_namespace.empty() || !object["metadata"]["namespace"].string_or("").empty()) return request;
+  const Value& kind = request["kind"];
+  if (is_cluster_scoped_kind(kind["group"].string_or(""), kind["kind"].string_or(""))) return request;
+  return value::with_entry(request, "namespace", Value::string(default_namespace));
 }
 
 Value as_create_when_unspecified(const Value& request) {

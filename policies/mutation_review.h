@@ -5,6 +5,8 @@
 #pragma once
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "policies/mutation/mutation_system.h"
 #include "policies/policy_set.h"
@@ -35,6 +37,23 @@ struct MutationReview {
 // gets the request's for matching only (kube-apiserver may leave it out).
 MutationReview mutate_admission_request(const PolicySet& policies, const value::Value& request,
                                         value::Value namespace_object = {});
+
+// The CREATE request for a manifest applied as `kubectl apply -n <ns>`
+// does: a namespaced object without metadata.namespace is created in
+// `default_namespace`; a cluster-scoped one (model/cluster_scoped_kinds.h)
+// or one that names its namespace is sent as it is. The object itself is
+// not changed: Gatekeeper mutates with the request's namespace and answers
+// with the object's own metadata.
+
+value::Value create_request_for_manifest(const value::Value& object, std::string_view default_namespace);
+
+// Gatekeeper's --mutation-annotations on a mutated object:
+// `gatekeeper.sh/mutations`, the applied mutators as
+// "<Kind>/<namespace>/<name>:<generation>" sorted and joined by ", " (every
+// mutator is cluster-scoped: "Assign//name:1"), and
+// `gatekeeper.sh/mutation-id`, a random UUID naming this mutation.
+value::Value with_mutation_annotations(const PolicySet& policies, const value::Value& object,
+                                       const std::vector<std::string>& applied);
 
 // "CREATE" when the request names no operation (what gator and audit
 // synthesise): offline, objects are mutated as if they were being created.

@@ -5,6 +5,7 @@
 
 #include "policies/cel_driver.h"
 #include "policies/decision.h"
+#include "policies/expansion/expansion_system.h"
 #include "policies/match/constraint_index.h"
 #include "policies/match/match_criteria.h"
 #include "policies/model/config.h"
@@ -44,6 +45,14 @@ class CompiledPolicySet final : public PolicySet {
   bool template_supported(std::string_view constraint_kind, std::string* reason) const override;
   std::vector<std::string> unsupported_templates() const override;
   const mutation::MutationSystem& mutation() const override { return *mutation_; }
+  const expansion::ExpansionSystem& expansion() const override { return expansion_; }
+  bool config_excludes(std::string_view process, std::string_view namespace_name) const override {
+    return !config_.empty() && config_.excludes(process, namespace_name);
+  }
+  int64_t mutator_generation(std::string_view kind_and_name) const override {
+    auto it = mutator_generations_.find(kind_and_name);
+    return it == mutator_generations_.end() ? 0 : it->second;
+  }
 
  private:
   struct Template {
@@ -89,6 +98,8 @@ class CompiledPolicySet final : public PolicySet {
   Value inventory_data_;
   bool compare_engines_ = false;
   std::shared_ptr<const mutation::MutationSystem> mutation_;
+  expansion::ExpansionSystem expansion_;
+  StringMap<int64_t> mutator_generations_;  // "<Kind>/<name>" -> metadata.generation
   PolicyStats stats_;
 };
 
@@ -170,6 +181,23 @@ LoadResult CompiledPolicySet::build(const std::vector<LoadedObject>& objects, st
   std::vector<Value> mutation_namespaces;
   for (const auto& [name, ns] : set->namespaces_) mutation_namespaces.push_back(ns);
   set->mutation_ = mutation::load_mutation_system(classified.mutators, std::move(mutation_namespaces), errors);
+  for (const LoadedObject* o : classified.mutators) {
+    const Value& generation = o->value["metadata"]["generation"];
+    if (!generation.is_int()) continue;
+    set->mutator_generations_[std::string(o->value["kind"].string_or("")) + "/" +
+                              std::string(o->value["metadata"]["name"].string_or(""))] = generation.as_int();
+  }
+
+  // As gator does, a template that cannot be stored (invalid, or on a cycle
+  // with others) is an error.
+  for (const LoadedObject* o : classified.expansion_templates) {
+    ParseContext ctx(o->origin, errors);
+    std::optional<expansion::ExpansionTemplate> t = expansion::parse_expansion_template(o->value, ctx);
+    if (!t) continue;
+    std::string name = t->name;
+    std::string error = set->expansion_.upsert(std::move(*t));
+    if (!error.empty()) ctx.error("/spec", "error upserting template " + name + ": " + error);
+  }
 
   LoadResult result;
   if (!errors.empty()) {
@@ -189,6 +217,7 @@ LoadResult CompiledPolicySet::build(const std::vector<LoadedObject>& objects, st
   }
   set->stats_.mutators = set->mutation_->stats().mutators;
   set->stats_.mutators_conflicting = set->mutation_->stats().conflicting;
+  set->stats_.expansion_templates = set->expansion_.size();
   result.policies = std::move(set);
   return result;
 }
@@ -348,10 +377,12 @@ Decision CompiledPolicySet::validate(const ReviewInput& input, ReviewObserver* o
   }
 
   const Value* namespace_object = nullptr;
-  if (!namespace_name.empty()) {
-    if (!input.namespace_object.is_null()) {
-      namespace_object = &input.namespace_object;
-    } else if (const Value* ns = find_namespace(input.inventory, namespace_name)) {
+  if (!input.namespace_object.is_null()) {
+    // The caller's Namespace, even a nameless one: gator gives an object
+    // without a namespace an empty Namespace (gatekeeper-expansion.md §5.3).
+    namespace_object = &input.namespace_object;
+  } else if (!namespace_name.empty()) {
+    if (const Value* ns = find_namespace(input.inventory, namespace_name)) {
       namespace_object = ns;
     } else if (auto it = namespaces_.find(namespace_name); it != namespaces_.end()) {
       namespace_object = &it->second;
@@ -382,7 +413,8 @@ Decision CompiledPolicySet::validate(const ReviewInput& input, ReviewObserver* o
     if (!entry.tmpl->definition.supported()) continue;
     const std::vector<std::string>& actions = entry.constraint.enforcement.actions_at(input.enforcement_point);
     if (actions.empty()) continue;  // scoped, with nothing in force at this point
-    if (at_webhook && !entry.tmpl->definition.applies_to_operation(operation)) continue;
+    // A resultant review has no operation: the template's operations do not filter it.
+    if (at_webhook && !operation.empty() && !entry.tmpl->definition.applies_to_operation(operation)) continue;
     review_constraint(entry, actions, review, results, disagreements, observer);
   }
   Decision decision = decide(std::move(results));
@@ -391,6 +423,15 @@ Decision CompiledPolicySet::validate(const ReviewInput& input, ReviewObserver* o
 }
 
 }  // namespace
+
+const expansion::ExpansionSystem& PolicySet::expansion() const {
+  static const expansion::ExpansionSystem none;
+  return none;
+}
+
+bool PolicySet::config_excludes(std::string_view, std::string_view) const { return false; }
+
+int64_t PolicySet::mutator_generation(std::string_view) const { return 0; }
 
 LoadResult PolicySet::load(const std::vector<std::string>& paths, const LoadOptions& options) {
   std::vector<LoadedObject> objects;

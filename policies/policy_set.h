@@ -23,6 +23,9 @@ using value::Value;
 namespace mutation {
 class MutationSystem;
 }
+namespace expansion {
+class ExpansionSystem;
+}
 
 // Enforcement points (gatekeeper-semantics.md §2.1).
 inline constexpr const char* kValidationPoint = "validation.gatekeeper.sh";
@@ -70,6 +73,8 @@ struct ReviewInput {
   // The Namespace object of a namespaced request when known; null otherwise.
   // When null, the PolicySet's inventory is consulted (Namespaces loaded with
   // the policies or given as inventory) before a namespaceSelector autorejects.
+  // A non-null one is used as given, even without a name: gator reviews an
+  // object that has no namespace with an empty Namespace (gator/namespace_context.h).
   Value namespace_object;
   std::string enforcement_point = kValidationPoint;
   // Objects visible as data.inventory (gator verify cases, gator test inputs).
@@ -94,6 +99,7 @@ struct PolicyStats {
   size_t constraints_by_action[4] = {0, 0, 0, 0};  // deny, dryrun, warn, scoped
   size_t mutators = 0;
   size_t mutators_conflicting = 0;  // loaded but skipped (schema conflicts)
+  size_t expansion_templates = 0;
 };
 
 // Which engine runs a template that has code for both (§4.4).
@@ -150,6 +156,15 @@ class PolicySet {
   // The mutators loaded with this set (policies/mutation/mutation_system.h);
   // empty when the set has none.
   virtual const mutation::MutationSystem& mutation() const = 0;
+  // The ExpansionTemplates loaded with this set
+  // (policies/expansion/expansion_system.h); empty by default.
+  virtual const expansion::ExpansionSystem& expansion() const;
+  // Whether the loaded Config excludes `namespace_name` from `process`
+  // ("webhook", "mutation-webhook", "audit", "sync"); false without a Config.
+  virtual bool config_excludes(std::string_view process, std::string_view namespace_name) const;
+  // metadata.generation of the loaded mutator "<Kind>/<name>" (0 when unset),
+  // for Gatekeeper's gatekeeper.sh/mutations annotation.
+  virtual int64_t mutator_generation(std::string_view kind_and_name) const;
 };
 
 }  // namespace tollgate::policies

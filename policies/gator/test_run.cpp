@@ -3,17 +3,20 @@
 #include <algorithm>
 #include <chrono>
 
+#include "policies/expansion/expanded_review.h"
+#include "policies/gator/namespace_context.h"
 #include "policies/gator/review_builder.h"
 #include "policies/mutation_review.h"
 
 namespace tollgate::policies::gator {
 namespace {
 
-// Templates, constraints and mutators make the policy set.
+// Templates, constraints, mutators and ExpansionTemplates make the policy set.
 bool is_policy_object(const Value& object) {
   GroupVersionKind gvk = gvk_of(object);
   return (gvk.group == "templates.gatekeeper.sh" && gvk.kind == "ConstraintTemplate") ||
-         gvk.group == "constraints.gatekeeper.sh" || gvk.group == "mutations.gatekeeper.sh";
+         gvk.group == "constraints.gatekeeper.sh" || gvk.group == "mutations.gatekeeper.sh" ||
+         (gvk.group == "expansion.gatekeeper.sh" && gvk.kind == "ExpansionTemplate");
 }
 
 std::string name_of(const Value& object) { return std::string(object["metadata"]["name"].string_or("")); }
@@ -44,7 +47,7 @@ bool is_enforced_denial(const Result& result) {
 }
 
 TestRunReport run_gator_test(const std::vector<SourcedObject>& inputs, const std::vector<SourcedObject>& policy_inputs,
-                             const EngineFactory& factory) {
+                             const EngineFactory& factory, const TestRunOptions& options) {
   TestRunReport report;
   std::vector<Value> policies;
   std::vector<const SourcedObject*> policy_sources;  // parallel to `policies`
@@ -59,6 +62,7 @@ TestRunReport run_gator_test(const std::vector<SourcedObject>& inputs, const std
     }
   }
   for (const SourcedObject& s : inputs) inventory.push_back(s.object);
+  NamespaceContext namespaces(inventory);
 
   EngineBuild engine = factory(policies);
   if (!engine.errors.empty() || !engine.policies) {
@@ -76,7 +80,9 @@ TestRunReport run_gator_test(const std::vector<SourcedObject>& inputs, const std
   };
   for (const SourcedObject& s : inputs) {
     auto start = std::chrono::steady_clock::now();
-    Value namespace_object = namespace_among(inputs, s.object);
+    bool admission_review = is_admission_review(s.object);
+    // An AdmissionReview carries its own request and namespace.
+    Value namespace_object = admission_review ? Value::null() : namespaces.for_object(s.object);
     BuiltReview review = build_gator_review(s.object, namespace_object, inventory);
     if (!review.ok()) {
       report.error = "auditing objects: " + s.file + ": " + review.error;
@@ -84,8 +90,11 @@ TestRunReport run_gator_test(const std::vector<SourcedObject>& inputs, const std
     }
     // The API server runs mutating admission before validating admission:
     // the object is reviewed as the mutators leave it.
+    Value create = admission_review ? as_create_when_unspecified(review.input.request)
+                                    : create_request_for_manifest(s.object, options.namespace_name);
+    std::string_view create_namespace = create["namespace"].string_or("");
     MutationReview mutation = mutate_admission_request(
-        *engine.policies, as_create_when_unspecified(review.input.request), namespace_object);
+        *engine.policies, create, create_namespace.empty() ? Value::null() : namespaces.named(create_namespace));
     if (mutation.outcome == MutationOutcome::Failed) {
       report.error = "mutating objects: " + s.file + ": " + mutation.message;
       return report;
@@ -95,7 +104,23 @@ TestRunReport run_gator_test(const std::vector<SourcedObject>& inputs, const std
       review.input.request = value::with_entry(review.input.request, "object", mutation.result.object);
       if (!is_admission_review(s.object)) reviewed_object = mutation.result.object;
     }
-    Decision decision = engine.policies->validate(review.input);
+    // Then what it implies: its resultants are reviewed with the same Namespace (gatekeeper-expansion.md §5.1).
+    expansion::ExpansionContext implied;
+    if (!admission_review) implied.generator = reviewed_object;
+    implied.expansion_namespace = namespace_object;
+    implied.review_namespace = namespace_object;
+    expansion::ExpandedReview expanded = expansion::review_with_expansion(*engine.policies, review.input, implied);
+    if (!expanded.expand_error.empty()) {
+      std::string name = name_of(reviewed_object);
+      report.error = "auditing objects: " + s.file + ": expanding resource " + name + ": error expanding resource " +
+                     name + ": " + expanded.expand_error;
+      return report;
+    }
+    if (!expanded.review_error.empty()) {
+      report.error = "auditing objects: " + s.file + ": " + expanded.review_error;
+      return report;
+    }
+    Decision& decision = expanded.decision;
     if (decision.code == 500 && decision.results.empty()) {
       report.error = "auditing objects: " + s.file + ": " + decision.message;
       return report;

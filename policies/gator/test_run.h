@@ -1,14 +1,15 @@
 // gator test (gatekeeper-semantics.md §7.1): every input object — templates
 // and constraints included — is reviewed at gator.gatekeeper.sh against the
 // templates and constraints among the inputs (plus any extra policy
-// objects), with its Namespace when that is among the inputs and every
-// input as inventory.
+// objects), with the Namespace gator gives it (namespace_context.h: an
+// empty one when it has none) and every input as inventory.
 //
 // Unlike gator, which only validates, each object is first mutated by the
-// mutators among the inputs and policy objects, as a CREATE request (an
-// AdmissionReview input: its own request), because the API server runs
-// mutating admission before validating admission; the mutated object is
-// what is reviewed and reported. A mutation error stops the run.
+// mutators among the inputs and policy objects, as the CREATE request
+// `kubectl apply -n <namespace>` would send (an AdmissionReview input: its
+// own request), because the API server runs mutating admission before
+// validating admission; the mutated object is what is reviewed and
+// reported. A mutation error stops the run.
 #pragma once
 
 #include <string>
@@ -40,10 +41,18 @@ struct TestRunReport {
   std::string error;                        // fatal: nothing was reviewed
 };
 
+struct TestRunOptions {
+  // Where a namespaced object without metadata.namespace is created for the
+  // mutation step (`tollgate test -n`, kubectl's default). The review itself
+  // follows gator: such an object is reviewed with an empty Namespace
+  // (namespace_context.h).
+  std::string namespace_name = "default";
+};
+
 // `inputs` are reviewed; `policy_inputs` (from --policies) only add
 // templates, constraints and mutators.
 TestRunReport run_gator_test(const std::vector<SourcedObject>& inputs, const std::vector<SourcedObject>& policy_inputs,
-                             const EngineFactory& factory = build_engine);
+                             const EngineFactory& factory = build_engine, const TestRunOptions& options = {});
 
 // A deny result, or a scoped one whose actions include deny: what makes
 // gator test exit 1.

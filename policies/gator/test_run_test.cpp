@@ -106,7 +106,10 @@ TEST_CASE("gator test reviews every input with its Namespace and all inputs as i
   CHECK(deployment.enforcement_point == kGatorPoint);
   CHECK(deployment.namespace_object["metadata"]["name"] == Value::string("shop"));
   CHECK(deployment.inventory.size() == 5);
-  CHECK((*engine.seen)[4].namespace_object.is_null());  // cluster-scoped ConfigMap here has no namespace
+  // A ConfigMap without a namespace gets gator's empty Namespace, not none.
+  const ReviewInput& config_map = (*engine.seen)[4];
+  CHECK(config_map.namespace_object["kind"] == Value::string("Namespace"));
+  CHECK(config_map.namespace_object["metadata"]["name"].is_null());
 
   // Results are ordered by (action, message) across all objects, as gator does.
   REQUIRE(report.violations.size() == 5);

@@ -3,7 +3,9 @@
 #include <chrono>
 #include <filesystem>
 
+#include "policies/expansion/expanded_review.h"
 #include "policies/gator/assertion.h"
+#include "policies/gator/namespace_context.h"
 #include "policies/gator/object_reader.h"
 #include "policies/gator/parameter_schema.h"
 #include "policies/gator/review_builder.h"
@@ -120,6 +122,17 @@ TestResult Verifier::run_test(const std::string& suite_dir, const Test& test) co
     return fail("not a Constraint: " + join(suite_dir, test.constraint_path));
   }
 
+  std::vector<Value> policies = {constraint_template, constraint};
+  if (!test.expansion_path.empty()) {
+    Value expansion_template;
+    if (!read_single_object(join(suite_dir, test.expansion_path), &expansion_template, &error)) return fail(error);
+    GroupVersionKind gvk = gvk_of(expansion_template);
+    if (gvk.group != "expansion.gatekeeper.sh" || gvk.kind != "ExpansionTemplate") {
+      return fail("not an Expansion Template: " + join(suite_dir, test.expansion_path));
+    }
+    policies.push_back(std::move(expansion_template));
+  }
+
   std::vector<std::string> schema_errors = validate_constraint_parameters(constraint_template, constraint);
   if (test.invalid) {
     // The schema is checked without the engine, so this holds for any template language.
@@ -131,7 +144,7 @@ TestResult Verifier::run_test(const std::string& suite_dir, const Test& test) co
   }
   if (!schema_errors.empty()) return fail("adding constraint: " + joined(schema_errors));
 
-  EngineBuild engine = factory_({constraint_template, constraint});
+  EngineBuild engine = factory_(policies);
   if (!engine.unsupported.empty()) {
     result.status = Status::Skipped;
     result.unsupported = true;
@@ -151,7 +164,7 @@ TestResult Verifier::run_test(const std::string& suite_dir, const Test& test) co
       case_result.status = Status::Skipped;
       case_result.skip_reason = c.skip ? "skip: true" : "not selected by --run";
     } else {
-      case_result = run_case(suite_dir, constraint_template, constraint, c);
+      case_result = run_case(suite_dir, policies, c);
     }
     if (case_result.status == Status::Failed) result.status = Status::Failed;
     result.cases.push_back(std::move(case_result));
@@ -160,8 +173,7 @@ TestResult Verifier::run_test(const std::string& suite_dir, const Test& test) co
   return result;
 }
 
-CaseResult Verifier::run_case(const std::string& suite_dir, const Value& constraint_template, const Value& constraint,
-                              const Case& c) const {
+CaseResult Verifier::run_case(const std::string& suite_dir, const std::vector<Value>& policies, const Case& c) const {
   Stopwatch watch;
   CaseResult result;
   result.name = c.name;
@@ -190,9 +202,21 @@ CaseResult Verifier::run_case(const std::string& suite_dir, const Value& constra
   if (!review.ok()) return finish(review.error);
 
   // Each case gets an engine of its own, so no state leaks between cases.
-  EngineBuild engine = factory_({constraint_template, constraint});
+  EngineBuild engine = factory_(policies);
   if (!engine.errors.empty() || !engine.policies) return finish("adding template: " + describe_errors(engine.errors));
-  Decision decision = engine.policies->validate(review.input);
+  // An AdmissionReview is reviewed as a request, without expansion. The
+  // resultants are placed as gator's expander places them but reviewed, like
+  // the object, without a Namespace (gatekeeper-expansion.md §5.2).
+  expansion::ExpansionContext implied;
+  if (!is_admission_review(object)) implied.generator = object;
+  implied.expansion_namespace = NamespaceContext({}).for_object(object);
+  expansion::ExpandedReview expanded = expansion::review_with_expansion(*engine.policies, review.input, implied);
+  if (!expanded.expand_error.empty()) {
+    std::string name(object["metadata"]["name"].string_or(""));
+    return finish("expanding resource " + name + ": error expanding resource " + name + ": " + expanded.expand_error);
+  }
+  if (!expanded.review_error.empty()) return finish(expanded.review_error);
+  const Decision& decision = expanded.decision;
   if (decision.code == 500 && decision.results.empty()) return finish("reviewing object: " + decision.message);
   if (!decision.engine_disagreements.empty()) {
     std::string lines;

@@ -3,7 +3,9 @@
 // Each test loads its template and constraint (relative to the suite file);
 // each case reviews one object with a fresh engine holding just that pair and
 // the case's inventory, and checks the case's assertions against every
-// result. A template the engine cannot run (Rego-only while only CEL is
+// result. A test with an `expansion` ExpansionTemplate also reviews what the
+// object implies (gatekeeper-expansion.md §5.2): the resultants' results,
+// prefixed `[Implied by <template>]`, count for the assertions too. A template the engine cannot run (Rego-only while only CEL is
 // available) makes its test and cases SKIPPED with the engine's reason —
 // never passed.
 #pragma once
@@ -57,8 +59,8 @@ class Verifier {
 
  private:
   TestResult run_test(const std::string& suite_dir, const Test& test) const;
-  CaseResult run_case(const std::string& suite_dir, const Value& constraint_template, const Value& constraint,
-                      const Case& c) const;
+  // `policies`: the test's template, constraint and ExpansionTemplate if any.
+  CaseResult run_case(const std::string& suite_dir, const std::vector<Value>& policies, const Case& c) const;
 
   RunFilter filter_;
   EngineFactory factory_;

@@ -135,6 +135,13 @@ ClassifiedObjects classify_objects(const std::vector<LoadedObject>& objects, std
         continue;
       }
       out.mutators.push_back(&o);
+    } else if (group == "expansion.gatekeeper.sh" && kind == "ExpansionTemplate") {
+      if (version != "v1alpha1" && version != "v1beta1") {
+        errors.push_back(o.origin.error_at("/apiVersion", "unsupported ExpansionTemplate apiVersion " +
+                                                              std::string(api_version) + " (v1alpha1, v1beta1)"));
+        continue;
+      }
+      out.expansion_templates.push_back(&o);
     } else if (group.empty() && version == "v1" && kind == "Namespace") {
       out.namespaces.push_back(&o);
     } else if (kind.empty()) {

@@ -1,8 +1,8 @@
 // Reading policy files: every .yaml/.yml/.json file under the given paths
 // (directories recursively, in name order), every document of each file,
 // `List` items unwrapped, each object kept with its origin for errors; and
-// sorting the objects into templates, constraints, Configs, Namespaces and
-// mutators.
+// sorting the objects into templates, constraints, Configs, Namespaces,
+// mutators and ExpansionTemplates.
 #pragma once
 
 #include <system_error>
@@ -49,6 +49,8 @@ struct ClassifiedObjects {
   // Assign, AssignMetadata, ModifySet (v1, v1beta1, v1alpha1) and AssignImage
   // (v1alpha1) of group mutations.gatekeeper.sh.
   std::vector<const LoadedObject*> mutators;
+  // ExpansionTemplate (v1alpha1, v1beta1) of group expansion.gatekeeper.sh.
+  std::vector<const LoadedObject*> expansion_templates;
 };
 
 // Anything else is an error: "unsupported object kind X".

@@ -1,0 +1,127 @@
+// gator test reviews what a generator implies (gatekeeper-expansion.md
+// §5.1, §10 case 31; Gatekeeper's test/gator/test/fixtures/manifests/
+// expansion): a Deployment in my-ns, the template expand-deployments and a
+// K8sRequiredLabels constraint on Pods with a namespaceSelector.
+#include <catch2/catch.hpp>
+
+#include "policies/gator/test_run.h"
+
+using namespace tollgate::policies;
+using namespace tollgate::policies::gator;
+
+namespace {
+
+const std::string kRequiredLabels =
+    std::string(TOLLGATE_SHARED_DIR) + "/testdata/gatekeeper-library/library/general/requiredlabels/template.yaml";
+
+const char* kFixture = R"(apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: K8sRequiredLabels
+metadata:
+  name: all-must-have-owner
+spec:
+  match:
+    kinds:
+      - apiGroups: [""]
+        kinds: ["Pod"]
+    namespaceSelector:
+      matchExpressions:
+        - key: admission.gatekeeper.sh/ignore
+          operator: DoesNotExist
+  parameters:
+    message: "All pods must have an `owner` label that points to your company username"
+    labels:
+      - key: owner
+        allowedRegex: "^[a-zA-Z]+.agilebank.demo$"
+---
+apiVersion: expansion.gatekeeper.sh/v1alpha1
+kind: ExpansionTemplate
+metadata:
+  name: expand-deployments
+spec:
+  applyTo:
+    - groups: ["apps"]
+      kinds: ["Deployment"]
+      versions: ["v1"]
+  templateSource: "spec.template"
+  generatedGVK:
+    kind: "Pod"
+    group: ""
+    version: "v1"
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: nginx-deployment
+  namespace: my-ns
+  labels:
+    app: nginx
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: nginx
+  template:
+    metadata:
+      labels:
+        app: nginx
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.14.2
+        ports:
+        - containerPort: 80
+)";
+
+const char* kNamespace = R"(---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: my-ns
+)";
+
+TestRunReport run(const std::string& extra) {
+  std::vector<SourcedObject> inputs;
+  std::string error;
+  REQUIRE(read_objects_file(kRequiredLabels, &inputs, &error));
+  REQUIRE(read_objects_text(kFixture + extra, "fixture.yaml", &inputs, &error));
+  // The Rego code of the template uses the constraint's message, as gator's fixture template does.
+  TestRunReport report = run_gator_test(inputs, {}, engine_factory(EnginePreference::Rego));
+  INFO(report.error);
+  REQUIRE(report.error.empty());
+  return report;
+}
+
+}  // namespace
+
+TEST_CASE("gator test denies a Deployment for the Pod it implies", "[gator][test][expansion]") {
+  TestRunReport report = run(kNamespace);
+  REQUIRE(report.violations.size() == 1);
+  const ViolationReport& v = report.violations[0];
+  CHECK(v.result.message ==
+        "[Implied by expand-deployments] All pods must have an `owner` label that points to your company username");
+  CHECK(is_enforced_denial(v.result));
+  // Reported against the Deployment, the object among the inputs.
+  CHECK(v.violating_object["kind"].string_or("") == "Deployment");
+}
+
+TEST_CASE("gator test autorejects the implied Pod when its Namespace is unknown", "[gator][test][expansion]") {
+  TestRunReport report = run("");
+  REQUIRE(report.violations.size() == 1);
+  CHECK(report.violations[0].result.message ==
+        "[Implied by expand-deployments] unable to match constraints: error matching the requested object: "
+        "nginx-deployment-pod :failed to run Match criteria: namespace selector for namespace-scoped object but "
+        "missing Namespace");
+}
+
+TEST_CASE("gator test stops when a generator cannot be expanded", "[gator][test][expansion]") {
+  std::vector<SourcedObject> inputs;
+  std::string error;
+  REQUIRE(read_objects_file(kRequiredLabels, &inputs, &error));
+  std::string fixture = kFixture;
+  fixture.replace(fixture.find("  template:\n    metadata:"), 12, "  notemplate:\n");
+  REQUIRE(read_objects_text(fixture, "fixture.yaml", &inputs, &error));
+  TestRunReport report = run_gator_test(inputs, {});
+  CHECK(report.error ==
+        "auditing objects: fixture.yaml: expanding resource nginx-deployment: error expanding resource "
+        "nginx-deployment: could not find source field \"spec.template\" in resource nginx-deployment");
+}
