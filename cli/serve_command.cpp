@@ -1,7 +1,9 @@
+#include <cstdlib>
 #include <ostream>
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "webhook/admission_router.h"
 #include "webhook/server.h"
 
 namespace tollgate::cli {
@@ -17,6 +19,11 @@ const std::vector<OptionSpec>& serve_options() {
       {"metrics-addr", 0, true, false, "HOST:PORT", "plain-HTTP /metrics address (default 127.0.0.1:9090; \"\" disables)"},
       {"threads", 0, true, false, "N", "serving threads (default: hardware concurrency)"},
       {"ready-file", 0, true, false, "FILE", "write the bound addresses here once listening"},
+      {"gatekeeper-namespace", 0, true, false, "NS",
+       "admit requests by system:serviceaccount:NS:gatekeeper-admin untouched, as Gatekeeper exempts its own service "
+       "account (default $POD_NAMESPACE, else gatekeeper-system; \"\" exempts nobody)"},
+      {"mutation-annotations", 0, false, false, "",
+       "add gatekeeper.sh/mutations and gatekeeper.sh/mutation-id to mutated objects"},
       {"help", 'h', false, false, "", "show this help"},
   };
   return specs;
@@ -25,7 +32,11 @@ const std::vector<OptionSpec>& serve_options() {
 void print_usage(std::ostream& out) {
   out << "Usage: tollgate serve --policies PATH... --tls-cert FILE --tls-key FILE [options]\n\n"
          "Serves the validating (/validate, /v1/admit) and mutating (/mutate, /v1/mutate)\n"
-         "admission webhooks over TLS, /healthz and /readyz, and Prometheus /metrics.\n\n"
+         "admission webhooks over TLS, /healthz and /readyz, and Prometheus /metrics.\n"
+         "As Gatekeeper's webhooks: a generator (Deployment, CronJob, ...) is also judged by the\n"
+         "objects its ExpansionTemplates imply; a Config's excludedNamespaces for the\n"
+         "webhook and mutation-webhook processes are admitted untouched; so are requests by\n"
+         "Gatekeeper's service account (--gatekeeper-namespace).\n\n"
          "Options:\n"
       << format_options_help(serve_options());
 }
@@ -60,6 +71,11 @@ int run_serve_command(const std::vector<std::string>& args, CommandIo& io) {
   options.addr = parsed.value("addr", options.addr);
   options.metrics_addr = parsed.value("metrics-addr", options.metrics_addr);
   options.ready_file = parsed.value("ready-file");
+  const char* pod_namespace = std::getenv("POD_NAMESPACE");
+  std::string gatekeeper_namespace = parsed.value(
+      "gatekeeper-namespace", pod_namespace != nullptr && *pod_namespace != '\0' ? pod_namespace : "gatekeeper-system");
+  if (!gatekeeper_namespace.empty()) options.exempt_username = webhook::gatekeeper_service_account(gatekeeper_namespace);
+  options.mutation_annotations = parsed.flag("mutation-annotations");
   if (options.policy_paths.empty() || options.tls_cert_file.empty() || options.tls_key_file.empty()) {
     io.err << "Error: serve needs --policies, --tls-cert and --tls-key\n";
     print_usage(io.err);

@@ -3,6 +3,9 @@
 #include <chrono>
 #include <exception>
 
+#include "policies/decision.h"
+#include "policies/expansion/expanded_review.h"
+#include "policies/expansion/expansion_system.h"
 #include "policies/mutation_review.h"
 #include "rules/value/json.h"
 #include "webhook/admission_codec.h"
@@ -56,6 +59,22 @@ std::string_view object_name(const value::Value& request) {
   if (!name.empty()) return name;
   const value::Value* from_object = request.path({"object", "metadata", "name"});
   return from_object ? from_object->string_or("") : std::string_view();
+}
+
+constexpr const char* kSelfManageMessage = "Gatekeeper does not self-manage";
+constexpr const char* kExcludedMessage = "Namespace is set to be ignored by Gatekeeper config";
+
+// The namespace Config exclusions test: a Namespace's own name, else the
+// request's (or, when the request leaves it out, the object's).
+std::string_view namespace_for_config(const value::Value& request) {
+  const value::Value& kind = request["kind"];
+  const value::Value& object = request["object"].is_object() ? request["object"] : request["oldObject"];
+  if (kind["group"].string_or("").empty() && kind["kind"].string_or("") == "Namespace") {
+    std::string_view name = request["name"].string_or("");
+    return name.empty() ? object["metadata"]["name"].string_or("") : name;
+  }
+  std::string_view ns = request["namespace"].string_or("");
+  return ns.empty() ? object["metadata"]["namespace"].string_or("") : ns;
 }
 
 // "[constraint] message" strings of the results, by the action they had.
@@ -165,7 +184,12 @@ bool is_json_content_type(std::string_view content_type) {
   return iequals(trim(content_type.substr(0, content_type.find(';'))), json_media_type);
 }
 
-AdmissionRouter::AdmissionRouter(Metrics& metrics) : metrics_(metrics) {}
+std::string gatekeeper_service_account(std::string_view gatekeeper_namespace) {
+  return "system:serviceaccount:" + std::string(gatekeeper_namespace) + ":gatekeeper-admin";
+}
+
+AdmissionRouter::AdmissionRouter(Metrics& metrics, AdmissionOptions options)
+    : metrics_(metrics), options_(std::move(options)) {}
 
 void AdmissionRouter::set_policies(std::shared_ptr<const policies::PolicySet> policies) {
   policies_.store(std::move(policies));
@@ -208,6 +232,11 @@ HttpResponse AdmissionRouter::handle(const HttpRequest& request) {
   return text_response(http::status::not_found, "no such endpoint");
 }
 
+bool AdmissionRouter::exempt(const value::Value& request) const {
+  return !options_.exempt_username.empty() &&
+         request["userInfo"]["username"].string_or("") == options_.exempt_username;
+}
+
 HttpResponse AdmissionRouter::ready() const {
   if (draining_.load()) return text_response(http::status::service_unavailable, "shutting down");
   if (!policies_.load()) return text_response(http::status::service_unavailable, "policies not loaded");
@@ -226,9 +255,27 @@ HttpResponse AdmissionRouter::validate(const HttpRequest& request) {
 
   policies::Decision decision;
   try {
+    if (exempt(review.request)) {
+      decision = policies::allowed_with_message(kSelfManageMessage);
+      HttpResponse response = json_response(encode_validation_response(review, decision));
+      metrics_.record_validation(admission_status(decision), review.dry_run, Clock::now() - start);
+      return response;
+    }
     policies::ReviewInput input;
     input.request = review.request;  // namespace_object stays null: no API server to ask; inventory decides
-    decision = policies->validate(input, &metrics_);
+    // The parent, then what it implies (ExpansionTemplates), as Gatekeeper's webhook reviews them.
+    policies::expansion::ExpansionContext implied;
+    if (!policies->expansion().empty()) implied.generator = policies::expansion::generator_of_request(review.request);
+    implied.username = std::string(review.request["userInfo"]["username"].string_or(""));
+    policies::expansion::ExpandedReview expanded =
+        policies::expansion::review_with_expansion(*policies, input, implied, &metrics_);
+    if (!expanded.expand_error.empty()) {
+      decision = policies::internal_error("unable to expand object: " + expanded.expand_error);
+    } else if (!expanded.review_error.empty()) {
+      decision = policies::internal_error(expanded.review_error);
+    } else {
+      decision = std::move(expanded.decision);
+    }
   } catch (const std::exception& e) {
     decision = policies::Decision{};
     decision.allowed = false;
@@ -253,9 +300,22 @@ HttpResponse AdmissionRouter::mutate(const HttpRequest& request) {
 
   // A dry-run request is mutated like any other, as in Gatekeeper: the API
   // server wants the patched object to run its validation on.
-  policies::MutationReview mutation = policies::mutate_admission_request(*policies, review.request);
+  policies::MutationReview mutation;
+  if (exempt(review.request)) {
+    mutation.message = kSelfManageMessage;
+    mutation.result.object = review.request["object"];
+  } else if (policies->config_excludes("mutation-webhook", namespace_for_config(review.request))) {
+    mutation.message = kExcludedMessage;
+    mutation.result.object = review.request["object"];
+  } else {
+    mutation = policies::mutate_admission_request(*policies, review.request);
+  }
   value::Value patch;
   if (mutation.outcome == policies::MutationOutcome::Mutated) {
+    if (options_.mutation_annotations) {
+      mutation.result.object =
+          policies::with_mutation_annotations(*policies, mutation.result.object, mutation.result.applied);
+    }
     patch = policies::mutation::json_patch(review.request["object"], mutation.result.object);
   }
   HttpResponse response = json_response(mutation_response(review, mutation, patch));

@@ -5,6 +5,8 @@
 
 #include <atomic>
 #include <memory>
+#include <string>
+#include <string_view>
 
 #include "policies/policy_set.h"
 #include "webhook/http_handler.h"
@@ -13,9 +15,23 @@ namespace tollgate::webhook {
 
 class Metrics;
 
+// How the endpoints treat requests beyond the policies (Gatekeeper's flags).
+struct AdmissionOptions {
+  // Requests by this user are admitted untouched by both endpoints
+  // ("Gatekeeper does not self-manage"); Gatekeeper's own service account,
+  // system:serviceaccount:<its namespace>:gatekeeper-admin. Empty: none.
+  std::string exempt_username;
+  // --mutation-annotations: a mutated object also gets the annotations
+  // gatekeeper.sh/mutations and gatekeeper.sh/mutation-id.
+  bool mutation_annotations = false;
+};
+
+// Gatekeeper's service account in `gatekeeper_namespace`.
+std::string gatekeeper_service_account(std::string_view gatekeeper_namespace);
+
 class AdmissionRouter final : public HttpHandler {
  public:
-  explicit AdmissionRouter(Metrics& metrics);
+  explicit AdmissionRouter(Metrics& metrics, AdmissionOptions options = {});
 
   // Swaps in a policy snapshot; requests already being evaluated finish on
   // the one they started with. The router is ready once a set is installed.
@@ -32,8 +48,11 @@ class AdmissionRouter final : public HttpHandler {
   HttpResponse validate(const HttpRequest& request);
   HttpResponse mutate(const HttpRequest& request);
   HttpResponse ready() const;
+  // A request by the exempt user (AdmissionOptions::exempt_username).
+  bool exempt(const value::Value& request) const;
 
   Metrics& metrics_;
+  AdmissionOptions options_;
   std::atomic<std::shared_ptr<const policies::PolicySet>> policies_;
   std::atomic<bool> draining_{false};
 };

@@ -150,12 +150,16 @@ int serve(const ServerOptions& options) {
   log_info(LogLine("policies loaded")
                .field("templates", static_cast<int64_t>(stats.templates))
                .field("constraints", static_cast<int64_t>(stats.constraints))
-               .field("mutators", static_cast<int64_t>(mutator_stats.mutators)));
+               .field("mutators", static_cast<int64_t>(mutator_stats.mutators))
+               .field("expansion_templates", static_cast<int64_t>(stats.expansion_templates)));
 
   Metrics metrics;
   metrics.set_policy_stats(stats);
   metrics.set_mutator_stats(mutator_stats);
-  AdmissionRouter router(metrics);
+  AdmissionOptions admission;
+  admission.exempt_username = options.exempt_username;
+  admission.mutation_annotations = options.mutation_annotations;
+  AdmissionRouter router(metrics, admission);
   router.set_policies(loaded.policies);
   MetricsEndpoint metrics_endpoint(metrics);
   ReloadingTlsContext tls(options.tls_cert_file, options.tls_key_file);

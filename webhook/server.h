@@ -30,6 +30,10 @@ struct ServerOptions {
   // (tests read the chosen ports from these lines when port 0 is used). The lines always go to the
   // JSON log on stderr as well; empty = only there.
   std::string ready_file;
+  // Gatekeeper's own service account (--gatekeeper-namespace) and
+  // --mutation-annotations; see AdmissionOptions.
+  std::string exempt_username;
+  bool mutation_annotations = false;
 };
 
 // Loads the policies (refusing to start on any load error, printed as
