@@ -11,6 +11,8 @@
 #include "rules/rego/compiler/rule_tree.h"
 #include "rules/rego/compiler/safety.h"
 #include "rules/rego/compiler/scope.h"
+#include "rules/rego/compiler/type_check.h"
+#include "rules/rego/compiler/unused_vars.h"
 
 namespace tollgate::rego::compiler {
 
@@ -165,6 +167,8 @@ class ModuleCompiler {
 
 PolicyCompilation compile_modules(std::vector<Module> modules, const CompileOptions& options) {
   PolicyCompilation out;
+  std::vector<Error> unused_vars;
+  for (const Module& m : modules) check_unused_declared_vars(m, unused_vars);
   hoist_negated_operands(modules);
   auto policy = std::make_shared<CompiledPolicy>();
   policy->options = options;
@@ -179,6 +183,10 @@ PolicyCompilation compile_modules(std::vector<Module> modules, const CompileOpti
   RuleTreeBuilder tree(*policy, out.errors);
   for (size_t i = 0; i < modules.size(); ++i) tree.add_module(modules[i], i, files[i]);
   if (!out.errors.empty()) return out;
+  if (!unused_vars.empty()) {
+    out.errors = std::move(unused_vars);
+    return out;
+  }
 
   std::vector<ModuleNames> names(modules.size());
   for (size_t i = 0; i < modules.size(); ++i) {
@@ -199,6 +207,8 @@ PolicyCompilation compile_modules(std::vector<Module> modules, const CompileOpti
   if (!out.errors.empty()) return out;
 
   check_recursion(*policy, out.errors);
+  if (!out.errors.empty()) return out;
+  check_types(*policy, out.errors);
   if (!out.errors.empty()) return out;
   for (auto& g : policy->groups) {
     build_rule_index(*g);

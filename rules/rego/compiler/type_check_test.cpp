@@ -1,0 +1,71 @@
+// OPA's compile-time type checks: builtin argument types, unification that
+// cannot succeed, references into scalars, user function types.
+#include <catch2/catch.hpp>
+
+#include "rules/rego/eval/eval_test_support.h"
+
+using namespace tollgate::rego;
+using namespace tollgate::rego::testing;
+
+namespace {
+
+std::vector<Error> errors_of(const std::string& module) {
+  return compile({{"t.rego", module, RegoVersion::V1}}).errors;
+}
+
+std::string first_error(const std::string& module) {
+  auto errors = errors_of(module);
+  if (errors.empty()) return "";
+  return errors[0].code + ": " + errors[0].message;
+}
+
+}  // namespace
+
+TEST_CASE("a builtin called with an argument of the wrong type is refused at compile time", "[compiler][types]") {
+  auto errors = errors_of("package t\n\nr if {\n  x := lower(5)\n}");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].code == "rego_type_error");
+  CHECK(errors[0].message == "lower: invalid argument(s)\n\thave: (number, ??\?)\n\twant: (x: string, y: string)");
+  CHECK(errors[0].loc.line == 4);
+  CHECK(first_error("package t\nr if { trim(5, \"x\") }") ==
+        "rego_type_error: trim: invalid argument(s)\n\thave: (number, string)\n\twant: (value: string, cutset: "
+        "string, output: string)");
+  CHECK(first_error("package t\nr := array.reverse({\"x\": 1, \"y\": 2})") ==
+        "rego_type_error: array.reverse: invalid argument(s)\n\thave: (object<x: number, y: number>, ??\?)\n\twant: "
+        "(arr: array[any], rev: array[any])");
+}
+
+TEST_CASE("types flow through variables, rules and operators", "[compiler][types]") {
+  CHECK(first_error("package t\nr if { x := 5; upper(x) }").rfind("rego_type_error: upper:", 0) == 0);
+  CHECK(first_error("package t\nn := 5\nr if { upper(n) }").rfind("rego_type_error: upper:", 0) == 0);
+  CHECK(first_error("package t\nr := 1 + \"a\"").rfind("rego_type_error: plus:", 0) == 0);
+  CHECK(first_error("package t\nr if { concat(\",\", [1, 2]) }").rfind("rego_type_error: concat:", 0) == 0);
+}
+
+TEST_CASE("arguments whose type is unknown or may fit are accepted", "[compiler][types]") {
+  CHECK(errors_of("package t\nr if { lower(input.x) }").empty());
+  CHECK(errors_of("package t\nr if { x := [1, \"a\"][_]; lower(x) }").empty());
+  CHECK(errors_of("package t\nr if { count(input.xs) > 1; startswith(\"abc\", \"a\") }").empty());
+  CHECK(errors_of("package t\nr contains x if { some x in [\"a\"] }\ns if { r[y]; lower(y) }").empty());
+  CHECK(errors_of("package t\nf(x) := y if { y := lower(x) }\nr if { f(\"A\") == \"a\" }").empty());
+}
+
+TEST_CASE("a unification or comparison of incompatible types is a match error", "[compiler][types]") {
+  CHECK(first_error("package t\nr if { [2, 1] == sprintf(\"%v\", [1]) }").rfind("rego_type_error: match error", 0) ==
+        0);
+  CHECK(first_error("package t\nr if { 10 == {1: \"a\"} }") ==
+        "rego_type_error: match error\n\tleft  : number\n\tright : object<1: string>");
+  CHECK(first_error("package t\nr if { some x, y in 2.0 }").rfind("rego_type_error: match error", 0) == 0);
+  CHECK(errors_of("package t\nr if { 1 != \"a\" }").empty());
+}
+
+TEST_CASE("a reference into a scalar is an undefined ref", "[compiler][types]") {
+  CHECK(first_error("package t\nr if { x := 5; y := x[_] }") == "rego_type_error: undefined ref: x[_]");
+  CHECK(first_error("package t\nr if { x := {\"a\": 1}; x.b }") == "rego_type_error: undefined ref: x.b");
+  CHECK(errors_of("package t\nr if { x := {\"a\": 1}; x.a }").empty());
+}
+
+TEST_CASE("user functions are typed from their definitions", "[compiler][types]") {
+  CHECK(first_error("package t\nf(true) := \"a\"\nr if { f(1) }") ==
+        "rego_type_error: data.t.f: invalid argument(s)\n\thave: (number)\n\twant: (boolean, string)");
+}
