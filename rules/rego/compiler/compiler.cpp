@@ -3,6 +3,7 @@
 #include <set>
 
 #include "rules/rego/ast_text.h"
+#include "rules/rego/compiler/index_guards.h"
 #include "rules/rego/compiler/iteration_flags.h"
 #include "rules/rego/compiler/negation_hoist.h"
 #include "rules/rego/compiler/recursion.h"
@@ -134,6 +135,8 @@ class ModuleCompiler {
       if (clause.value) checker.check_term(*clause.value, safe);
       def.clauses.push_back(std::move(clause));
     }
+    for (size_t ci = 0; ci < def.clauses.size(); ++ci)
+      def.clauses[ci].guards = index_guards(def.clauses[ci], def.args, ci == 0 ? &def.keys : nullptr);
     def.frame_size = frame.size();
   }
 

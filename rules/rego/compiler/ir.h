@@ -109,11 +109,22 @@ struct Body {
   Location loc;
 };
 
+// A condition OPA's rule index checks before it evaluates a clause at all
+// (see index_guards.h): input.<path> is defined (and equals `equals` when
+// set), or the function argument bound in `slot` equals `equals`.
+struct IndexGuard {
+  bool on_input = true;
+  std::vector<value::Value> path;        // on_input: keys below input
+  uint32_t slot = 0;                     // !on_input: the argument's slot
+  std::optional<value::Value> equals;
+};
+
 // One body of a rule (the main one or an `else`) and the value it gives.
 struct Clause {
   Body body;
   std::optional<Term> value;  // absent: the set member (PartialSet) is the key; otherwise true
   Location loc;
+  std::vector<IndexGuard> guards;  // a clause whose guard fails is not evaluated
 };
 
 struct RuleDef {

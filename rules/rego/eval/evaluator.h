@@ -154,6 +154,7 @@ class Evaluator {
   // value was defined for a solution of its body).
   bool eval_clauses(const ir::RuleDef& def, Frame f,
                     FunctionRef<bool(const ir::Clause&, bool& produced)> on_solution);
+  bool guards_hold(const std::vector<ir::IndexGuard>& guards, Frame f) const;
   bool bind_args(const ir::RuleDef& def, size_t i, std::span<const Value> args, Frame f, Next k);
   Memo& memo();
   [[noreturn]] void conflict(const ir::RuleDef& def, const char* message);

@@ -59,10 +59,40 @@ bool Evaluator::eval_clauses(const ir::RuleDef& def, Frame f,
   // value into the body, so a value that is undefined fails the body and the
   // next `else` is tried.
   for (const auto& clause : def.clauses) {
+    if (!clause.guards.empty() && !guards_hold(clause.guards, f)) continue;
     bool produced = false;
     bool go = eval_body(clause.body, 0, f, [&] { return on_solution(clause, produced); });
     if (!go) return false;
     if (produced) return true;
+  }
+  return true;
+}
+
+// OPA's rule index (compiler/index_guards.h): a clause whose condition fails
+// is not evaluated at all.
+bool Evaluator::guards_hold(const std::vector<ir::IndexGuard>& guards, Frame f) const {
+  for (const ir::IndexGuard& g : guards) {
+    const Value* v = nullptr;
+    if (g.on_input) {
+      v = state_.input;
+      for (size_t i = 0; v != nullptr && i < g.path.size(); ++i) {
+        const Value& key = g.path[i];
+        if (v->is_object()) {
+          v = v->find(key);
+        } else if (v->is_array()) {
+          v = key.is_int() && key.as_int() >= 0 ? v->at(static_cast<size_t>(key.as_int())) : nullptr;
+        } else if (v->is_set()) {
+          auto it = std::lower_bound(v->items().begin(), v->items().end(), key);
+          v = it != v->items().end() && *it == key ? &*it : nullptr;
+        } else {
+          v = nullptr;
+        }
+      }
+    } else {
+      v = f[g.slot];
+    }
+    if (v == nullptr) return false;
+    if (g.equals && *v != *g.equals) return false;
   }
   return true;
 }
