@@ -537,8 +537,8 @@ std::optional<std::vector<X509*>> verify_chain(const std::vector<X509Ptr>& certs
   std::optional<std::vector<X509*>> chain;
   if (X509_STORE_CTX_init(ctx, store, certs.back().get(), untrusted) == 1) {
     X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx);
-    X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN | X509_V_FLAG_X509_STRICT);
-    X509_VERIFY_PARAM_clear_flags(param, X509_V_FLAG_X509_STRICT);
+    // Go trusts whatever is in the root pool, self-signed or not.
+    X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN);
     if (opts.current_time_ns)
       X509_VERIFY_PARAM_set_time(param, static_cast<time_t>(*opts.current_time_ns / 1000000000));
     if (!opts.dns_name.empty()) X509_VERIFY_PARAM_set1_host(param, opts.dns_name.c_str(), opts.dns_name.size());
