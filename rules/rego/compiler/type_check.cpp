@@ -177,6 +177,9 @@ class Checker {
   const ir::RuleGroup* leaf_group(const std::vector<Value>& path, size_t& consumed) const {
     const ir::DataNode* n = &policy_.root;
     for (size_t i = 0; i <= path.size(); ++i) {
+      // Rules below rules (ref heads such as obj[x][y] and obj.sub[x]): OPA
+      // merges their types into one object; untyped (any) here.
+      if (n->has_rules_here() && !n->children.empty()) return nullptr;
       if (n->group != nullptr && n->group->kind != ir::GroupKind::Function) {
         consumed = i;
         return n->group;
