@@ -81,8 +81,8 @@ Result jwt_encode_sign_raw(Args args, BuiltinContext&) {
 }  // namespace
 
 void register_jwt_sign_builtins(BuiltinRegistry& r) {
-  r.add({.name = "io.jwt.encode_sign", .arity = 3, .function = jwt_encode_sign});
-  r.add({.name = "io.jwt.encode_sign_raw", .arity = 3, .function = jwt_encode_sign_raw});
+  r.add({.name = "io.jwt.encode_sign", .arity = 3, .function = jwt_encode_sign, .nondeterministic = true});
+  r.add({.name = "io.jwt.encode_sign_raw", .arity = 3, .function = jwt_encode_sign_raw, .nondeterministic = true});
 }
 
 }  // namespace tollgate::rego

@@ -251,7 +251,7 @@ void register_jwt_verify_builtins(BuiltinRegistry& r) {
   r.add({.name = "io.jwt.verify_hs256", .arity = 2, .function = verify_hmac<kHS256>});
   r.add({.name = "io.jwt.verify_hs384", .arity = 2, .function = verify_hmac<kHS384>});
   r.add({.name = "io.jwt.verify_hs512", .arity = 2, .function = verify_hmac<kHS512>});
-  r.add({.name = "io.jwt.decode_verify", .arity = 2, .function = decode_verify, .nondeterministic = false});
+  r.add({.name = "io.jwt.decode_verify", .arity = 2, .function = decode_verify, .nondeterministic = true});
 }
 
 }  // namespace tollgate::rego
