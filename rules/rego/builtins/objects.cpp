@@ -363,24 +363,37 @@ std::optional<Value> graph_reachable(Args args, BuiltinContext&) {
   return Value::set(std::vector<Value>(reached.begin(), reached.end()));
 }
 
-// OPA's pathBuilder: extends `path` depth first, committing it at a leaf, at
-// a node outside the graph (without that node) and when a cycle closes.
+// OPA's pathBuilder as OPA v1.5.1 has it (Gatekeeper's OPA; rewritten in
+// 2026): depth first from `root`, committing the path at a leaf, at a node
+// outside the graph (without that node) and at an edge to an already reached
+// node. `reached` is shared by every branch of one walk, so a node reached
+// through one branch ends the sibling branches that meet it; and the paths
+// committed at edges to reached nodes accumulate within one call, so a second
+// such edge commits the path twice over ([a, b, a, b]), as OPA does.
 void build_paths(const Value& graph, const Value& root, std::vector<Value> path, std::vector<Value>& paths,
-                 std::set<Value, ValueLess> reached) {
+                 std::set<Value, ValueLess>& reached) {
+  std::vector<Value> committed;
+  auto commit = [&] {
+    committed.insert(committed.end(), path.begin(), path.end());
+    paths.push_back(Value::array(committed));
+  };
   const Value* edges = graph.find(root);
   if (!edges) {
-    paths.push_back(Value::array(std::move(path)));
+    commit();
     return;
   }
   path.push_back(root);
   if (vertices(*edges).empty()) {
-    paths.push_back(Value::array(std::move(path)));
+    commit();
     return;
   }
-  reached.insert(root);
   for (const Value& neighbor : vertices(*edges)) {
-    if (reached.count(neighbor)) paths.push_back(Value::array(path));
-    else build_paths(graph, neighbor, path, paths, reached);
+    if (reached.count(neighbor)) {
+      commit();
+    } else {
+      reached.insert(root);
+      build_paths(graph, neighbor, path, paths, reached);
+    }
   }
 }
 
@@ -394,7 +407,10 @@ std::optional<Value> graph_reachable_paths(Args args, BuiltinContext&) {
       paths.push_back(Value::array({node}));
       continue;
     }
-    for (const Value& neighbor : vertices(*edges)) build_paths(graph, neighbor, {node}, paths, {node});
+    for (const Value& neighbor : vertices(*edges)) {
+      std::set<Value, ValueLess> reached = {node};
+      build_paths(graph, neighbor, {node}, paths, reached);
+    }
   }
   return Value::set(std::move(paths));
 }

@@ -172,6 +172,19 @@ TEST_CASE("graph.reachable and graph.reachable_paths follow edges", "[builtins]"
         "operand 2 must be {array, set} but got string");
 }
 
+TEST_CASE("graph.reachable_paths answers as Gatekeeper's OPA (v1.5.1), quirks included", "[builtins]") {
+  // One reached set per walk: 4 -> 2 is cut short once 2 was reached via 3 (OPA issue 5871).
+  CHECK(call("graph.reachable_paths",
+             {json(R"({"1": [], "2": ["1"], "3": ["2"], "4": ["3", "2"], "5": ["4"]})"), json(R"(["5"])")}) ==
+        set_of({json(R"(["5", "4", "3", "2", "1"])"), json(R"(["5", "4"])")}));
+  // Two edges to reached nodes in one call commit the path twice over (OPA issue 6128).
+  CHECK(call("graph.reachable_paths", {json(R"({"a": ["b"], "b": ["c", "d", "e"], "c": ["e", "d"],
+                                                 "d": ["f"], "e": ["f"], "f": []})"),
+                                       json(R"(["a"])")}) ==
+        set_of({json(R"(["a", "b", "c", "e", "f"])"), json(R"(["a", "b", "c", "d", "f"])"), json(R"(["a", "b"])"),
+                json(R"(["a", "b", "a", "b"])")}));
+}
+
 std::vector<Value> walk_all(const Value& v) {
   const BuiltinInfo* info = BuiltinRegistry::standard().find("walk");
   REQUIRE(info);
