@@ -27,15 +27,35 @@ uint32_t indentation_of_line(const std::string& file, int line) {
   return 0;
 }
 
+// Whether a line of a file ends in a block scalar indicator (`rego: |`,
+// `rego: >-`): the scalar's content starts on the next line.
+bool opens_block_scalar(const std::string& file, int line) {
+  std::ifstream in(file);
+  std::string text;
+  for (int i = 1; i <= line && std::getline(in, text); ++i) {
+    if (i != line) continue;
+    size_t colon = text.rfind(": ");
+    std::string_view rest = colon == std::string::npos ? std::string_view() : std::string_view(text).substr(colon + 2);
+    size_t start = rest.find_first_not_of(' ');
+    if (start == std::string_view::npos || (rest[start] != '|' && rest[start] != '>')) return false;
+    size_t end = rest.find_first_not_of("|>+-0123456789", start);
+    return end == std::string_view::npos || rest.substr(end).find_first_not_of(' ') == std::string_view::npos ||
+           rest[rest.find_first_not_of(' ', end)] == '#';
+  }
+  return false;
+}
+
 // A Rego error inside a template field, located in the template's file: the
-// source map places a block scalar at its first content line, so Rego line N
-// is N - 1 lines below it, at the line's indentation plus the Rego column; a
-// JSON string keeps the string's position.
+// source map places a mapping value at its key, so a block scalar's content
+// starts on the next line and Rego line N is N - 1 lines below that, at the
+// line's indentation plus the Rego column; a JSON string keeps the string's
+// position.
 LoadError locate(const rego::Error& e, const RegoSource::Module& module, const std::string& template_name,
                  ParseContext& ctx) {
   LoadError le = ctx.origin().error_at(module.pointer, "template " + template_name + ": " + e.code + ": " + e.message);
   bool yaml = le.file.size() < 5 || le.file.compare(le.file.size() - 5, 5, ".json") != 0;
   if (yaml && le.line > 0 && e.loc.line > 0) {
+    if (opens_block_scalar(le.file, le.line)) ++le.line;
     le.line += static_cast<int>(e.loc.line) - 1;
     uint32_t indent = indentation_of_line(le.file, le.line);
     if (indent > 0) le.column = static_cast<int>(indent + e.loc.column - 1);

@@ -144,8 +144,8 @@ TEST_CASE("loader: a Rego syntax error is reported at its line and column in the
   LoadResult r = PolicySet::load({dir.path()});
   REQUIRE_FALSE(r.errors.empty());
   CHECK(r.errors[0].file == file);
-  // `rego: |` is on line 11; the Rego's second line is line 13, indented 6.
-  CHECK(r.errors[0].line == 13);
+  // `rego: |` is on line 12; the Rego's second line is line 14, indented 6.
+  CHECK(r.errors[0].line == 14);
   CHECK(r.errors[0].column > 6);
   CHECK_THAT(r.errors[0].message, Catch::StartsWith("template k8sregoonly: rego_parse_error: "));
 }
