@@ -9,6 +9,7 @@
 #include "policies/gator/review_builder.h"
 #include "policies/review_request.h"
 #include "rules/cel/cel.h"
+#include "rules/cel/typed_json.h"
 #include "rules/value/json.h"
 #include "rules/value/yaml.h"
 
@@ -23,6 +24,8 @@ const std::vector<OptionSpec>& eval_options() {
       {"cel", 0, true, false, "EXPR", "the CEL expression to evaluate (instead of a Rego QUERY)"},
       {"input", 'i', true, false, "FILE", "CEL: the object, bound as `object`; Rego: the input document (YAML or JSON; \"-\" reads stdin)"},
       {"params", 0, true, false, "FILE", "CEL: constraint parameters, bound as `params` and `variables.params`"},
+      {"typed", 0, false, false, "", "CEL: print {\"type\": T, \"value\": V}, {\"error\": E} or {\"compile_error\": E}\n"
+                                     "on stdout (the form of ../shared/testdata/cel-differential)"},
       {"data", 'd', true, true, "PATH", "Rego: a policy (.rego), a data file (.json/.yaml, at data's root), a ConstraintTemplate\n"
                                         "(its Rego and libs) or a directory of those (data files at their folder's path)"},
       {"constraint", 0, true, false, "FILE", "Rego: build input as Gatekeeper does, {review, parameters}, from -i (an object\n"
@@ -35,7 +38,7 @@ const std::vector<OptionSpec>& eval_options() {
 
 void print_usage(std::ostream& out) {
   out << "Usage: tollgate eval [-d PATH]... [-i INPUT] [--constraint FILE] [--explain] QUERY\n"
-         "       tollgate eval --cel EXPR -i OBJECT [--params FILE]\n\n"
+         "       tollgate eval --cel EXPR -i OBJECT [--params FILE] [--typed]\n\n"
          "Rego: evaluates QUERY (v1 syntax, e.g. 'data.k8srequiredlabels.violation') like `opa eval`\n"
          "and prints {\"result\": [{\"expressions\": [...], \"bindings\": {...}}]} as JSON (no result:\n"
          "{}); exits 1 on a compile or evaluation error. Modules are parsed as Rego v1, and as v0\n"
@@ -44,7 +47,10 @@ void print_usage(std::ostream& out) {
          "object, oldObject (null), params, request (as gator synthesises it), namespaceObject\n"
          "(null), variables.params and variables.anyObject. An AdmissionReview input is\n"
          "unpacked: object, oldObject and request come from its request.\n"
-         "Prints the result as JSON; exits 1 on a compile or evaluation error.\n\n"
+         "Prints the result as JSON that keeps its CEL type: 1.0 stays a double, uints, bytes\n"
+         "(base64), durations, timestamps and Kubernetes types print as text, an optional as\n"
+         "{\"optional\": V|null}; --typed adds the type name. Exits 1 on a compile or\n"
+         "evaluation error.\n\n"
          "Options:\n"
       << format_options_help(eval_options());
 }
@@ -58,6 +64,8 @@ class FixedVariables final : public cel::LazyVariables {
  private:
   std::vector<cel::EvalResult> values_;
 };
+
+constexpr auto kReplaceBadUtf8 = nlohmann::json::error_handler_t::replace;
 
 // The expression's line with a caret under the column, as cel-go shows errors.
 std::string caret_excerpt(const std::string& expression, int line, int column) {
@@ -115,11 +123,13 @@ int run_eval_command(const std::vector<std::string>& args, CommandIo& io) {
   cel::CompileOptions options;
   options.identifiers = {"object", "oldObject", "params", "request", "namespaceObject"};
   options.lazy_variables = {"params", "anyObject"};
+  const bool typed = parsed.has("typed");
   cel::CompileResult compiled = cel::Environment::kubernetes()->compile(expression, options);
   if (!compiled.ok()) {
     const cel::CompileError& e = *compiled.error;
     io.err << "compile error: <cel>:" << e.line << ":" << e.column << ": " << e.message << "\n"
            << caret_excerpt(expression, e.line, e.column);
+    if (typed) io.out << nlohmann::json{{"compile_error", e.message}}.dump(-1, ' ', false, kReplaceBadUtf8) << "\n";
     return 1;
   }
 
@@ -134,9 +144,11 @@ int run_eval_command(const std::vector<std::string>& args, CommandIo& io) {
   cel::EvalResult result = compiled.program->evaluate(activation);
   if (!result.ok()) {
     io.err << "evaluation error: " << *result.error << "\n";
+    if (typed) io.out << nlohmann::json{{"error", *result.error}}.dump(-1, ' ', false, kReplaceBadUtf8) << "\n";
     return 1;
   }
-  io.out << value::to_json_pretty(result.value) << "\n";
+  if (typed) io.out << cel::typed_json(result.value).dump(-1, ' ', false, kReplaceBadUtf8) << "\n";
+  else io.out << cel::typed_json_value(result.value).dump(2, ' ', false, kReplaceBadUtf8) << "\n";
   return 0;
 }
 
