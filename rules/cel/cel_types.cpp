@@ -27,7 +27,7 @@ int TimestampValue::compare(const OpaqueValue& other) const {
   if (nanos_ != o.nanos_) return nanos_ < o.nanos_ ? -1 : 1;
   return 0;
 }
-std::string TimestampValue::debug_string() const { return format_rfc3339(seconds_, nanos_); }
+std::string TimestampValue::debug_string() const { return format_rfc3339(seconds_, nanos_, offset_); }
 
 bool TypeValue::equals(const OpaqueValue& other) const {
   return name_ == static_cast<const TypeValue&>(other).name_;

@@ -65,12 +65,17 @@ class DurationValue final : public value::OpaqueValue {
 };
 
 // google.protobuf.Timestamp: seconds since the Unix epoch plus nanoseconds,
-// within 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59.999999999Z.
+// within 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59.999999999Z. Like cel-go's
+// (a Go time.Time), it remembers the UTC offset it was parsed with:
+// string() prints it and the getters without a time zone read the local
+// fields there; equality and order are by instant.
 class TimestampValue final : public value::OpaqueValue {
  public:
-  TimestampValue(int64_t seconds, int32_t nanos) : seconds_(seconds), nanos_(nanos) {}
+  TimestampValue(int64_t seconds, int32_t nanos, int32_t offset_seconds = 0)
+      : seconds_(seconds), nanos_(nanos), offset_(offset_seconds) {}
   int64_t seconds() const { return seconds_; }
   int32_t nanos() const { return nanos_; }
+  int32_t offset_seconds() const { return offset_; }
   std::string_view type_name() const override { return "google.protobuf.Timestamp"; }
   bool equals(const OpaqueValue& other) const override;
   int compare(const OpaqueValue& other) const override;
@@ -79,6 +84,7 @@ class TimestampValue final : public value::OpaqueValue {
  private:
   int64_t seconds_;
   int32_t nanos_;
+  int32_t offset_;
 };
 
 // A type as a value: `int`, `list`, `google.protobuf.Duration`, `type`.
@@ -115,7 +121,9 @@ inline constexpr int64_t kMaxTimestampSeconds = 253402300799;   // 9999-12-31T23
 inline constexpr int64_t kMinTimestampSeconds = -62135596800;   // 0001-01-01T00:00:00Z
 
 inline Value make_duration(int64_t nanos) { return Value::make_opaque<DurationValue>(nanos); }
-inline Value make_timestamp(int64_t seconds, int32_t nanos) { return Value::make_opaque<TimestampValue>(seconds, nanos); }
+inline Value make_timestamp(int64_t seconds, int32_t nanos, int32_t offset_seconds = 0) {
+  return Value::make_opaque<TimestampValue>(seconds, nanos, offset_seconds);
+}
 Value make_type(std::string_view name);  // shared instances for the built-in names
 Value optional_none();
 inline Value optional_of(Value v) { return Value::make_opaque<OptionalValue>(std::move(v)); }

@@ -44,3 +44,16 @@ TEST_CASE("iterating a non-collection is an error", "[cel][comprehension]") {
   CHECK(k8s("x.all(e, true)", {{"x", json("5")}}).eval_error());
   CHECK_FALSE(k8s("5.all(e, true)").compiled);
 }
+
+TEST_CASE("the second variable over a dyn range has no type, as in cel-go v0.22", "[cel][comprehension]") {
+  const auto labels = json(R"({"a": "b", "c": "c"})");
+  // Functions that need a concrete type refuse it; equality with a dyn does not.
+  CHECK_FALSE(k8s("m.all(k, v, v != '')", {{"m", labels}}).compiled);
+  CHECK_FALSE(k8s("m.exists(k, v, v.startsWith(k))", {{"m", labels}}).compiled);
+  CHECK_FALSE(k8s("m.existsOne(k, v, size(v) > 0)", {{"m", labels}}).compiled);
+  CHECK(show(k8s("m.exists(k, v, k == v)", {{"m", labels}})) == "true");
+  CHECK(show(k8s("m.all(k, v, dyn(v) != '')", {{"m", labels}})) == "true");
+  // Typed ranges type both variables.
+  CHECK(show(k8s("{'a': 'b'}.all(k, v, v != '')")) == "true");
+  CHECK(show(k8s("['x'].all(i, v, v.startsWith('x') && i == 0)")) == "true");
+}

@@ -51,9 +51,10 @@ class PlannedProgram final : public Program {
 class CelEnvironment final : public Environment {
  public:
   CelEnvironment(std::shared_ptr<const FunctionRegistry> registry, bool homogeneous_literals,
-                 ParseOptions parse_options = {})
+                 ParseOptions parse_options = {}, bool validate_format = false)
       : registry_(std::move(registry)),
         homogeneous_literals_(homogeneous_literals),
+        validate_format_(validate_format),
         parse_options_(parse_options) {}
 
   CompileResult compile(std::string_view expression, const CompileOptions& options) const override {
@@ -78,6 +79,7 @@ class CelEnvironment final : public Environment {
     plan_options.container = options.container;
     plan_options.check_types = !options.disable_type_checks;
     plan_options.homogeneous_literals = homogeneous_literals_;
+    plan_options.validate_format = validate_format_;
     CompileError error;
     auto plan = plan_expression(*parsed.expr, *registry_, plan_options, &error);
     if (!plan) {
@@ -92,6 +94,7 @@ class CelEnvironment final : public Environment {
  private:
   std::shared_ptr<const FunctionRegistry> registry_;
   bool homogeneous_literals_;
+  bool validate_format_;
   ParseOptions parse_options_;
 };
 
@@ -100,13 +103,13 @@ class CelEnvironment final : public Environment {
 std::shared_ptr<const Environment> Environment::kubernetes() {
   static const std::shared_ptr<const Environment> env = [] {
     auto registry = std::make_shared<FunctionRegistry>();
-    register_standard_library(*registry);
+    register_standard_library(*registry, StdlibVersion{.cel_go_v0_22 = true});
     register_quantity_library(*registry);
     register_url_library(*registry);
     register_ip_library(*registry);
     register_semver_library(*registry);
     register_format_library(*registry);
-    return std::make_shared<CelEnvironment>(std::move(registry), true);
+    return std::make_shared<CelEnvironment>(std::move(registry), true, ParseOptions{}, /*validate_format=*/true);
   }();
   return env;
 }
@@ -115,6 +118,7 @@ std::shared_ptr<const Environment> Environment::standard() {
   static const std::shared_ptr<const Environment> env = [] {
     auto registry = std::make_shared<FunctionRegistry>();
     register_standard_library(*registry);
+    register_ext_list_functions(*registry);
     // The full cel-spec language, including its newer backtick-quoted field
     // names, which Kubernetes (above) leaves off.
     ParseOptions parse_options;

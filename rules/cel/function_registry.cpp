@@ -44,7 +44,8 @@ bool value_matches_type(const Value& v, const CelType& t) {
   switch (t.kind()) {
     case TypeKind::Dyn:
     case TypeKind::TypeParam:
-    case TypeKind::Error: return true;
+    case TypeKind::Error:
+    case TypeKind::Unspecified: return true;
     case TypeKind::Null: return v.is_null();
     case TypeKind::Bool: return v.is_bool();
     case TypeKind::Int: return v.is_int();

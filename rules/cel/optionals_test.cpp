@@ -35,3 +35,9 @@ TEST_CASE("optional list and map entries are dropped when none", "[cel][optional
   CHECK(show(k8s("optional.of(2).optFlatMap(x, optional.of(x + 1)).value()")) == "3");
   CHECK(show(k8s("[optional.of(1), optional.none()].unwrapOpt()")) == "[1]");
 }
+
+TEST_CASE("optional selection on a scalar or null finds nothing", "[cel][optionals]") {
+  CHECK(show(k8s("dyn('abc').?x.hasValue()")) == "false");
+  CHECK(show(k8s("o.metadata.name.?missing.orValue(0)", {{"o", json(R"({"metadata": {"name": "n"}})")}})) == "0");
+  CHECK(show(k8s("o.?spec.?replicas.orValue(1)", {{"o", json(R"({"spec": null})")}})) == "1");
+}

@@ -1,9 +1,12 @@
 #include "rules/cel/planner.h"
 
 #include <algorithm>
+#include <initializer_list>
 #include <map>
+#include <unordered_map>
 
 #include "rules/cel/steps.h"
+#include "rules/value/regex_cache.h"
 
 namespace tollgate::cel {
 
@@ -56,6 +59,8 @@ bool assignable(const CelType& param, const CelType& arg, Bindings& b) {
     return true;
   }
   if (param.is_dyn() || arg.is_dyn() || arg.kind() == TypeKind::TypeParam || arg.kind() == TypeKind::Error || param.kind() == TypeKind::Error) return true;
+  // cel-go's nil type: only a type parameter (above) or dyn takes it.
+  if (param.kind() == TypeKind::Unspecified || arg.kind() == TypeKind::Unspecified) return param.kind() == arg.kind();
   if (arg.kind() == TypeKind::Null && nullable(param)) return true;
   if (param.kind() != arg.kind()) return false;
   if (param.kind() == TypeKind::Opaque && param.name() != arg.name()) return false;
@@ -167,7 +172,24 @@ const std::map<std::string, CelType, std::less<>>& builtin_type_names() {
 struct Planned {
   StepPtr step;
   CelType type;
+  // A constant as cel-go's planner sees one (a literal, a list or map literal
+  // of constants, or a type conversion of one): cel-go (OptOptimize, which
+  // Kubernetes enables) evaluates conversions of such constants while it
+  // builds the program, so their errors refuse the expression. Tollgate folds
+  // more than that, but only these may refuse.
+  bool go_const = false;
 };
+
+// cel-go's overloads.IsTypeConversionFunction.
+bool is_type_conversion(std::string_view f) {
+  static const std::string_view kConversions[] = {"bool", "bytes",  "double", "duration", "dyn",
+                                                  "int",  "string", "timestamp", "type", "uint"};
+  return std::find(std::begin(kConversions), std::end(kConversions), f) != std::end(kConversions);
+}
+
+// Functions whose constant pattern argument cel-go compiles while building the
+// program (cel-go's matches optimization and Kubernetes' regex library's).
+bool precompiles_regex(std::string_view f) { return f == "matches" || f == "find" || f == "findAll"; }
 
 bool is_special_function(std::string_view f) {
   static const std::string_view kSpecial[] = {"_&&_", "_||_", "!_",   "@not_strictly_false", "_?_:_", "_==_", "_!=_",
@@ -184,6 +206,7 @@ class Planner {
 
   std::optional<Plan> run(const Expr& e, CompileError* error) {
     Planned p = plan(e);
+    if (!error_ && checking()) run_validators();
     if (error_) {
       if (error) *error = *error_;
       return std::nullopt;
@@ -204,8 +227,21 @@ class Planner {
   std::optional<CompileError> error_;
   // Arguments of format() are exempt from the homogeneous-literal rule (cel-go's exemption).
   int suspend_homogeneous_ = 0;
+  // Static types of the checked expressions, for the validators.
+  std::unordered_map<const Expr*, CelType> expr_types_;
+  // format() calls for the format validator, when the environment has one.
+  std::vector<std::pair<const Expr*, const CallExpr*>> format_calls_;
 
   bool checking() const { return options_.check_types; }
+
+  // For evaluating constant steps while planning: no variables, no slots.
+  static EvalContext& empty_context() {
+    static thread_local Activation activation;
+    static thread_local EvalContext context;
+    context = EvalContext{};
+    context.activation = &activation;
+    return context;
+  }
 
   Planned fail(const Expr& e, std::string message) {
     if (!error_) error_ = CompileError{std::move(message), e.line, e.column};
@@ -224,7 +260,113 @@ class Planner {
 
   Planned plan(const Expr& e) {
     if (error_) return Planned{make_error_step("compile error"), CelType::error()};
-    return std::visit([&](const auto& k) { return plan_kind(e, k); }, e.kind);
+    Planned p = std::visit([&](const auto& k) { return plan_kind(e, k); }, e.kind);
+    if (checking()) expr_types_[&e] = p.type;
+    return p;
+  }
+
+  // ---- validators run on the checked expression (cel-go's ASTValidators) ----
+
+  CelType final_type(const Expr& e) const {
+    auto it = expr_types_.find(&e);
+    return it == expr_types_.end() ? CelType::dyn() : close_type(it->second);
+  }
+
+  // cel-go's verifyTypeOneOf: dyn passes, otherwise the kinds must agree.
+  bool type_one_of(const Expr& e, std::initializer_list<TypeKind> kinds) const {
+    const CelType t = final_type(e);
+    if (t.is_dyn()) return true;
+    return std::find(kinds.begin(), kinds.end(), t.kind()) != kinds.end();
+  }
+
+  // %s accepts these, recursively through list and map literals.
+  const Expr* bad_string_argument(const Expr& e) const {
+    if (!type_one_of(e, {TypeKind::List, TypeKind::Map, TypeKind::Int, TypeKind::Uint, TypeKind::Double,
+                         TypeKind::Bool, TypeKind::String, TypeKind::Timestamp, TypeKind::Bytes,
+                         TypeKind::Duration, TypeKind::Type, TypeKind::Null}))
+      return &e;
+    if (const auto* l = std::get_if<ListExpr>(&e.kind)) {
+      for (const auto& x : l->elements)
+        if (const Expr* bad = bad_string_argument(*x)) return bad;
+    } else if (const auto* m = std::get_if<MapExpr>(&e.kind)) {
+      for (const auto& entry : m->entries) {
+        if (const Expr* bad = bad_string_argument(*entry.key)) return bad;
+        if (const Expr* bad = bad_string_argument(*entry.value)) return bad;
+      }
+    }
+    return nullptr;
+  }
+
+  // ext.Strings' format validator: a literal format string applied to a list
+  // literal is checked against the arguments' static types when compiling.
+  void validate_format(const Expr& call_expr, const CallExpr& call) {
+    const auto* fmt = call.target ? std::get_if<ConstExpr>(&call.target->kind) : nullptr;
+    if (fmt == nullptr || !fmt->value.is_string() || call.args.size() != 1) return;
+    const auto* list = std::get_if<ListExpr>(&call.args[0]->kind);
+    if (list == nullptr) return;
+    const std::string& f = fmt->value.as_string();
+    size_t next = 0;
+    auto refuse = [&](const Expr& at, const std::string& message) { fail(at, message); };
+    for (size_t i = 0; i < f.size() && !error_; ++i) {
+      if (f[i] != '%') continue;
+      if (++i >= f.size()) return refuse(call_expr, "unexpected end of format string");
+      if (f[i] == '%') continue;
+      if (f[i] == '.') {
+        ++i;
+        while (i < f.size() && f[i] >= '0' && f[i] <= '9') ++i;
+        if (i >= f.size()) return refuse(call_expr, "unexpected end of format string");
+      }
+      const char verb = f[i];
+      if (std::string_view("sdfeboxX").find(verb) == std::string_view::npos)
+        return refuse(call_expr, std::string("could not parse formatting clause: unrecognized formatting clause \"") +
+                                     verb + "\"");
+      if (next >= list->elements.size())
+        return refuse(call_expr, "index " + std::to_string(next) + " out of range");
+      const Expr& arg = *list->elements[next++];
+      auto clause_error = [&](const Expr& at, const char* what) {
+        refuse(at, std::string("error during formatting: ") + what + final_type(at).runtime_name());
+      };
+      switch (verb) {
+        case 's':
+          if (const Expr* bad = bad_string_argument(arg))
+            clause_error(*bad, "string clause can only be used on strings, bools, bytes, ints, doubles, maps, lists, "
+                               "types, durations, and timestamps, was given ");
+          break;
+        case 'd':
+          if (!type_one_of(arg, {TypeKind::Int, TypeKind::Uint}))
+            clause_error(arg, "decimal clause can only be used on integers, was given ");
+          break;
+        case 'f':
+          if (!type_one_of(arg, {TypeKind::Double, TypeKind::String}))
+            clause_error(arg, "fixed-point clause can only be used on doubles, was given ");
+          break;
+        case 'e':
+          if (!type_one_of(arg, {TypeKind::Double, TypeKind::String}))
+            clause_error(arg, "scientific clause can only be used on doubles, was given ");
+          break;
+        case 'b':
+          if (!type_one_of(arg, {TypeKind::Int, TypeKind::Uint, TypeKind::Bool}))
+            clause_error(arg, "only integers and bools can be formatted as binary, was given ");
+          break;
+        case 'o':
+          if (!type_one_of(arg, {TypeKind::Int, TypeKind::Uint}))
+            clause_error(arg, "octal clause can only be used on integers, was given ");
+          break;
+        default:
+          if (!type_one_of(arg, {TypeKind::Int, TypeKind::Uint, TypeKind::String, TypeKind::Bytes}))
+            clause_error(arg, "only integers, byte buffers, and strings can be formatted as hex, was given ");
+      }
+    }
+    if (!error_ && list->elements.size() > next)
+      refuse(call_expr, "too many arguments supplied to string.format (expected " + std::to_string(next) + ", got " +
+                            std::to_string(list->elements.size()) + ")");
+  }
+
+  void run_validators() {
+    for (const auto& [e, call] : format_calls_) {
+      if (error_) return;
+      validate_format(*e, *call);
+    }
   }
 
   // ---- literals and names ----
@@ -241,7 +383,7 @@ class Planner {
       case value::Kind::Bytes: t = CelType::bytes(); break;
       default: t = CelType::dyn();
     }
-    return Planned{make_const_step(c.value), t};
+    return Planned{make_const_step(c.value), t, true};
   }
 
   std::optional<size_t> find_local(std::string_view name) const {
@@ -369,6 +511,7 @@ class Planner {
         case TypeKind::String:
         case TypeKind::Bytes:
         case TypeKind::List:
+        case TypeKind::Unspecified:
           return fail(e, "type '" + operand.type.to_string() + "' does not support field selection");
         default: break;
       }
@@ -405,8 +548,10 @@ class Planner {
     for (size_t i : l.optional_indices)
       if (i < optional.size()) optional[i] = true;
     std::vector<CelType> types;
+    bool all_go_const = true;
     for (size_t i = 0; i < l.elements.size(); ++i) {
       Planned p = plan(*l.elements[i]);
+      all_go_const = all_go_const && p.go_const;
       CelType t = p.type;
       if (optional[i]) t = t.kind() == TypeKind::Optional ? t.param_at(0) : CelType::dyn();
       types.push_back(t);
@@ -414,16 +559,18 @@ class Planner {
     }
     auto elem = join_element_types(e, types, "elem");
     if (!elem) return Planned{make_error_step("compile error"), CelType::error()};
-    return Planned{make_list_step(std::move(steps), std::move(optional)), CelType::list(*elem)};
+    return Planned{make_list_step(std::move(steps), std::move(optional)), CelType::list(*elem), all_go_const};
   }
 
   Planned plan_kind(const Expr& e, const MapExpr& m) {
     std::vector<std::pair<StepPtr, StepPtr>> steps;
     std::vector<bool> optional;
     std::vector<CelType> key_types, value_types;
+    bool all_go_const = true;
     for (const auto& entry : m.entries) {
       Planned k = plan(*entry.key);
       Planned v = plan(*entry.value);
+      all_go_const = all_go_const && k.go_const && v.go_const;
       if (checking()) {
         switch (k.type.kind()) {
           case TypeKind::Int:
@@ -447,7 +594,7 @@ class Planner {
     if (!kt) return Planned{make_error_step("compile error"), CelType::error()};
     auto vt = join_element_types(e, value_types, "value");
     if (!vt) return Planned{make_error_step("compile error"), CelType::error()};
-    return Planned{make_map_step(std::move(steps), std::move(optional)), CelType::map(*kt, *vt)};
+    return Planned{make_map_step(std::move(steps), std::move(optional)), CelType::map(*kt, *vt), all_go_const};
   }
 
   Planned plan_kind(const Expr& e, const StructExpr& s) {
@@ -495,7 +642,11 @@ class Planner {
         break;
       case TypeKind::Dyn:
       case TypeKind::TypeParam:
-      case TypeKind::Error: break;
+      case TypeKind::Error:
+        // cel-go v0.22 leaves the second variable over a dyn range untyped (a
+        // nil type): `m.all(k, v, v != '')` is refused, `k == v` is not.
+        if (two) second = CelType::unspecified();
+        break;
       default:
         if (checking())
           return fail(*c.iter_range, "expression of type '" + range.type.to_string() +
@@ -602,6 +753,7 @@ class Planner {
         if (has_global(qualified)) return plan_call(e, qualified, nullptr, call.args);
       }
     }
+    if (options_.validate_format && call.target && call.function == "format") format_calls_.emplace_back(&e, &call);
     return plan_call(e, call.function, call.target.get(), call.args);
   }
 
@@ -697,16 +849,32 @@ class Planner {
       if (t != result_type) result_type = CelType::dyn();
 
     std::vector<StepPtr> steps;
-    for (auto& a : args) steps.push_back(std::move(a.step));
+    std::vector<bool> go_const;
+    for (auto& a : args) {
+      steps.push_back(std::move(a.step));
+      go_const.push_back(a.go_const);
+    }
+    const bool all_go_const = std::all_of(go_const.begin(), go_const.end(), [](bool b) { return b; });
 
-    if (is_special_function(fn)) return plan_special(e, fn, std::move(steps), types, result_type);
+    if (is_special_function(fn)) {
+      Planned p = plan_special(e, fn, std::move(steps), types, result_type);
+      // dyn() and type() of a constant are constants for cel-go too.
+      if ((fn == "dyn" || fn == "type") && all_go_const) p.go_const = true;
+      return p;
+    }
 
-    if (fn == "matches" && receiver && steps.size() == 2) {
+    // A constant regular expression is compiled now; when it is cel-go's kind
+    // of constant, a bad one refuses the program, as in cel-go.
+    if (precompiles_regex(fn) && (receiver || fn == "matches") && steps.size() >= 2) {
       if (const Value* pattern = steps[1]->constant(); pattern && pattern->is_string()) {
         std::string err;
-        StepPtr s = make_matches_step(std::move(steps[0]), pattern->as_string(), &err);
-        if (!s) return fail(e, err);
-        return Planned{std::move(s), CelType::bool_()};
+        if (!value::cached_regex(pattern->as_string(), &err)) {
+          if (go_const[1]) return fail(e, "program: error parsing regexp: " + err);
+        } else if (fn == "matches" && steps.size() == 2) {
+          StepPtr s = make_matches_step(std::move(steps[0]), pattern->as_string(), &err);
+          if (!s) return fail(e, err);
+          return Planned{std::move(s), CelType::bool_()};
+        }
       }
     }
 
@@ -728,19 +896,30 @@ class Planner {
       if (contains_dyn(t)) static_types = false;
     const Overload* chosen = nullptr;
     if (matching.size() == 1 && static_types) chosen = matching[0];
+    // cel-go folds a type conversion of a constant while building the program:
+    // int('x'), uint(-1), string(b'\xff'), timestamp(-62135596801) refuse it.
+    const bool go_folds = !receiver && is_type_conversion(fn) && steps.size() == 1 && all_go_const;
     if (all_constant) {
       for (const Overload* o : matching) {
         bool fits = true;
         for (size_t i = 0; i < constants.size() && fits; ++i) fits = value_matches_type(constants[i], o->args[i]);
         if (!fits) continue;
-        if (o->constant_check) {
+        // Kubernetes' literal checks (duration, timestamp) look at literals only.
+        if (o->constant_check && all_go_const) {
           if (auto msg = o->constant_check(constants)) return fail(e, *msg);
         }
         if (o->pure) {
           Result r = o->impl(constants);
-          if (r.ok()) return Planned{make_const_step(r.take()), result_type};
+          if (r.ok()) return Planned{make_const_step(r.take()), result_type, go_folds};
+          if (go_folds) return fail(e, "program: " + r.error_message());
         }
         break;
+      }
+      if (go_folds) {
+        // No overload takes the constant's runtime kind (e.g. int(dyn('x'))).
+        Result r = make_dispatch_step(fn, matching, std::move(steps))->eval(empty_context());
+        if (r.is_error()) return fail(e, "program: " + r.error_message());
+        return Planned{make_const_step(r.take()), result_type, true};
       }
     }
     if (chosen) return Planned{make_call_step(chosen, std::move(steps)), result_type};

@@ -21,6 +21,9 @@ struct PlanOptions {
   std::string container;
   bool check_types = true;            // false: only names are resolved (conformance disableCheck)
   bool homogeneous_literals = false;  // Kubernetes: list/map literal elements must share one static type
+  // ext.Strings' validator: a literal format string on a list literal is
+  // checked against the arguments' static types (`'%d'.format([1.0])` is refused).
+  bool validate_format = false;
 };
 
 struct Plan {

@@ -79,6 +79,7 @@ std::string CelType::runtime_name() const {
     case TypeKind::Opaque: return name();
     case TypeKind::TypeParam: return name();
     case TypeKind::Error: return "*error*";
+    case TypeKind::Unspecified: return "";
   }
   return "dyn";
 }

@@ -28,6 +28,10 @@ enum class TypeKind : uint8_t {
   Opaque,     // an extension type named by name(), e.g. kubernetes.Quantity
   TypeParam,  // a type variable in an overload signature, named by name()
   Error,      // the type of an expression that failed to check
+  // cel-go's nil *types.Type, printed as "": what cel-go v0.22's checker gives
+  // the second variable of a two-variable comprehension over a dyn range.
+  // Only dyn parameters and type parameters accept it.
+  Unspecified,
 };
 
 class CelType {
@@ -45,6 +49,7 @@ class CelType {
   static CelType duration() { return CelType(TypeKind::Duration); }
   static CelType timestamp() { return CelType(TypeKind::Timestamp); }
   static CelType error() { return CelType(TypeKind::Error); }
+  static CelType unspecified() { return CelType(TypeKind::Unspecified); }
   static CelType list(CelType element);
   static CelType map(CelType key, CelType value);
   static CelType type();  // type(dyn)

@@ -88,7 +88,7 @@ Result string_from_bytes(Args a) {
 Result string_from_bool(Args a) { return Value::string(a[0].as_bool() ? "true" : "false"); }
 Result string_from_timestamp(Args a) {
   const auto* t = as_timestamp(a[0]);
-  return Value::string(format_rfc3339(t->seconds(), t->nanos()));
+  return Value::string(format_rfc3339(t->seconds(), t->nanos(), t->offset_seconds()));
 }
 Result string_from_duration(Args a) { return Value::string(format_duration(as_duration(a[0])->nanos())); }
 
@@ -114,9 +114,10 @@ std::optional<std::string> check_duration(Args a) {
 Result timestamp_from_string(Args a) {
   int64_t secs;
   int32_t nanos;
-  if (!parse_rfc3339(a[0].as_string(), &secs, &nanos))
+  int32_t offset;
+  if (!parse_rfc3339(a[0].as_string(), &secs, &nanos, &offset))
     return make_error("invalid timestamp: '" + a[0].as_string() + "'");
-  return make_timestamp(secs, nanos);
+  return make_timestamp(secs, nanos, offset);
 }
 std::optional<std::string> check_timestamp(Args a) {
   int64_t secs;

@@ -180,12 +180,36 @@ uint64_t sets_cost(Args a, const Result&) { return 1 + size_cost(a[0]) * std::ma
 
 void register_list_functions(FunctionRegistry& r) {
   const T A = T::param("A"), LA = T::list(A), i = T::int_(), bo = T::bool_();
-  r.add_member("isSorted", "list_is_sorted", {LA}, bo, is_sorted, list_cost);
-  r.add_member("sum", "list_sum", {LA}, A, sum, list_cost);
-  r.add_member("min", "list_min", {LA}, A, extreme<-1>, list_cost);
-  r.add_member("max", "list_max", {LA}, A, extreme<1>, list_cost);
-  r.add_member("indexOf", "list_index_of", {LA, A}, i, list_index_of<false>, list_cost);
-  r.add_member("lastIndexOf", "list_last_index_of", {LA, A}, i, list_index_of<true>, list_cost);
+  // Kubernetes declares isSorted/min/max once per comparable element type and
+  // sum once per summable one, in this order (the checker takes the first
+  // that fits an element type it has yet to infer: `[].min()` is an int).
+  const std::pair<const char*, T> comparable[] = {
+      {"int", T::int_()},           {"uint", T::uint_()},
+      {"double", T::double_()},     {"bool", T::bool_()},
+      {"duration", T::duration()},  {"timestamp", T::timestamp()},
+      {"string", T::string()},      {"bytes", T::bytes()}};
+  for (const auto& [name, t] : comparable) {
+    const std::string n = name;
+    r.add_member("isSorted", "list_" + n + "_is_sorted_bool", {T::list(t)}, bo, is_sorted, list_cost);
+    r.add_member("max", "list_" + n + "_max_" + n, {T::list(t)}, t, extreme<1>, list_cost);
+    r.add_member("min", "list_" + n + "_min_" + n, {T::list(t)}, t, extreme<-1>, list_cost);
+  }
+  for (const auto& [name, t] : comparable) {
+    if (t.kind() != TypeKind::Int && t.kind() != TypeKind::Uint && t.kind() != TypeKind::Double &&
+        t.kind() != TypeKind::Duration)
+      continue;
+    const std::string n = name;
+    r.add_member("sum", "list_" + n + "_sum_" + n, {T::list(t)}, t, sum, list_cost);
+  }
+  r.add_member("indexOf", "list_a_index_of_int", {LA, A}, i, list_index_of<false>, list_cost);
+  r.add_member("lastIndexOf", "list_a_last_index_of_int", {LA, A}, i, list_index_of<true>, list_cost);
+  r.add_global("sets.contains", "list_sets_contains_list", {LA, LA}, bo, sets_contains, sets_cost);
+  r.add_global("sets.equivalent", "list_sets_equivalent_list", {LA, LA}, bo, sets_equivalent, sets_cost);
+  r.add_global("sets.intersects", "list_sets_intersects_list", {LA, LA}, bo, sets_intersects, sets_cost);
+}
+
+void register_ext_list_functions(FunctionRegistry& r) {
+  const T A = T::param("A"), LA = T::list(A), i = T::int_();
   r.add_member("slice", "list_slice", {LA, i, i}, LA, slice, list_cost);
   r.add_member("flatten", "list_flatten", {T::list(T::dyn())}, T::list(T::dyn()), flatten, list_cost);
   r.add_member("flatten", "list_flatten_int", {T::list(T::dyn()), i}, T::list(T::dyn()), flatten, list_cost);
@@ -193,9 +217,6 @@ void register_list_functions(FunctionRegistry& r) {
   r.add_member("reverse", "list_reverse", {LA}, LA, reverse, list_cost);
   r.add_member("sort", "list_sort", {LA}, LA, sort, list_cost);
   r.add_global("lists.range", "lists_range", {i}, T::list(i), range, range_cost);
-  r.add_global("sets.contains", "list_sets_contains_list", {LA, LA}, bo, sets_contains, sets_cost);
-  r.add_global("sets.equivalent", "list_sets_equivalent_list", {LA, LA}, bo, sets_equivalent, sets_cost);
-  r.add_global("sets.intersects", "list_sets_intersects_list", {LA, LA}, bo, sets_intersects, sets_cost);
 }
 
 }  // namespace tollgate::cel

@@ -88,7 +88,7 @@ Result concat_list(Args a) {
 
 constexpr int64_t kNanosPerSecond = 1000000000;
 
-Result checked_timestamp(int64_t secs, int64_t nanos) {
+Result checked_timestamp(int64_t secs, int64_t nanos, int32_t offset_seconds) {
   secs += nanos / kNanosPerSecond;
   nanos %= kNanosPerSecond;
   if (nanos < 0) {
@@ -96,11 +96,11 @@ Result checked_timestamp(int64_t secs, int64_t nanos) {
     secs -= 1;
   }
   if (secs < kMinTimestampSeconds || secs > kMaxTimestampSeconds) return make_error("timestamp overflow");
-  return make_timestamp(secs, static_cast<int32_t>(nanos));
+  return make_timestamp(secs, static_cast<int32_t>(nanos), offset_seconds);
 }
 
 Result timestamp_plus(const TimestampValue& t, int64_t d) {
-  return checked_timestamp(t.seconds() + d / kNanosPerSecond, t.nanos() + d % kNanosPerSecond);
+  return checked_timestamp(t.seconds() + d / kNanosPerSecond, t.nanos() + d % kNanosPerSecond, t.offset_seconds());
 }
 Result add_ts_dur(Args a) { return timestamp_plus(*as_timestamp(a[0]), as_duration(a[1])->nanos()); }
 Result add_dur_ts(Args a) { return timestamp_plus(*as_timestamp(a[1]), as_duration(a[0])->nanos()); }
@@ -251,11 +251,11 @@ void register_operators(FunctionRegistry& r) {
   r.add_global("cel.@mapInsert", "cel_map_insert_map", {T::map(K, V), T::map(K, V)}, T::map(K, V), not_callable);
 }
 
-void register_standard_library(FunctionRegistry& r) {
+void register_standard_library(FunctionRegistry& r, StdlibVersion v) {
   register_operators(r);
   register_conversions(r);
-  register_time_functions(r);
-  register_string_functions(r);
+  register_time_functions(r, v);
+  register_string_functions(r, v);
   register_list_functions(r);
   register_optional_functions(r);
 }

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "rules/cel/go_format.h"
+#include "rules/cel/string_format_v1.h"
 #include "rules/value/regex_cache.h"
 #include "rules/cel/stdlib.h"
 #include "rules/cel/time_util.h"
@@ -109,7 +110,7 @@ int64_t find_runes(const std::vector<char32_t>& s, const std::vector<char32_t>& 
   return -1;
 }
 
-template <bool kLast>
+template <bool kLast, bool kPastEndFindsNothing = false>
 Result index_of(Args a) {
   const auto s = utf8_decode(a[0].as_string());
   const auto sub = utf8_decode(a[1].as_string());
@@ -120,7 +121,8 @@ Result index_of(Args a) {
   }
   const int64_t off = a[2].as_int();
   if (sub.empty()) return Value::integer(off);
-  if (off < 0 || off >= n) return index_error(off);
+  if (off < 0 || (off >= n && !kPastEndFindsNothing)) return index_error(off);
+  if (off >= n) return Value::integer(-1);  // cel-go v0.22
   return Value::integer(find_runes(s, sub, off, kLast));
 }
 
@@ -298,7 +300,7 @@ std::string format_value_as_string(const Value& v, bool* ok) {
       return out + "}";
     }
     case value::Kind::Opaque: {
-      if (const auto* t = as_timestamp(v)) return format_rfc3339(t->seconds(), t->nanos());
+      if (const auto* t = as_timestamp(v)) return format_rfc3339(t->seconds(), t->nanos(), t->offset_seconds());
       if (const auto* d = as_duration(v)) return format_duration(d->nanos());
       if (const auto* t = as_type(v)) return t->name();
       return v.as_opaque().debug_string();
@@ -412,7 +414,7 @@ Result format(Args a) {
 
 }  // namespace
 
-void register_string_functions(FunctionRegistry& r) {
+void register_string_functions(FunctionRegistry& r, StdlibVersion v) {
   const T s = T::string(), i = T::int_(), bo = T::bool_();
   r.add_member("contains", "contains_string", {s, s}, bo, contains, cost_product);
   r.add_member("startsWith", "starts_with_string", {s, s}, bo, starts_with, cost_receiver_size);
@@ -444,9 +446,11 @@ void register_string_functions(FunctionRegistry& r) {
 
   r.add_member("charAt", "string_char_at_int", {s, i}, s, char_at);
   r.add_member("indexOf", "string_index_of_string", {s, s}, i, index_of<false>, cost_receiver_size);
-  r.add_member("indexOf", "string_index_of_string_int", {s, s, i}, i, index_of<false>, cost_receiver_size);
+  r.add_member("indexOf", "string_index_of_string_int", {s, s, i}, i,
+               v.cel_go_v0_22 ? index_of<false, true> : index_of<false>, cost_receiver_size);
   r.add_member("lastIndexOf", "string_last_index_of_string", {s, s}, i, index_of<true>, cost_receiver_size);
-  r.add_member("lastIndexOf", "string_last_index_of_string_int", {s, s, i}, i, index_of<true>, cost_receiver_size);
+  r.add_member("lastIndexOf", "string_last_index_of_string_int", {s, s, i}, i,
+               v.cel_go_v0_22 ? index_of<true, true> : index_of<true>, cost_receiver_size);
   r.add_member("lowerAscii", "string_lower_ascii", {s}, s, lower_ascii, cost_receiver_size);
   r.add_member("upperAscii", "string_upper_ascii", {s}, s, upper_ascii, cost_receiver_size);
   r.add_member("replace", "string_replace_string_string", {s, s, s}, s, replace, cost_result_size);
@@ -459,7 +463,8 @@ void register_string_functions(FunctionRegistry& r) {
   r.add_member("join", "list_join", {T::list(s)}, s, join, cost_result_size);
   r.add_member("join", "list_join_string", {T::list(s), s}, s, join, cost_result_size);
   r.add_global("strings.quote", "strings_quote", {s}, s, quote, cost_result_size);
-  r.add_member("format", "string_format", {s, T::list(T::dyn())}, s, format, cost_result_size);
+  r.add_member("format", "string_format", {s, T::list(T::dyn())}, s, v.cel_go_v0_22 ? format_v1 : format,
+               cost_result_size);
 }
 
 }  // namespace tollgate::cel

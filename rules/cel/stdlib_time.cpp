@@ -18,6 +18,8 @@ Result timestamp_field(Args a) {
     auto off = zone_offset(a[1].as_string(), secs);
     if (!off) return make_error("unknown time zone: '" + a[1].as_string() + "'");
     secs += *off;
+  } else {
+    secs += t->offset_seconds();  // cel-go reads the fields where the timestamp was parsed
   }
   const CivilTime c = civil_from_seconds(secs);
   switch (F) {
@@ -39,6 +41,8 @@ Result duration_hours(Args a) { return Value::integer(as_duration(a[0])->nanos()
 Result duration_minutes(Args a) { return Value::integer(as_duration(a[0])->nanos() / 60000000000); }
 Result duration_seconds(Args a) { return Value::integer(as_duration(a[0])->nanos() / 1000000000); }
 Result duration_millis(Args a) { return Value::integer(as_duration(a[0])->nanos() % 1000000000 / 1000000); }
+// cel-go v0.22: Go's Duration.Milliseconds(), the whole duration.
+Result duration_total_millis(Args a) { return Value::integer(as_duration(a[0])->nanos() / 1000000); }
 
 template <Field F>
 void add_timestamp_getter(FunctionRegistry& r, const char* name) {
@@ -50,7 +54,7 @@ void add_timestamp_getter(FunctionRegistry& r, const char* name) {
 
 }  // namespace
 
-void register_time_functions(FunctionRegistry& r) {
+void register_time_functions(FunctionRegistry& r, StdlibVersion v) {
   add_timestamp_getter<Field::FullYear>(r, "getFullYear");
   add_timestamp_getter<Field::Month>(r, "getMonth");
   add_timestamp_getter<Field::Date>(r, "getDate");
@@ -65,7 +69,8 @@ void register_time_functions(FunctionRegistry& r) {
   r.add_member("getHours", "duration_to_hours", {du}, T::int_(), duration_hours);
   r.add_member("getMinutes", "duration_to_minutes", {du}, T::int_(), duration_minutes);
   r.add_member("getSeconds", "duration_to_seconds", {du}, T::int_(), duration_seconds);
-  r.add_member("getMilliseconds", "duration_to_milliseconds", {du}, T::int_(), duration_millis);
+  r.add_member("getMilliseconds", "duration_to_milliseconds", {du}, T::int_(),
+               v.cel_go_v0_22 ? duration_total_millis : duration_millis);
 }
 
 }  // namespace tollgate::cel

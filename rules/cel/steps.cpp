@@ -158,14 +158,24 @@ class LazyVariableStep final : public LendingStep<LazyVariableStep> {
 
 // ---- field selection and indexing ----
 
+// `x.?f` where x is not a map: cel-go's presence-testing qualifier finds
+// nothing in a scalar or null (none), while a list cannot be indexed by name.
+Result optional_select_in_non_map(const Value& base, std::string_view field) {
+  if (base.is_array() || base.is_set()) return no_such_field(field);
+  return optional_none();
+}
+
 // Selection on an optional: none stays none, a missing field becomes none.
-Result select_in_optional(const OptionalValue& o, std::string_view field) {
+// Inside a value that is not a map, `.?f` (a presence test) finds nothing
+// while a plain `.f` is an error, as cel-go's qualifiers do.
+Result select_in_optional(const OptionalValue& o, std::string_view field, bool presence_test = false) {
   if (!o.has_value()) return optional_none();
   const Value& inner = o.value();
   if (inner.is_object()) {
     const Value* f = inner.find(field);
     return f ? optional_of(*f) : optional_none();
   }
+  if (presence_test) return optional_select_in_non_map(inner, field);
   return no_such_field(field);
 }
 
@@ -208,8 +218,8 @@ class OptionalSelectStep final : public Step {
       const Value* f = base->find(field_);
       return f ? optional_of(*f) : optional_none();
     }
-    if (const auto* o = as_optional(*base)) return select_in_optional(*o, field_);
-    return no_such_field(field_);
+    if (const auto* o = as_optional(*base)) return select_in_optional(*o, field_, /*presence_test=*/true);
+    return optional_select_in_non_map(*base, field_);
   }
 
  private:

@@ -8,6 +8,8 @@
 #include <mutex>
 #include <vector>
 
+#include "rules/cel/go_format.h"
+
 namespace tollgate::cel {
 
 namespace {
@@ -88,21 +90,13 @@ std::optional<int64_t> parse_go_duration(std::string_view s) {
 }
 
 std::string format_duration(int64_t nanos) {
-  std::string out;
-  uint64_t magnitude = nanos < 0 ? 0 - static_cast<uint64_t>(nanos) : static_cast<uint64_t>(nanos);
-  if (nanos < 0) out += '-';
-  out += std::to_string(magnitude / 1000000000);
-  uint64_t frac = magnitude % 1000000000;
-  if (frac != 0) {
-    char digits[10];
-    std::snprintf(digits, sizeof digits, "%09llu", static_cast<unsigned long long>(frac));
-    std::string f(digits);
-    while (!f.empty() && f.back() == '0') f.pop_back();
-    out += '.';
-    out += f;
-  }
-  out += 's';
-  return out;
+  // cel-go: strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + "s", where
+  // Seconds() is a float64, so a long fraction rounds like Go's float does
+  // (9223372036.854775807s prints as "9223372036.854776s").
+  const int64_t sec = nanos / 1000000000;
+  const int64_t nsec = nanos % 1000000000;
+  const double seconds = static_cast<double>(sec) + static_cast<double>(nsec) / 1e9;
+  return (seconds == 0 ? std::string("0") : format_double_fixed(seconds, -1)) + "s";
 }
 
 int64_t days_from_civil(int64_t y, int m, int d) {
@@ -161,7 +155,7 @@ int days_in_month(int64_t year, int month) {
 
 }  // namespace
 
-bool parse_rfc3339(std::string_view s, int64_t* seconds, int32_t* nanos) {
+bool parse_rfc3339(std::string_view s, int64_t* seconds, int32_t* nanos, int32_t* offset_seconds) {
   int year, month, day, hour, minute, second;
   if (!digits(s, 0, 4, &year) || s.size() < 20 || s[4] != '-' || !digits(s, 5, 2, &month) || s[7] != '-' ||
       !digits(s, 8, 2, &day) || s[10] != 'T' || !digits(s, 11, 2, &hour) || s[13] != ':' ||
@@ -201,11 +195,12 @@ bool parse_rfc3339(std::string_view s, int64_t* seconds, int32_t* nanos) {
   if (secs < -62135596800 || secs > 253402300799) return false;
   *seconds = secs;
   *nanos = frac;
+  if (offset_seconds != nullptr) *offset_seconds = static_cast<int32_t>(offset);
   return true;
 }
 
-std::string format_rfc3339(int64_t seconds, int32_t nanos) {
-  const CivilTime c = civil_from_seconds(seconds);
+std::string format_rfc3339(int64_t seconds, int32_t nanos, int32_t offset_seconds) {
+  const CivilTime c = civil_from_seconds(seconds + offset_seconds);
   char buf[64];
   std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02d", static_cast<long long>(c.year), c.month, c.day,
                 c.hour, c.minute, c.second);
@@ -217,7 +212,13 @@ std::string format_rfc3339(int64_t seconds, int32_t nanos) {
     out += '.';
     out += f;
   }
-  out += 'Z';
+  if (offset_seconds == 0) {
+    out += 'Z';
+  } else {
+    const int32_t a = offset_seconds < 0 ? -offset_seconds : offset_seconds;
+    std::snprintf(buf, sizeof buf, "%c%02d:%02d", offset_seconds < 0 ? '-' : '+', a / 3600, a / 60 % 60);
+    out += buf;
+  }
   return out;
 }
 

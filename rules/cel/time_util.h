@@ -14,15 +14,19 @@ namespace tollgate::cel {
 // a syntax error or when the value leaves the int64 nanosecond range.
 std::optional<int64_t> parse_go_duration(std::string_view text);
 
-// Seconds with a minimal fraction and an "s" suffix: "1.5s", "60.001s", "0s".
+// Seconds as cel-go prints them (Go float64 seconds, shortest form) and an
+// "s" suffix: "1.5s", "60.001s", "0s".
 std::string format_duration(int64_t nanos);
 
 // RFC 3339 with "Z" or a numeric offset and an optional fraction (up to 9
-// digits); false on a syntax error or when outside year 1..9999.
-bool parse_rfc3339(std::string_view text, int64_t* seconds, int32_t* nanos);
+// digits); false on a syntax error or when outside year 1..9999. The offset
+// (seconds east of UTC) is kept when asked for: cel-go's timestamps remember
+// it, as Go's time.Parse does.
+bool parse_rfc3339(std::string_view text, int64_t* seconds, int32_t* nanos, int32_t* offset_seconds = nullptr);
 
-// RFC 3339 in UTC with trailing zeros of the fraction trimmed.
-std::string format_rfc3339(int64_t seconds, int32_t nanos);
+// RFC 3339 (Go's RFC3339Nano) with trailing zeros of the fraction trimmed, at
+// the given offset east of UTC ("Z" when it is 0).
+std::string format_rfc3339(int64_t seconds, int32_t nanos, int32_t offset_seconds = 0);
 
 struct CivilTime {
   int64_t year;

@@ -48,9 +48,11 @@ bool CIDR::contains(const IPAddress& ip) const {
 }
 
 bool CIDR::contains(const CIDR& other) const {
-  // Kubernetes: Masked() == PrefixFrom(other.Addr(), Bits()) && Bits() <= other.Bits(),
-  // i.e. the other network starts inside this one and is no larger.
-  return other.ip_.is_v4() == ip_.is_v4() && prefix_length_ <= other.prefix_length_ && contains(other.ip_);
+  // Kubernetes 1.32: Masked() == PrefixFrom(other.Addr(), Bits()) && Bits() <= other.Bits().
+  // PrefixFrom does not mask, so the other network must start exactly at this
+  // one's network address: 10.0.0.0/8 contains 10.0.0.0/16 but not 10.1.0.0/16
+  // (a reference bug kept on purpose, see rules/cel/README.md).
+  return other.ip_ == ip_.masked(prefix_length_) && prefix_length_ <= other.prefix_length_;
 }
 
 }  // namespace tollgate::cel::k8s

@@ -24,7 +24,8 @@ class CIDR {
   int prefix_length() const { return prefix_length_; }
   CIDR masked() const { return CIDR(ip_.masked(prefix_length_), prefix_length_); }
   bool contains(const IPAddress& ip) const;
-  // True when every address of other is inside this prefix.
+  // containsCIDR as Kubernetes 1.32 computes it: other starts at this
+  // prefix's network address and is no larger (see cidr.cpp).
   bool contains(const CIDR& other) const;
   // netip.Prefix.String(): "192.168.0.0/16".
   std::string to_string() const { return ip_.to_string() + "/" + std::to_string(prefix_length_); }

@@ -235,7 +235,7 @@ std::vector<std::string> is_qualified_name(std::string_view value) {
       for (auto& msg : is_dns1123_subdomain(prefix)) errs.push_back("prefix part " + msg);
     }
   } else {
-    errs.push_back("a valid label key " +
+    errs.push_back("a qualified name " +
                    regex_error(kLabelKeyErrMsg, kLabelKeyFmt, {"MyName", "my.name", "123-abc"}) +
                    " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')");
     return errs;

@@ -83,7 +83,7 @@ TEST_CASE("format: qualified names and label values", "[k8s][format]") {
   CHECK(validate("qualifiedName", "example.com/") == Messages{"name part must be non-empty", name_msg});
   CHECK(validate("qualifiedName", "Example.com/name") == Messages{"prefix part " + kSubdomainMsg});
   CHECK(validate("qualifiedName", "a/b/c") ==
-        Messages{"a valid label key must consist of alphanumeric characters, '-', '_' or '.', and must start and end "
+        Messages{"a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end "
                  "with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for "
                  "validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix "
                  "and '/' (e.g. 'example.com/MyName')"});
