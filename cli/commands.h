@@ -26,6 +26,8 @@ int run_verify_command(const std::vector<std::string>& args, CommandIo& io);
 int run_test_command(const std::vector<std::string>& args, CommandIo& io);
 // tollgate mutate [-f PATH]... --policies PATH... [-o yaml|json|patch]
 int run_mutate_command(const std::vector<std::string>& args, CommandIo& io);
+// tollgate expand [-f PATH]... [-o yaml|json] [--outputfile FILE]
+int run_expand_command(const std::vector<std::string>& args, CommandIo& io);
 // tollgate eval --cel EXPR -i OBJECT [--params FILE]
 int run_eval_command(const std::vector<std::string>& args, CommandIo& io);
 

@@ -13,6 +13,7 @@ void print_usage(std::ostream& out) {
          "  verify   run gator verify test suites\n"
          "  test     review objects against policies, as gator test does\n"
          "  mutate   apply mutators to objects and print the result\n"
+         "  expand   print the objects ExpansionTemplates make of generators, as gator expand\n"
          "  eval     evaluate one CEL expression against an object\n\n"
          "Run 'tollgate COMMAND --help' for a command's options.\n";
 }
@@ -38,6 +39,7 @@ int run_tollgate(const std::vector<std::string>& args, CommandIo& io) {
   if (command == "verify") return run_verify_command(rest, io);
   if (command == "test") return run_test_command(rest, io);
   if (command == "mutate") return run_mutate_command(rest, io);
+  if (command == "expand") return run_expand_command(rest, io);
   if (command == "eval") return run_eval_command(rest, io);
   io.err << "Error: unknown command \"" << command << "\"\n\n";
   print_usage(io.err);

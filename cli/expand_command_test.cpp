@@ -1,0 +1,225 @@
+// `tollgate expand`, gator expand's fixtures (gatekeeper-expansion.md §6.3):
+// the resultants of the generators among the inputs, mutated, sorted by
+// name + apiVersion + kind descending.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "cli/command_test_support.h"
+#include "policies/gator/test_support.h"
+#include "policies/test_support.h"
+
+using tollgate::cli::testing::Run;
+using tollgate::cli::testing::run;
+using tollgate::policies::gator::testing::TempTree;
+using tollgate::policies::testing::yaml_all;
+
+namespace {
+
+const char* kBasicExpansion = R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: nginx-deployment
+  labels:
+    app: nginx
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: nginx
+  template:
+    metadata:
+      labels:
+        app: nginx
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.14.2
+        ports:
+        - containerPort: 80
+        args:
+        - "/bin/sh"
+---
+apiVersion: expansion.gatekeeper.sh/v1alpha1
+kind: ExpansionTemplate
+metadata:
+  name: expand-deployments
+spec:
+  applyTo:
+  - groups: ["apps"]
+    kinds: ["Deployment"]
+    versions: ["v1"]
+  templateSource: "spec.template"
+  generatedGVK:
+    kind: "Pod"
+    group: ""
+    version: "v1"
+---
+apiVersion: mutations.gatekeeper.sh/v1alpha1
+kind: Assign
+metadata:
+  name: always-pull-image
+spec:
+  applyTo:
+  - groups: [""]
+    kinds: ["Pod"]
+    versions: ["v1"]
+  location: "spec.containers[name: *].imagePullPolicy"
+  parameters:
+    assign:
+      value: "Always"
+  match:
+    source: "Generated"
+    scope: Namespaced
+    kinds:
+    - apiGroups: []
+      kinds: []
+---
+apiVersion: mutations.gatekeeper.sh/v1alpha1
+kind: AssignImage
+metadata:
+  name: add-tag-latest
+spec:
+  applyTo:
+  - groups: [""]
+    kinds: ["Pod"]
+    versions: ["v1"]
+  location: "spec.containers[name: *].image"
+  parameters:
+    assignTag: ":latest"
+  match:
+    source: "All"
+    scope: Namespaced
+    kinds:
+    - apiGroups: []
+      kinds: []
+---
+apiVersion: mutations.gatekeeper.sh/v1alpha1
+kind: AssignMetadata
+metadata:
+  name: demo-annotation-owner
+spec:
+  match:
+    source: "Generated"
+    scope: Namespaced
+    kinds:
+    - apiGroups: [""]
+      kinds: ["Pod"]
+  location: "metadata.annotations.owner"
+  parameters:
+    assign:
+      value: "admin"
+)";
+
+const char* kExpectedPod = R"(apiVersion: v1
+kind: Pod
+metadata:
+  annotations:
+    owner: admin
+  labels:
+    app: nginx
+  name: nginx-deployment-pod
+spec:
+  containers:
+  - args:
+    - /bin/sh
+    image: nginx:latest
+    imagePullPolicy: Always
+    name: nginx
+    ports:
+    - containerPort: 80
+)";
+
+const char* kCats = R"(apiVersion: cat.myapp.sh/v1alpha1
+kind: Cat
+metadata:
+  name: big-chungus
+spec:
+  catStuff:
+    metadata:
+      labels:
+        fluffy: extremely
+    spec:
+      breed: calico
+      weight: 10
+  purrStuff:
+    spec:
+      loud: very
+---
+apiVersion: expansion.gatekeeper.sh/v1alpha1
+kind: ExpansionTemplate
+metadata:
+  name: expand-cats-kitten
+spec:
+  applyTo:
+  - groups: ["cat.myapp.sh"]
+    kinds: ["Cat"]
+    versions: ["v1alpha1"]
+  templateSource: "spec.catStuff"
+  generatedGVK: {kind: Kitten, group: kitten.myapp.sh, version: v1alpha1}
+  enforcementAction: dryrun
+---
+apiVersion: expansion.gatekeeper.sh/v1alpha1
+kind: ExpansionTemplate
+metadata:
+  name: expand-cats-purr
+spec:
+  applyTo:
+  - groups: ["cat.myapp.sh"]
+    kinds: ["Cat"]
+    versions: ["v1alpha1"]
+  templateSource: "spec.purrStuff"
+  generatedGVK: {kind: Purr, group: purr.myapp.sh, version: v1alpha1}
+  enforcementAction: warn
+)";
+
+}  // namespace
+
+TEST_CASE("tollgate expand prints the mutated Pod of a Deployment", "[cli][expand]") {
+  TempTree tree;
+  std::string input = tree.write("basic.yaml", kBasicExpansion);
+  Run r = run({"expand", "-f", input});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  std::vector<tollgate::value::Value> out = yaml_all(r.out);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0] == yaml_all(kExpectedPod)[0]);
+}
+
+TEST_CASE("tollgate expand orders resultants by name, descending", "[cli][expand]") {
+  TempTree tree;
+  std::string input = tree.write("cats.yaml", kCats);
+  Run r = run({"expand", "-f", input, "-o", "json"});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  size_t purr = r.out.find("big-chungus-purr");
+  size_t kitten = r.out.find("big-chungus-kitten");
+  REQUIRE(purr != std::string::npos);
+  REQUIRE(kitten != std::string::npos);
+  CHECK(purr < kitten);
+  CHECK(r.out.find("---\n") != std::string::npos);
+
+  // --outputfile writes the same text there.
+  std::string file = tree.path("out.json");
+  Run to_file = run({"expand", "-f", input, "-o", "json", "--outputfile", file});
+  CHECK(to_file.out == "Writing output to file: " + file + "\n");
+  std::ifstream written(file);
+  std::stringstream text;
+  text << written.rdbuf();
+  CHECK(text.str() == r.out);
+}
+
+TEST_CASE("tollgate expand fails on a generator it cannot expand", "[cli][expand]") {
+  TempTree tree;
+  std::string broken = kBasicExpansion;
+  broken.replace(broken.find("templateSource: \"spec.template\""), 31, "templateSource: \"spec.podTemplate\"");
+  std::string input = tree.write("broken.yaml", broken);
+  Run r = run({"expand", "-f", input});
+  CHECK(r.code == 1);
+  CHECK(r.err ==
+        "Error: error expanding resources: error expanding resource nginx-deployment: could not find source field "
+        "\"spec.podTemplate\" in resource nginx-deployment\n");
+  CHECK(run({"expand", "-f", input, "-o", "toml"}).err == "Error: unrecognized value for format flag: toml\n");
+}
