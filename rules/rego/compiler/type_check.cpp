@@ -142,6 +142,9 @@ class FrameChecker {
   // Output variables of nested calls and the types of comprehensions, by term.
   std::unordered_map<const ir::Term*, TypeRef> terms_;
   std::string_view file_;
+  // Slots typed inside closures being checked, with their previous types.
+  std::vector<std::pair<uint32_t, TypeRef>> trail_;
+  int closure_depth_ = 0;
 };
 
 class Checker {
@@ -295,7 +298,9 @@ TypeRef FrameChecker::var_type(const ir::Term& t) const {
 
 void FrameChecker::bind(const ir::Term& t, TypeRef tpe) {
   if (t.op == ir::TermOp::Local) {
-    if (t.slot < slots_.size()) slots_[t.slot] = std::move(tpe);
+    if (t.slot >= slots_.size()) return;
+    if (closure_depth_ > 0) trail_.emplace_back(t.slot, slots_[t.slot]);
+    slots_[t.slot] = std::move(tpe);
   } else {
     terms_[&t] = std::move(tpe);
   }
@@ -586,8 +591,10 @@ bool FrameChecker::unify2(const ir::Term& a, const TypeRef& ta, const ir::Term& 
 // ---- closures ----
 
 TypeRef FrameChecker::check_closure(const ir::Term& t, std::vector<Error>* out) {
-  // The closure's body sees the enclosing variables; what it infers stays inside.
-  std::vector<TypeRef> saved = slots_;
+  // The closure's body sees the enclosing variables; what it infers stays
+  // inside (undone from the trail afterwards).
+  size_t mark = trail_.size();
+  ++closure_depth_;
   std::vector<Error> errs;
   check_body(*t.body, errs);
   TypeRef result;
@@ -605,7 +612,11 @@ TypeRef FrameChecker::check_closure(const ir::Term& t, std::vector<Error>* out) 
     }
     if (!errs.empty()) result = nullptr;
   }
-  slots_ = std::move(saved);
+  --closure_depth_;
+  while (trail_.size() > mark) {
+    slots_[trail_.back().first] = std::move(trail_.back().second);
+    trail_.pop_back();
+  }
   terms_[&t] = result;
   if (out != nullptr) out->insert(out->end(), errs.begin(), errs.end());
   return result;
