@@ -389,6 +389,7 @@ inline Verdict compare(const DiffCase& c, const Answer& a) {
     if (a.kind == Answer::Kind::EvalError) {
       v.exact = v.by_value = true;
       v.message = a.text == *c.opa_error;
+      if (!v.message) v.details = "OPA: " + *c.opa_error + "\n    Tollgate: " + a.text;
       return v;
     }
     v.klass = "OPA " + opa_code + ", Tollgate " +

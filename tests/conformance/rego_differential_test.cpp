@@ -240,6 +240,7 @@ TEST_CASE("Rego differential corpus: Tollgate answers as OPA v1.5.1 does", "[reg
       values_by_value += v.by_value;
     }
     const bool listed = known.count(c.id) > 0;
+    if (verbose && v.exact && !v.details.empty()) std::cout << "  MESSAGE " << c.id << "\n    " << v.details << "\n";
     if (v.exact) {
       if (listed) now_passing.push_back(c.id);
       continue;

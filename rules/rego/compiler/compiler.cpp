@@ -215,6 +215,7 @@ PolicyCompilation compile_modules(std::vector<Module> modules, const CompileOpti
   if (!out.errors.empty()) return out;
   for (auto& g : policy->groups) {
     build_rule_index(*g);
+    order_like_rule_index(*g);
     mark_iteration(*g);
   }
   out.policy = std::move(policy);

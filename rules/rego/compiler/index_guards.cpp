@@ -1,5 +1,6 @@
 #include "rules/rego/compiler/index_guards.h"
 
+#include <algorithm>
 #include <optional>
 
 namespace tollgate::rego::compiler {
@@ -102,11 +103,13 @@ class GuardCollector {
       return true;
     }
     if (ref.op == TermOp::Local && kind == Kind::Equals) {
-      for (const Term& arg : args_) {
+      for (uint32_t i = 0; i < args_.size(); ++i) {
+        const Term& arg = args_[i];
         if (arg.op == TermOp::Local && arg.slot == ref.slot) {
           ir::IndexGuard g;
           g.on_input = false;
           g.slot = ref.slot;
+          g.arg = i;
           g.equals = other.value;
           out_.push_back(std::move(g));
           return true;
@@ -180,6 +183,82 @@ std::vector<ir::IndexGuard> index_guards(const ir::Clause& clause, const std::ve
   if (keys != nullptr)
     for (const Term& k : *keys) c.head(k);
   return out;
+}
+
+namespace {
+
+// An indexed ref as OPA sorts them: args[i] (the var `args` sorts before
+// `input`) by position, then input refs by their keys, a prefix first.
+struct IndexedRef {
+  bool on_input = true;
+  uint32_t arg = 0;
+  std::vector<Value> path;
+
+  static IndexedRef of(const ir::IndexGuard& g) { return {g.on_input, g.on_input ? 0 : g.arg, g.path}; }
+  bool operator<(const IndexedRef& o) const {
+    if (on_input != o.on_input) return !on_input;
+    if (!on_input) return arg < o.arg;
+    return std::lexicographical_compare(path.begin(), path.end(), o.path.begin(), o.path.end());
+  }
+  bool operator==(const IndexedRef& o) const { return !(*this < o) && !(o < *this); }
+};
+
+}  // namespace
+
+void order_like_rule_index(ir::RuleGroup& group) {
+  const size_t n = group.defs.size();
+  std::vector<IndexedRef> refs;
+  for (const auto& def : group.defs)
+    for (const auto& clause : def.clauses)
+      for (const auto& g : clause.guards) refs.push_back(IndexedRef::of(g));
+  std::sort(refs.begin(), refs.end());
+  refs.erase(std::unique(refs.begin(), refs.end()), refs.end());
+
+  // Each clause's branch at every indexed ref: 0 it does not test the ref,
+  // 1 it needs the ref defined, 2 it needs a scalar there. A clause that
+  // tests nothing sits at the trie's root, before all others.
+  struct Entry {
+    bool indexed = false;
+    std::vector<int> ranks;
+    uint32_t def = 0, clause = 0;
+  };
+  std::vector<Entry> entries;
+  group.dynamic_order = false;
+  for (uint32_t d = 0; d < n; ++d) {
+    const auto& clauses = group.defs[d].clauses;
+    if (clauses.size() > 1 && !clauses[0].guards.empty()) group.dynamic_order = true;
+    for (uint32_t ci = 0; ci < clauses.size(); ++ci) {
+      Entry e;
+      e.ranks.assign(refs.size(), 0);
+      e.def = d;
+      e.clause = ci;
+      for (const auto& g : clauses[ci].guards) {
+        const size_t r =
+            static_cast<size_t>(std::lower_bound(refs.begin(), refs.end(), IndexedRef::of(g)) - refs.begin());
+        e.ranks[r] = std::max(e.ranks[r], g.equals ? 2 : 1);
+        e.indexed = true;
+      }
+      entries.push_back(std::move(e));
+    }
+  }
+  std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    if (a.indexed != b.indexed) return !a.indexed;
+    return a.ranks < b.ranks;
+  });
+  group.order.clear();
+  for (uint32_t i = 0; i < entries.size(); ++i) {
+    auto& clause = group.defs[entries[i].def].clauses[entries[i].clause];
+    clause.rank = i;
+    if (entries[i].clause == 0) group.order.push_back(entries[i].def);
+  }
+  for (uint32_t d = 0; d < n; ++d)
+    if (group.defs[d].clauses.empty()) group.order.push_back(d);
+  group.position.resize(n);
+  for (uint32_t i = 0; i < n; ++i) group.position[group.order[i]] = i;
+  // The first-argument index lists follow the same order.
+  auto by_position = [&](uint32_t a, uint32_t b) { return group.position[a] < group.position[b]; };
+  for (auto& [key, defs] : group.index_by_first_arg) std::sort(defs.begin(), defs.end(), by_position);
+  std::sort(group.unindexed.begin(), group.unindexed.end(), by_position);
 }
 
 }  // namespace tollgate::rego::compiler

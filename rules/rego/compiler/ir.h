@@ -116,6 +116,7 @@ struct IndexGuard {
   bool on_input = true;
   std::vector<value::Value> path;        // on_input: keys below input
   uint32_t slot = 0;                     // !on_input: the argument's slot
+  uint32_t arg = 0;                      // !on_input: the argument's position
   std::optional<value::Value> equals;
 };
 
@@ -125,6 +126,7 @@ struct Clause {
   std::optional<Term> value;  // absent: the set member (PartialSet) is the key; otherwise true
   Location loc;
   std::vector<IndexGuard> guards;  // a clause whose guard fails is not evaluated
+  uint32_t rank = 0;               // its place in the group's index order (RuleGroup::order)
 };
 
 struct RuleDef {
@@ -164,6 +166,14 @@ struct RuleGroup {
   bool indexed = false;
   std::vector<std::pair<value::Value, std::vector<uint32_t>>> index_by_first_arg;  // sorted by value
   std::vector<uint32_t> unindexed;
+  // The order OPA's rule index returns the definitions in (see
+  // index_guards.h): the definitions, and each one's place in that order.
+  std::vector<uint32_t> order;
+  std::vector<uint32_t> position;
+  // A definition whose first clause may be skipped by the index and that
+  // has an else: its place is its first remaining clause's (decided when
+  // the group is evaluated).
+  bool dynamic_order = false;
 };
 
 // The rule tree: packages and rule paths. A node is a package, an

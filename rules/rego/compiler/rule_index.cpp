@@ -59,14 +59,21 @@ void build_rule_index(ir::RuleGroup& group) {
 void index_candidates(const ir::RuleGroup& group, const Value& first_arg, std::vector<uint32_t>& out) {
   out.clear();
   if (!group.indexed) {
+    if (!group.order.empty()) {
+      out = group.order;
+      return;
+    }
     for (uint32_t i = 0; i < group.defs.size(); ++i) out.push_back(i);
     return;
   }
   auto it = std::lower_bound(group.index_by_first_arg.begin(), group.index_by_first_arg.end(), first_arg,
                              [](const auto& entry, const Value& k) { return entry.first < k; });
   if (it != group.index_by_first_arg.end() && it->first == first_arg) {
+    auto by_position = [&](uint32_t a, uint32_t b) {
+      return group.position.empty() ? a < b : group.position[a] < group.position[b];
+    };
     std::merge(it->second.begin(), it->second.end(), group.unindexed.begin(), group.unindexed.end(),
-               std::back_inserter(out));
+               std::back_inserter(out), by_position);
   } else {
     out = group.unindexed;
   }

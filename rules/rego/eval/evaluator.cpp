@@ -328,7 +328,8 @@ bool Evaluator::eval_comprehension(const ir::Term& t, Frame f, Yield k) {
         return eval_term(t.items[0], f, [&](const Value& key) {
           return eval_term(t.items[1], f, [&](const Value& val) {
             auto [it, added] = out.emplace(key, val);
-            if (!added && it->second != val) abort("eval_conflict_error", "object keys must be unique", "", t.loc);
+            if (!added && it->second != val)
+              abort("eval_conflict_error", "object keys must be unique", current_file_, t.loc);
             return true;
           });
         });

@@ -146,6 +146,7 @@ class Evaluator {
   const Value* group_value(const ir::RuleGroup& g);
   const Value* function_value(const ir::RuleGroup& g, std::span<const Value> args);
   std::optional<Value> evaluate_complete(const ir::RuleGroup& g);
+  const char* complete_conflict_message(const ir::RuleGroup& g) const;
   Value evaluate_partial_set(const ir::RuleGroup& g);
   std::optional<Value> default_value(const ir::RuleGroup& g);
   std::optional<Value> evaluate_function(const ir::RuleGroup& g, std::span<const Value> args);
@@ -157,7 +158,8 @@ class Evaluator {
   bool guards_hold(const std::vector<ir::IndexGuard>& guards, Frame f) const;
   bool bind_args(const ir::RuleDef& def, size_t i, std::span<const Value> args, Frame f, Next k);
   Memo& memo();
-  [[noreturn]] void conflict(const ir::RuleDef& def, const char* message);
+  [[noreturn]] void conflict(const ir::RuleDef& def, const char* message, const ir::Clause* clause = nullptr);
+  const std::vector<uint32_t>& index_order(const ir::RuleGroup& g, std::vector<uint32_t>& scratch) const;
 
   // ---- the data tree (data_tree.cpp) ----
   bool eval_data_ref(const ir::Term& t, Frame f, Yield k);

@@ -40,8 +40,27 @@ Evaluator::Memo& Evaluator::memo() {
   return m;
 }
 
-void Evaluator::conflict(const ir::RuleDef& def, const char* message) {
-  abort("eval_conflict_error", message, def.file, def.loc);
+void Evaluator::conflict(const ir::RuleDef& def, const char* message, const ir::Clause* clause) {
+  abort("eval_conflict_error", message, def.file, clause != nullptr ? clause->loc : def.loc);
+}
+
+// The definitions in the order OPA's index returns them: a definition whose
+// first clause the index skips takes the place of its first remaining one.
+const std::vector<uint32_t>& Evaluator::index_order(const ir::RuleGroup& g, std::vector<uint32_t>& scratch) const {
+  if (!g.dynamic_order) return g.order;
+  std::vector<std::pair<uint32_t, uint32_t>> ranked;  // rank, definition
+  for (uint32_t d = 0; d < g.defs.size(); ++d) {
+    for (const auto& clause : g.defs[d].clauses) {
+      if (clause.guards.empty() || guards_hold(clause.guards, nullptr)) {
+        ranked.emplace_back(clause.rank, d);
+        break;
+      }
+    }
+  }
+  std::sort(ranked.begin(), ranked.end());
+  scratch.clear();
+  for (const auto& [rank, d] : ranked) scratch.push_back(d);
+  return scratch;
 }
 
 bool Evaluator::eval_clauses(const ir::RuleDef& def, Frame f,
@@ -89,6 +108,7 @@ bool Evaluator::guards_hold(const std::vector<ir::IndexGuard>& guards, Frame f) 
         }
       }
     } else {
+      if (f == nullptr) continue;  // ordering only: arguments are not bound yet
       v = f[g.slot];
     }
     if (v == nullptr) return false;
@@ -138,9 +158,24 @@ const Value* Evaluator::group_value(const ir::RuleGroup& g) {
   return m.value ? &*m.value : nullptr;
 }
 
+// OPA evaluates a complete rule that lives inside an object built by rules
+// with variable keys (`p["k"] = 1`, `p[x] = 2`) as part of that object, so a
+// conflict there is about the object's keys.
+const char* Evaluator::complete_conflict_message(const ir::RuleGroup& g) const {
+  const ir::DataNode* node = &policy_.root;
+  for (size_t i = 0; node != nullptr; ++i) {
+    if (node->dynamic != nullptr) return "object keys must be unique";
+    if (i == g.path.size()) break;
+    node = node->child(g.path[i]);
+  }
+  return "complete rules must not produce multiple outputs";
+}
+
 std::optional<Value> Evaluator::evaluate_complete(const ir::RuleGroup& g) {
   std::optional<Value> result;
-  for (const auto& def : g.defs) {
+  std::vector<uint32_t> scratch;
+  for (uint32_t d : index_order(g, scratch)) {
+    const ir::RuleDef& def = g.defs[d];
     if (def.constant_value && result && *result == *def.constant_value) continue;
     FrameBuffer frame(def.frame_size);
     Frame f = frame.slots();
@@ -150,7 +185,7 @@ std::optional<Value> Evaluator::evaluate_complete(const ir::RuleGroup& g) {
       return eval_term(*clause.value, f, [&](const Value& v) {
         produced = true;
         if (result) {
-          if (*result != v) conflict(def, "complete rules must not produce multiple outputs");
+          if (*result != v) conflict(def, complete_conflict_message(g), &clause);
         } else {
           result = v;
         }
@@ -178,7 +213,9 @@ std::optional<Value> Evaluator::default_value(const ir::RuleGroup& g) {
 
 Value Evaluator::evaluate_partial_set(const ir::RuleGroup& g) {
   std::vector<Value> members;
-  for (const auto& def : g.defs) {
+  std::vector<uint32_t> scratch;
+  for (uint32_t d : index_order(g, scratch)) {
+    const ir::RuleDef& def = g.defs[d];
     FrameBuffer frame(def.frame_size);
     Frame f = frame.slots();
     ++depth_;
@@ -197,7 +234,9 @@ Value Evaluator::evaluate_partial_set(const ir::RuleGroup& g) {
 }
 
 void Evaluator::add_dynamic(const ir::RuleGroup& g, ObjectTree& acc) {
-  for (const auto& def : g.defs) {
+  std::vector<uint32_t> scratch;
+  for (uint32_t d : index_order(g, scratch)) {
+    const ir::RuleDef& def = g.defs[d];
     FrameBuffer frame(def.frame_size);
     Frame f = frame.slots();
     std::vector<Value> keys(def.keys.size());
@@ -253,7 +292,7 @@ std::optional<Value> Evaluator::evaluate_function(const ir::RuleGroup& g, std::s
         return eval_term(*clause.value, f, [&](const Value& v) {
           produced = true;
           if (result) {
-            if (*result != v) conflict(def, "functions must not produce multiple outputs for same inputs");
+            if (*result != v) conflict(def, "functions must not produce multiple outputs for same inputs", &clause);
           } else {
             result = v;
           }
@@ -267,7 +306,8 @@ std::optional<Value> Evaluator::evaluate_function(const ir::RuleGroup& g, std::s
   };
 
   if (!g.indexed || args.empty()) {
-    for (const auto& def : g.defs) try_def(def);
+    std::vector<uint32_t> scratch;
+    for (uint32_t d : index_order(g, scratch)) try_def(g.defs[d]);
   } else {
     // Definitions with this constant first argument, merged in definition
     // order with those that have a variable there.
@@ -280,7 +320,7 @@ std::optional<Value> Evaluator::evaluate_function(const ir::RuleGroup& g, std::s
     size_t j = 0;
     while (i < hits.size() || j < g.unindexed.size()) {
       uint32_t next;
-      if (j >= g.unindexed.size() || (i < hits.size() && hits[i] < g.unindexed[j])) {
+      if (j >= g.unindexed.size() || (i < hits.size() && g.position[hits[i]] < g.position[g.unindexed[j]])) {
         next = hits[i++];
       } else {
         next = g.unindexed[j++];
