@@ -1,8 +1,10 @@
 // crypto.x509.* and crypto.parse_private_keys (OPA topdown/crypto.go):
 // certificates, chains, certificate requests, key pairs and private keys,
 // each returned as the JSON Go's encoding/json writes for the crypto/x509
-// (and crypto/tls) structure OPA marshals: field names, byte slices as
-// base64, big integers as numbers, enums as Go's integers.
+// (and crypto/tls) structure OPA marshals: field names (Go 1.24's struct),
+// byte slices as base64, big integers as numbers, enums as Go's integers.
+// Not read from certificates (left at Go's zero values): name constraints,
+// policy constraints and policy mappings.
 #include <openssl/asn1.h>
 #include <openssl/bn.h>
 #include <openssl/objects.h>
@@ -454,6 +456,12 @@ Value certificate_json(X509* cert, bool with_uri_strings) {
   }
   out.add("PolicyIdentifiers", policy_ids.empty() ? Value::null() : Value::array(std::move(policy_ids)));
   out.add("Policies", policies.empty() ? Value::null() : Value::array(std::move(policies)));
+  // Go 1.24's policy-constraint fields (zero unless the extensions say otherwise; not read here).
+  for (const char* field : {"InhibitAnyPolicy", "InhibitPolicyMapping", "RequireExplicitPolicy"})
+    out.add(field, Value::integer(0));
+  for (const char* field : {"InhibitAnyPolicyZero", "InhibitPolicyMappingZero", "RequireExplicitPolicyZero"})
+    out.add(field, Value::boolean(false));
+  out.add("PolicyMappings", Value::null());
   if (with_uri_strings) out.add("URIStrings", strings_or_null(names.uris));
   return out.build();
 }
