@@ -12,16 +12,19 @@ namespace tollgate::cel {
 
 namespace {
 
-// ---- type unification ----
+// ---- type unification, as cel-go's checker does it ----
+//
+// Type variables (TypeKind::TypeParam) are either an overload's parameters
+// (A, K, V), renamed to fresh "_var<N>" names each time an overload is tried,
+// or the free element types of empty literals. One mapping binds them for the
+// whole expression; trying an overload works on a copy that is kept when the
+// overload fits, so the first overload that fits a still-free type decides it
+// (`[].map(x, -x)` makes x a double: negate_double is declared first).
 
-struct Bindings {
-  std::vector<std::pair<std::string, CelType>> bound;
-  CelType* find(const std::string& name) {
-    for (auto& [n, t] : bound)
-      if (n == name) return &t;
-    return nullptr;
-  }
-};
+using Mapping = std::map<std::string, CelType, std::less<>>;
+
+bool is_var(const CelType& t) { return t.kind() == TypeKind::TypeParam; }
+bool dyn_or_error(const CelType& t) { return t.is_dyn() || t.kind() == TypeKind::Error; }
 
 bool nullable(const CelType& t) {
   switch (t.kind()) {
@@ -37,116 +40,119 @@ bool nullable(const CelType& t) {
 }
 
 bool contains_dyn(const CelType& t) {
-  if (t.is_dyn() || t.kind() == TypeKind::TypeParam) return true;
+  if (t.is_dyn() || is_var(t)) return true;
   for (const auto& p : t.params())
     if (contains_dyn(p)) return true;
   return false;
 }
 
-bool assignable(const CelType& param, const CelType& arg, Bindings& b) {
-  if (param.kind() == TypeKind::TypeParam) {
-    if (CelType* bound = b.find(param.name())) {
-      if (bound->kind() == TypeKind::TypeParam || arg.kind() == TypeKind::TypeParam) return true;
-      if (assignable(*bound, arg, b)) return true;
-      Bindings scratch = b;
-      if (assignable(arg, *bound, scratch)) {
-        *bound = arg;
-        return true;
-      }
-      return false;
-    }
-    b.bound.emplace_back(param.name(), arg);
-    return true;
-  }
-  if (param.is_dyn() || arg.is_dyn() || arg.kind() == TypeKind::TypeParam || arg.kind() == TypeKind::Error || param.kind() == TypeKind::Error) return true;
-  // cel-go's nil type: only a type parameter (above) or dyn takes it.
-  if (param.kind() == TypeKind::Unspecified || arg.kind() == TypeKind::Unspecified) return param.kind() == arg.kind();
-  if (arg.kind() == TypeKind::Null && nullable(param)) return true;
-  if (param.kind() != arg.kind()) return false;
-  if (param.kind() == TypeKind::Opaque && param.name() != arg.name()) return false;
-  // Type values compare at run time whatever type they denote (`type(1) == type(1u)`).
-  if (param.kind() == TypeKind::Type) return true;
-  const auto& pp = param.params();
-  const auto& ap = arg.params();
-  if (pp.size() != ap.size()) return pp.empty() || ap.empty();
-  for (size_t i = 0; i < pp.size(); ++i)
-    if (!assignable(pp[i], ap[i], b)) return false;
-  return true;
-}
-
-// The common type of two expressions (list elements, ternary branches), as
-// cel-go's checker joins them: a free parameter takes the other side's type,
-// dyn is more general than any concrete type, null joins nullable types.
-// nullopt when the two cannot be joined.
-std::optional<CelType> join_types(const CelType& a, const CelType& b) {
-  if (a == b) return a;
-  if (a.kind() == TypeKind::TypeParam || a.kind() == TypeKind::Error) return b;
-  if (b.kind() == TypeKind::TypeParam || b.kind() == TypeKind::Error) return a;
-  if (a.is_dyn() || b.is_dyn()) return CelType::dyn();
-  if (a.kind() == TypeKind::Null && nullable(b)) return b;
-  if (b.kind() == TypeKind::Null && nullable(a)) return a;
-  if (a.kind() != b.kind() || a.params().size() != b.params().size()) return std::nullopt;
-  if (a.kind() == TypeKind::Opaque && a.name() != b.name()) return std::nullopt;
-  std::vector<CelType> params;
-  for (size_t i = 0; i < a.params().size(); ++i) {
-    auto j = join_types(a.param_at(i), b.param_at(i));
-    if (!j) return std::nullopt;
-    params.push_back(*j);
-  }
-  switch (a.kind()) {
+CelType with_params(const CelType& t, std::vector<CelType> params) {
+  switch (t.kind()) {
     case TypeKind::List: return CelType::list(params[0]);
     case TypeKind::Map: return CelType::map(params[0], params[1]);
     case TypeKind::Optional: return CelType::optional(params[0]);
     case TypeKind::Type: return CelType::type(params[0]);
-    case TypeKind::Opaque: return CelType::opaque(a.name(), std::move(params));
-    default: return a;
-  }
-}
-
-// Free parameters left in a result type are reported as dyn.
-CelType close_type(const CelType& t) {
-  if (t.kind() == TypeKind::TypeParam) return CelType::dyn();
-  switch (t.kind()) {
-    case TypeKind::List: return CelType::list(close_type(t.param_at(0)));
-    case TypeKind::Map: return CelType::map(close_type(t.param_at(0)), close_type(t.param_at(1)));
-    case TypeKind::Optional: return CelType::optional(close_type(t.param_at(0)));
-    case TypeKind::Type: return CelType::type(close_type(t.param_at(0)));
-    case TypeKind::Opaque: {
-      if (t.params().empty()) return t;
-      std::vector<CelType> params;
-      for (const auto& p : t.params()) params.push_back(close_type(p));
-      return CelType::opaque(t.name(), std::move(params));
-    }
+    case TypeKind::Opaque: return CelType::opaque(t.name(), std::move(params));
     default: return t;
   }
 }
 
-// Free parameters inside argument types (from optional.none() or []) may
-// share names with overload parameters; the depth bound keeps such a binding
-// from recursing forever.
-CelType substitute(const CelType& t, Bindings& b, int depth = 0) {
-  if (depth > 16) return CelType::dyn();
-  switch (t.kind()) {
-    case TypeKind::TypeParam: {
-      // An unbound parameter stays free (optional.none() is optional_type(A)),
-      // so it can still agree with a concrete type in an aggregate literal.
-      CelType* bound = b.find(t.name());
-      if (bound == nullptr) return t;
-      if (bound->kind() == TypeKind::TypeParam) return *bound;
-      return substitute(*bound, b, depth + 1);
+// cel-go's substitute: bound variables replaced by their types; free ones
+// kept, or made dyn when `to_dyn` (what the checker reports at the end).
+CelType substitute(const Mapping& m, const CelType& t, bool to_dyn, int depth = 0) {
+  if (depth > 64) return CelType::dyn();
+  if (is_var(t)) {
+    auto it = m.find(t.name());
+    if (it != m.end()) return substitute(m, it->second, to_dyn, depth + 1);
+    return to_dyn ? CelType::dyn() : t;
+  }
+  if (t.params().empty()) return t;
+  std::vector<CelType> params;
+  for (const auto& p : t.params()) params.push_back(substitute(m, p, to_dyn, depth + 1));
+  return with_params(t, std::move(params));
+}
+
+// Free parameters left in a type are reported as dyn.
+CelType close_type(const CelType& t) { return substitute(Mapping{}, t, true); }
+
+bool not_referenced_in(const Mapping& m, const CelType& t, const CelType& within, int depth = 0) {
+  if (depth > 64) return false;
+  if (t == within) return false;
+  if (is_var(within)) {
+    auto it = m.find(within.name());
+    return it == m.end() ? true : not_referenced_in(m, t, it->second, depth + 1);
+  }
+  for (const auto& p : within.params())
+    if (!not_referenced_in(m, t, p, depth + 1)) return false;
+  return true;
+}
+
+// cel-go's isEqualOrLessSpecific.
+bool less_specific(const CelType& a, const CelType& b) {
+  if (a.is_dyn() || is_var(a)) return true;
+  if (b.is_dyn() || is_var(b)) return false;
+  if (a.kind() != b.kind()) return false;
+  if (a.kind() == TypeKind::Opaque && a.name() != b.name()) return false;
+  if (a.params().size() != b.params().size()) return false;
+  for (size_t i = 0; i < a.params().size(); ++i)
+    if (!less_specific(a.param_at(i), b.param_at(i))) return false;
+  return true;
+}
+
+CelType most_general(const CelType& a, const CelType& b) {
+  // null joins a nullable type as that type ([optional.of(1), null] is a list(optional_type(int))).
+  if (a.kind() == TypeKind::Null && b.kind() != TypeKind::Null && nullable(b)) return b;
+  if (b.kind() == TypeKind::Null && a.kind() != TypeKind::Null && nullable(a)) return a;
+  return less_specific(a, b) ? a : b;
+}
+
+bool go_assignable(Mapping& m, const CelType& t1, const CelType& t2);
+
+// cel-go's isValidTypeSubstitution: may t1 stand for the variable t2?
+std::pair<bool, bool> valid_substitution(Mapping& m, const CelType& t1, const CelType& t2) {
+  if (t1 == t2) return {true, true};
+  auto it = m.find(t2.name());
+  if (it != m.end()) {
+    const CelType sub = it->second;
+    if (t1 == sub) return {true, true};
+    if (go_assignable(m, t1, sub)) {
+      const CelType general = most_general(t1, sub);
+      if (not_referenced_in(m, t2, general)) m[t2.name()] = general;
+      return {true, true};
     }
-    case TypeKind::List: return CelType::list(substitute(t.param_at(0), b, depth + 1));
+    return {false, true};
+  }
+  if (not_referenced_in(m, t2, t1)) {
+    m[t2.name()] = t1;
+    return {true, false};
+  }
+  return {false, false};
+}
+
+// cel-go's internalIsAssignable(m, t1, t2): t1 an argument's type, t2 a
+// parameter's (or two element types being joined).
+bool go_assignable(Mapping& m, const CelType& t1, const CelType& t2) {
+  if (is_var(t2)) {
+    auto [valid, has_sub] = valid_substitution(m, t1, t2);
+    if (valid) return true;
+    if (has_sub) return false;
+  }
+  if (is_var(t1)) return valid_substitution(m, t2, t1).first;
+  if (dyn_or_error(t1) || dyn_or_error(t2)) return true;
+  if (t1.kind() == TypeKind::Null) return nullable(t2);
+  if (t2.kind() == TypeKind::Null) return nullable(t1);
+  switch (t1.kind()) {
+    case TypeKind::Type: return t2.kind() == TypeKind::Type;  // type values compare at run time
+    case TypeKind::List:
     case TypeKind::Map:
-      return CelType::map(substitute(t.param_at(0), b, depth + 1), substitute(t.param_at(1), b, depth + 1));
-    case TypeKind::Optional: return CelType::optional(substitute(t.param_at(0), b, depth + 1));
-    case TypeKind::Type: return CelType::type(substitute(t.param_at(0), b, depth + 1));
+    case TypeKind::Optional:
     case TypeKind::Opaque: {
-      if (t.params().empty()) return t;
-      std::vector<CelType> params;
-      for (const auto& p : t.params()) params.push_back(substitute(p, b, depth + 1));
-      return CelType::opaque(t.name(), std::move(params));
+      if (t1.kind() != t2.kind() || t1.name() != t2.name() || t1.params().size() != t2.params().size()) return false;
+      for (size_t i = 0; i < t1.params().size(); ++i)
+        if (!go_assignable(m, t1.param_at(i), t2.param_at(i))) return false;
+      return true;
     }
-    default: return t;
+    default: return t1.kind() == t2.kind();  // primitives, durations, timestamps, cel-go's nil type
   }
 }
 
@@ -206,6 +212,7 @@ class Planner {
 
   std::optional<Plan> run(const Expr& e, CompileError* error) {
     Planned p = plan(e);
+    if (!error_ && checking()) check_homogeneous_literals();
     if (!error_ && checking()) run_validators();
     if (error_) {
       if (error) *error = *error_;
@@ -214,7 +221,7 @@ class Planner {
     Plan out;
     out.root = std::move(p.step);
     out.slot_count = slot_count_;
-    out.type = close_type(p.type);
+    out.type = substitute(subst_, p.type, true);
     return out;
   }
 
@@ -229,10 +236,51 @@ class Planner {
   int suspend_homogeneous_ = 0;
   // Static types of the checked expressions, for the validators.
   std::unordered_map<const Expr*, CelType> expr_types_;
+  // Bindings of the type variables (see go_assignable), and their counter.
+  Mapping subst_;
+  int next_var_ = 0;
+  // List and map literals for the homogeneous-literal check after checking.
+  std::vector<const Expr*> literals_;
   // format() calls for the format validator, when the environment has one.
   std::vector<std::pair<const Expr*, const CallExpr*>> format_calls_;
 
   bool checking() const { return options_.check_types; }
+
+  CelType fresh_var() { return CelType::param("_var" + std::to_string(next_var_++)); }
+  CelType resolved(const CelType& t) const { return substitute(subst_, t, false); }
+
+  // An overload's own type parameters renamed to fresh variables.
+  CelType instantiate(const CelType& t, std::map<std::string, CelType>& renamed) {
+    if (is_var(t)) {
+      auto it = renamed.find(t.name());
+      if (it != renamed.end()) return it->second;
+      return renamed.emplace(t.name(), fresh_var()).first->second;
+    }
+    if (t.params().empty()) return t;
+    std::vector<CelType> params;
+    for (const auto& p : t.params()) params.push_back(instantiate(p, renamed));
+    return with_params(t, std::move(params));
+  }
+
+  // Assignability that keeps the bindings it makes when it holds.
+  bool unify(const CelType& t1, const CelType& t2) {
+    Mapping m = subst_;
+    if (!go_assignable(m, t1, t2)) return false;
+    subst_ = std::move(m);
+    return true;
+  }
+
+  // A call's result type for one signature, or nullopt when the arguments do
+  // not fit it (the bindings are then left as they were).
+  std::optional<CelType> fit(const std::vector<CelType>& arg_types, const std::vector<CelType>& params,
+                             const CelType& result) {
+    std::map<std::string, CelType> renamed;
+    Mapping m = subst_;
+    for (size_t i = 0; i < params.size(); ++i)
+      if (!go_assignable(m, arg_types[i], instantiate(params[i], renamed))) return std::nullopt;
+    subst_ = std::move(m);
+    return substitute(subst_, instantiate(result, renamed), false);
+  }
 
   // For evaluating constant steps while planning: no variables, no slots.
   static EvalContext& empty_context() {
@@ -269,7 +317,7 @@ class Planner {
 
   CelType final_type(const Expr& e) const {
     auto it = expr_types_.find(&e);
-    return it == expr_types_.end() ? CelType::dyn() : close_type(it->second);
+    return it == expr_types_.end() ? CelType::dyn() : substitute(subst_, it->second, true);
   }
 
   // cel-go's verifyTypeOneOf: dyn passes, otherwise the kinds must agree.
@@ -497,49 +545,43 @@ class Planner {
       }
     }
     Planned operand = plan(*s.operand);
-    if (s.optional) {
-      CelType inner = operand.type.kind() == TypeKind::Optional ? field_type(operand.type.param_at(0))
-                                                                 : field_type(operand.type);
-      return Planned{make_optional_select_step(std::move(operand.step), s.field), CelType::optional(inner)};
+    // cel-go's checkSelectField: an optional operand is looked into and the
+    // result is optional again; maps give their value type; a still-free type
+    // becomes dyn; anything else but dyn cannot be selected from.
+    const CelType operand_type = resolved(operand.type);
+    const bool in_optional = operand_type.kind() == TypeKind::Optional;
+    const CelType target = in_optional ? resolved(operand_type.param_at(0)) : operand_type;
+    CelType t = CelType::dyn();
+    if (target.kind() == TypeKind::Map) {
+      t = target.param_at(1);
+    } else if (is_var(target)) {
+      if (checking()) unify(CelType::dyn(), target);
+    } else if (checking() && !dyn_or_error(target)) {
+      return fail(e, "type '" + target.to_string() + "' does not support field selection");
     }
-    if (checking()) {
-      switch (operand.type.kind()) {
-        case TypeKind::Int:
-        case TypeKind::Uint:
-        case TypeKind::Double:
-        case TypeKind::Bool:
-        case TypeKind::String:
-        case TypeKind::Bytes:
-        case TypeKind::List:
-        case TypeKind::Unspecified:
-          return fail(e, "type '" + operand.type.to_string() + "' does not support field selection");
-        default: break;
-      }
-    }
-    CelType t = operand.type.kind() == TypeKind::Optional ? CelType::optional(field_type(operand.type.param_at(0)))
-                                                          : field_type(operand.type);
+    if (s.optional || in_optional) t = CelType::optional(t);
+    if (s.optional) return Planned{make_optional_select_step(std::move(operand.step), s.field), t};
     return Planned{make_select_step(std::move(operand.step), s.field), t};
   }
 
   // ---- aggregates ----
 
-  std::optional<CelType> join_element_types(const Expr& e, const std::vector<CelType>& types, const char* what) {
-    // An empty literal's element type is free until joined with another type.
-    if (types.empty()) return CelType::param(std::string("_") + what);
-    CelType joined = types[0];
-    for (size_t i = 1; i < types.size(); ++i) {
-      const CelType& t = types[i];
-      auto j = join_types(joined, t);
-      if (options_.homogeneous_literals && checking() && suspend_homogeneous_ == 0 &&
-          (!j || joined.is_dyn() != t.is_dyn())) {
-        // Kubernetes (1.29+): elements need one static type; `dyn` next to a
-        // concrete type does not count, unresolved parts (`[]`) do.
-        fail(e, std::string("expected type '") + joined.to_string() + "' but found '" + t.to_string() + "'");
-        return std::nullopt;
-      }
-      joined = j ? *j : CelType::dyn();
-    }
-    return joined;
+  // cel-go's joinTypes: the element types of a literal join to the most
+  // general one when they are assignable, otherwise to dyn (Kubernetes
+  // refuses mixed literals afterwards, see check_homogeneous_literals).
+  CelType join(const std::optional<CelType>& previous, const CelType& current) {
+    if (!previous) return current;
+    if (unify(*previous, current)) return most_general(*previous, current);
+    return CelType::dyn();
+  }
+
+  // `?e` in a literal: e must be optional (or dyn); its value type joins.
+  std::optional<CelType> optional_entry_type(const Expr& at, const CelType& type) {
+    const CelType t = resolved(type);
+    if (t.kind() == TypeKind::Optional) return t.param_at(0);
+    if (t.is_dyn() || !checking()) return CelType::dyn();
+    fail(at, "expected type '" + CelType::optional(t).to_string() + "' but found '" + t.to_string() + "'");
+    return std::nullopt;
   }
 
   Planned plan_kind(const Expr& e, const ListExpr& l) {
@@ -547,32 +589,31 @@ class Planner {
     std::vector<bool> optional(l.elements.size(), false);
     for (size_t i : l.optional_indices)
       if (i < optional.size()) optional[i] = true;
-    std::vector<CelType> types;
+    std::optional<CelType> elem;
     bool all_go_const = true;
     for (size_t i = 0; i < l.elements.size(); ++i) {
       Planned p = plan(*l.elements[i]);
       all_go_const = all_go_const && p.go_const;
-      CelType t = p.type;
-      if (optional[i]) t = t.kind() == TypeKind::Optional ? t.param_at(0) : CelType::dyn();
-      types.push_back(t);
+      std::optional<CelType> t = p.type;
+      if (optional[i]) t = optional_entry_type(*l.elements[i], p.type);
+      if (!t) return Planned{make_error_step("compile error"), CelType::error()};
+      elem = join(elem, *t);
       steps.push_back(std::move(p.step));
     }
-    auto elem = join_element_types(e, types, "elem");
-    if (!elem) return Planned{make_error_step("compile error"), CelType::error()};
-    return Planned{make_list_step(std::move(steps), std::move(optional)), CelType::list(*elem), all_go_const};
+    note_literal(e);
+    return Planned{make_list_step(std::move(steps), std::move(optional)), CelType::list(elem ? *elem : fresh_var()),
+                   all_go_const};
   }
 
   Planned plan_kind(const Expr& e, const MapExpr& m) {
     std::vector<std::pair<StepPtr, StepPtr>> steps;
     std::vector<bool> optional;
-    std::vector<CelType> key_types, value_types;
+    std::optional<CelType> key_type, value_type;
     bool all_go_const = true;
     for (const auto& entry : m.entries) {
       Planned k = plan(*entry.key);
-      Planned v = plan(*entry.value);
-      all_go_const = all_go_const && k.go_const && v.go_const;
       if (checking()) {
-        switch (k.type.kind()) {
+        switch (resolved(k.type).kind()) {
           case TypeKind::Int:
           case TypeKind::Uint:
           case TypeKind::Bool:
@@ -580,21 +621,67 @@ class Planner {
           case TypeKind::Dyn:
           case TypeKind::Error:
           case TypeKind::TypeParam: break;
-          default: return fail(*entry.key, "unsupported map key type '" + k.type.to_string() + "'");
+          default: return fail(*entry.key, "unsupported map key type '" + resolved(k.type).to_string() + "'");
         }
       }
-      key_types.push_back(k.type);
-      CelType vt = v.type;
-      if (entry.optional) vt = vt.kind() == TypeKind::Optional ? vt.param_at(0) : CelType::dyn();
-      value_types.push_back(vt);
+      key_type = join(key_type, k.type);
+      Planned v = plan(*entry.value);
+      all_go_const = all_go_const && k.go_const && v.go_const;
+      std::optional<CelType> vt = v.type;
+      if (entry.optional) vt = optional_entry_type(*entry.value, v.type);
+      if (!vt) return Planned{make_error_step("compile error"), CelType::error()};
+      value_type = join(value_type, *vt);
       steps.emplace_back(std::move(k.step), std::move(v.step));
       optional.push_back(entry.optional);
     }
-    auto kt = join_element_types(e, key_types, "key");
-    if (!kt) return Planned{make_error_step("compile error"), CelType::error()};
-    auto vt = join_element_types(e, value_types, "value");
-    if (!vt) return Planned{make_error_step("compile error"), CelType::error()};
-    return Planned{make_map_step(std::move(steps), std::move(optional)), CelType::map(*kt, *vt), all_go_const};
+    note_literal(e);
+    if (!key_type) {
+      key_type = fresh_var();
+      value_type = fresh_var();
+    }
+    return Planned{make_map_step(std::move(steps), std::move(optional)), CelType::map(*key_type, *value_type),
+                   all_go_const};
+  }
+
+  void note_literal(const Expr& e) {
+    if (options_.homogeneous_literals && checking() && suspend_homogeneous_ == 0) literals_.push_back(&e);
+  }
+
+  // Kubernetes (1.29+, cel-go's homogeneous-aggregate-literal validator): the
+  // elements of a list literal, and the keys and the values of a map literal,
+  // must have one and the same type once checking is done (`[1, dyn(2)]` and
+  // `[object.name, 'x']` are refused; wrap elements with dyn() to mix).
+  void check_homogeneous_literals() {
+    for (const Expr* e : literals_) {
+      if (error_) return;
+      auto element_type = [&](const Expr& x, bool optional) {
+        CelType t = final_type(x);
+        if (optional && t.kind() == TypeKind::Optional) t = t.param_at(0);
+        return t;
+      };
+      auto check = [&](std::optional<CelType>& first, const Expr& x, bool optional) {
+        const CelType t = element_type(x, optional);
+        if (!first) {
+          first = t;
+        } else if (!(*first == t)) {
+          fail(x, "expected type '" + first->to_string() + "' but found '" + t.to_string() + "'");
+        }
+      };
+      if (const auto* l = std::get_if<ListExpr>(&e->kind)) {
+        std::optional<CelType> first;
+        for (size_t i = 0; i < l->elements.size() && !error_; ++i) {
+          const bool optional = std::find(l->optional_indices.begin(), l->optional_indices.end(), i) !=
+                                l->optional_indices.end();
+          check(first, *l->elements[i], optional);
+        }
+      } else if (const auto* m = std::get_if<MapExpr>(&e->kind)) {
+        std::optional<CelType> first_key, first_value;
+        for (const auto& entry : m->entries) {
+          if (!error_) check(first_key, *entry.key, false);
+          if (!error_) check(first_value, *entry.value, entry.optional);
+        }
+      }
+    }
   }
 
   Planned plan_kind(const Expr& e, const StructExpr& s) {
@@ -627,21 +714,24 @@ class Planner {
     Planned range = plan(*c.iter_range);
     CelType first = CelType::dyn(), second = CelType::dyn();
     const bool two = !c.iter_var2.empty();
-    switch (range.type.kind()) {
+    const CelType range_type = resolved(range.type);
+    switch (range_type.kind()) {
       case TypeKind::List:
         if (two) {
           first = CelType::int_();
-          second = range.type.param_at(0);
+          second = range_type.param_at(0);
         } else {
-          first = range.type.param_at(0);
+          first = range_type.param_at(0);
         }
         break;
       case TypeKind::Map:
-        first = range.type.param_at(0);
-        second = range.type.param_at(1);
+        first = range_type.param_at(0);
+        second = range_type.param_at(1);
         break;
-      case TypeKind::Dyn:
       case TypeKind::TypeParam:
+        if (checking()) unify(CelType::dyn(), range_type);  // cel-go fixes a free range type to dyn
+        [[fallthrough]];
+      case TypeKind::Dyn:
       case TypeKind::Error:
         // cel-go v0.22 leaves the second variable over a dyn range untyped (a
         // nil type): `m.all(k, v, v != '')` is refused, `k == v` is not.
@@ -649,7 +739,7 @@ class Planner {
         break;
       default:
         if (checking())
-          return fail(*c.iter_range, "expression of type '" + range.type.to_string() +
+          return fail(*c.iter_range, "expression of type '" + range_type.to_string() +
                                          "' cannot be range of a comprehension (must be list, map, or dynamic)");
     }
     Planned init = plan(*c.accu_init);
@@ -701,10 +791,8 @@ class Planner {
     } else {
       Planned cond = plan(*c.loop_condition);
       Planned step = plan(*c.loop_step);
-      if (init.type.kind() == TypeKind::List && contains_dyn(init.type) && step.type.kind() == TypeKind::List)
-        slot_types_[p.accu_slot] = step.type;
-      if (init.type.kind() == TypeKind::Map && contains_dyn(init.type) && step.type.kind() == TypeKind::Map)
-        slot_types_[p.accu_slot] = step.type;
+      // cel-go asserts the step's type against the accumulator's.
+      if (checking()) unify(init.type, step.type);
       scopes_.resize(scopes_.size() - (two ? 2 : 1));
       Planned result = plan(*c.result);
       scopes_.pop_back();
@@ -722,9 +810,9 @@ class Planner {
 
   void check_bool(const Expr& e, const CelType& t, const char* fn) {
     if (!checking()) return;
-    Bindings b;
-    if (!assignable(CelType::bool_(), t, b)) fail(e, std::string("found no matching overload for '") + fn +
-                                                        "' applied to '(" + t.to_string() + ")'");
+    if (!unify(t, CelType::bool_()))
+      fail(e, std::string("found no matching overload for '") + fn + "' applied to '(" + resolved(t).to_string() +
+                  ")'");
   }
 
   static std::string describe_args(bool receiver, const std::vector<CelType>& types) {
@@ -793,10 +881,11 @@ class Planner {
         check_bool(*exprs[0], k.type, "_?_:_");
         CelType rt = t.type;
         if (checking()) {
-          auto j = join_types(t.type, f.type);
+          const CelType A = CelType::param("A");
+          auto j = fit({t.type, f.type}, {A, A}, A);  // cel-go: _?_:_(bool, A, A) -> A
           if (!j)
-            return fail(e, "found no matching overload for '_?_:_' applied to '(" + k.type.to_string() + ", " +
-                               t.type.to_string() + ", " + f.type.to_string() + ")'");
+            return fail(e, "found no matching overload for '_?_:_' applied to '(" + resolved(k.type).to_string() +
+                               ", " + resolved(t.type).to_string() + ", " + resolved(f.type).to_string() + ")'");
           rt = *j;
         }
         if (const Value* kv = k.step->constant(); kv && kv->is_bool())
@@ -807,10 +896,17 @@ class Planner {
     if (receiver && (fn == "or" || fn == "orValue") && exprs.size() == 2) {
       Planned l = plan(*exprs[0]);
       Planned r = plan(*exprs[1]);
-      if (checking() && l.type.kind() != TypeKind::Optional && !contains_dyn(l.type))
-        return fail(e, "found no matching overload for '" + fn + "' applied to '" +
-                           describe_args(true, {l.type, r.type}) + "'");
-      CelType rt = fn == "or" ? l.type : (l.type.kind() == TypeKind::Optional ? l.type.param_at(0) : CelType::dyn());
+      const CelType A = CelType::param("A");
+      CelType rt = CelType::dyn();
+      if (checking()) {
+        // optional(A).or(optional(A)) -> optional(A); optional(A).orValue(A) -> A
+        auto j = fn == "or" ? fit({l.type, r.type}, {CelType::optional(A), CelType::optional(A)}, CelType::optional(A))
+                            : fit({l.type, r.type}, {CelType::optional(A), A}, A);
+        if (!j)
+          return fail(e, "found no matching overload for '" + fn + "' applied to '" +
+                             describe_args(true, {resolved(l.type), resolved(r.type)}) + "'");
+        rt = *j;
+      }
       return Planned{make_optional_or_step(std::move(l.step), std::move(r.step), fn == "orValue"), rt};
     }
 
@@ -821,32 +917,33 @@ class Planner {
     if (exempt) --suspend_homogeneous_;
     if (error_) return Planned{make_error_step("compile error"), CelType::error()};
     std::vector<CelType> types;
-    for (const auto& a : args) types.push_back(a.type);
+    for (const auto& a : args) types.push_back(resolved(a.type));
 
     const auto* overloads = registry_.find(fn);
     if (overloads == nullptr) return undeclared(e, fn);
+    // cel-go's resolveOverload: overloads in declaration order; each that
+    // fits keeps its bindings (see fit), the first fixes the result type and
+    // a second with another result type makes it dyn.
     std::vector<const Overload*> matching;
-    std::vector<CelType> result_types;
-    bool any_shape = false;
+    std::optional<CelType> result;
     for (const auto& o : *overloads) {
       if ((o.style == CallStyle::Receiver) != receiver || o.args.size() != args.size()) continue;
-      any_shape = true;
-      Bindings b;
-      bool ok = true;
-      if (checking())
-        for (size_t i = 0; i < args.size() && ok; ++i) ok = assignable(o.args[i], types[i], b);
-      if (!ok) continue;
+      CelType rt = close_type(o.result);
+      if (checking()) {
+        auto fitted = fit(types, o.args, o.result);
+        if (!fitted) continue;
+        rt = *fitted;
+      }
       matching.push_back(&o);
-      result_types.push_back(substitute(o.result, b));
+      if (!result) result = rt;
+      else if (!result->is_dyn() && !(rt == *result)) result = CelType::dyn();
     }
     if (matching.empty()) {
-      if (!any_shape) return fail(e, "found no matching overload for '" + fn + "' applied to '" +
-                                         describe_args(receiver, types) + "'");
-      return fail(e, "found no matching overload for '" + fn + "' applied to '" + describe_args(receiver, types) + "'");
+      std::vector<CelType> shown;
+      for (const auto& t : types) shown.push_back(substitute(subst_, t, true));
+      return fail(e, "found no matching overload for '" + fn + "' applied to '" + describe_args(receiver, shown) + "'");
     }
-    CelType result_type = result_types[0];
-    for (const auto& t : result_types)
-      if (t != result_type) result_type = CelType::dyn();
+    const CelType result_type = *result;
 
     std::vector<StepPtr> steps;
     std::vector<bool> go_const;
@@ -952,8 +1049,8 @@ class Planner {
 }  // namespace
 
 bool is_assignable(const CelType& param, const CelType& arg) {
-  Bindings b;
-  return assignable(param, arg, b);
+  Mapping m;
+  return go_assignable(m, arg, param);
 }
 
 std::optional<Plan> plan_expression(const Expr& expr, const FunctionRegistry& registry, const PlanOptions& options,

@@ -180,31 +180,33 @@ void register_operators(FunctionRegistry& r) {
   const T i = T::int_(), u = T::uint_(), d = T::double_(), s = T::string(), b = T::bytes(), bo = T::bool_();
   const T ts = T::timestamp(), du = T::duration();
 
-  r.add_global("_+_", "add_int64", {i, i}, i, add_int);
-  r.add_global("_+_", "add_uint64", {u, u}, u, add_uint);
-  r.add_global("_+_", "add_double", {d, d}, d, add_double);
-  r.add_global("_+_", "add_string", {s, s}, s, concat_string, concat_cost);
+  // In cel-go's declaration order: the checker commits the first overload
+  // that fits an argument whose type is still free (`[].map(x, -x)` makes x a double).
   r.add_global("_+_", "add_bytes", {b, b}, b, concat_bytes, concat_cost);
-  r.add_global("_+_", "add_list", {T::list(A), T::list(A)}, T::list(A), concat_list, concat_cost);
-  r.add_global("_+_", "add_timestamp_duration", {ts, du}, ts, add_ts_dur);
-  r.add_global("_+_", "add_duration_timestamp", {du, ts}, ts, add_dur_ts);
+  r.add_global("_+_", "add_double", {d, d}, d, add_double);
   r.add_global("_+_", "add_duration_duration", {du, du}, du, add_dur_dur);
-  r.add_global("_-_", "subtract_int64", {i, i}, i, sub_int);
-  r.add_global("_-_", "subtract_uint64", {u, u}, u, sub_uint);
+  r.add_global("_+_", "add_duration_timestamp", {du, ts}, ts, add_dur_ts);
+  r.add_global("_+_", "add_timestamp_duration", {ts, du}, ts, add_ts_dur);
+  r.add_global("_+_", "add_int64", {i, i}, i, add_int);
+  r.add_global("_+_", "add_list", {T::list(A), T::list(A)}, T::list(A), concat_list, concat_cost);
+  r.add_global("_+_", "add_string", {s, s}, s, concat_string, concat_cost);
+  r.add_global("_+_", "add_uint64", {u, u}, u, add_uint);
   r.add_global("_-_", "subtract_double", {d, d}, d, sub_double);
-  r.add_global("_-_", "subtract_timestamp_timestamp", {ts, ts}, du, sub_ts_ts);
-  r.add_global("_-_", "subtract_timestamp_duration", {ts, du}, ts, sub_ts_dur);
   r.add_global("_-_", "subtract_duration_duration", {du, du}, du, sub_dur_dur);
+  r.add_global("_-_", "subtract_int64", {i, i}, i, sub_int);
+  r.add_global("_-_", "subtract_timestamp_duration", {ts, du}, ts, sub_ts_dur);
+  r.add_global("_-_", "subtract_timestamp_timestamp", {ts, ts}, du, sub_ts_ts);
+  r.add_global("_-_", "subtract_uint64", {u, u}, u, sub_uint);
+  r.add_global("_*_", "multiply_double", {d, d}, d, mul_double);
   r.add_global("_*_", "multiply_int64", {i, i}, i, mul_int);
   r.add_global("_*_", "multiply_uint64", {u, u}, u, mul_uint);
-  r.add_global("_*_", "multiply_double", {d, d}, d, mul_double);
+  r.add_global("_/_", "divide_double", {d, d}, d, div_double);
   r.add_global("_/_", "divide_int64", {i, i}, i, div_int);
   r.add_global("_/_", "divide_uint64", {u, u}, u, div_uint);
-  r.add_global("_/_", "divide_double", {d, d}, d, div_double);
   r.add_global("_%_", "modulo_int64", {i, i}, i, mod_int);
   r.add_global("_%_", "modulo_uint64", {u, u}, u, mod_uint);
-  r.add_global("-_", "negate_int64", {i}, i, neg_int);
   r.add_global("-_", "negate_double", {d}, d, neg_double);
+  r.add_global("-_", "negate_int64", {i}, i, neg_int);
 
   r.add_global("!_", "logical_not", {bo}, bo, logical_not);
   r.add_global("_==_", "equals", {A, A}, bo, equals);
