@@ -69,3 +69,15 @@ TEST_CASE("user functions are typed from their definitions", "[compiler][types]"
   CHECK(first_error("package t\nf(true) := \"a\"\nr if { f(1) }") ==
         "rego_type_error: data.t.f: invalid argument(s)\n\thave: (number)\n\twant: (boolean, string)");
 }
+
+TEST_CASE("as in OPA, expressions inside every bodies are not type-checked, their comprehensions are",
+          "[compiler][types]") {
+  CHECK(errors_of("package t\nr if { every x in [1] { x > 0; lower(5) == \"a\" } }").empty());
+  CHECK(first_error("package t\nr if { every x in [1] { x > 0; y := [z | z := lower(5)] } }")
+            .rfind("rego_type_error: lower:", 0) == 0);
+}
+
+TEST_CASE("keys taken from base documents or from paths no rule defines are of any type", "[compiler][types]") {
+  CHECK(errors_of("package t\nr if { s := {n | data.inventory.cluster[\"v1\"][n]} & {\"a\"}; count(s) > 0 }").empty());
+  CHECK(errors_of("package t\nq := 1\nr if { s := {n | data.t.nope[n]} | {\"a\"}; count(s) > 0 }").empty());
+}
