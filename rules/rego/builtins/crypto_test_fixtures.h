@@ -50,4 +50,20 @@ OcYdnWPszSB/0oIzzgkL
 -----END CERTIFICATE REQUEST-----
 )";
 
+// A CA (the root's key, signed by the root) with critical name constraints:
+// permitted DNS tollgate.test and IP 10.0.0.0/8, excluded email bad.example.
+inline constexpr const char* kConstrainedCa = R"(-----BEGIN CERTIFICATE-----
+MIIBuDCCAV6gAwIBAgIBTTAKBggqhkjOPQQDAjA1MRYwFAYDVQQKDA1Ub2xsZ2F0
+ZSBUZXN0MRswGQYDVQQDDBJUb2xsZ2F0ZSBUZXN0IFJvb3QwIBcNMjYxMjA3MTAw
+OTU4WhgPMjEyNjExMTMxMDA5NThaMCIxIDAeBgNVBAMMF1RvbGxnYXRlIENvbnN0
+cmFpbmVkIENBMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAETgDwMo7s0STimBLL
+aFOOXDOZDnHYJR8xMqAnaPwkCaU9e0B+wwZFSqIw9HnVAOtvMM1bHp0BTDSZXcNP
+RpGGhKNwMG4wDwYDVR0TAQH/BAUwAwEB/zA8BgNVHR4BAf8EMjAwoB0wD4INdG9s
+bGdhdGUudGVzdDAKhwgKAAAA/wAAAKEPMA2BC2JhZC5leGFtcGxlMB0GA1UdDgQW
+BBSm33xHoRBmVQS8i0hwBQC7/BpM9jAKBggqhkjOPQQDAgNIADBFAiEAoqN8dV0N
+cEXIzKVRCPwATwBtgeVAdtWRC/76SU1cmE4CIBCii/UHg737SrIJdNzpqwWwfKqO
+zeIVfeHhbrALQQoA
+-----END CERTIFICATE-----
+)";
+
 }  // namespace tollgate::rego::testing::fixtures

@@ -3,8 +3,8 @@
 // each returned as the JSON Go's encoding/json writes for the crypto/x509
 // (and crypto/tls) structure OPA marshals: field names (Go 1.24's struct),
 // byte slices as base64, big integers as numbers, enums as Go's integers.
-// Not read from certificates (left at Go's zero values): name constraints,
-// policy constraints and policy mappings.
+// Not read from certificates (left at Go's zero values): policy
+// constraints and policy mappings.
 #include <openssl/asn1.h>
 #include <openssl/bn.h>
 #include <openssl/objects.h>
@@ -335,6 +335,54 @@ Value extensions_json(const STACK_OF(X509_EXTENSION) * exts) {
   return Value::array(std::move(out));
 }
 
+// Name constraints (Go's Permitted*/Excluded* fields; IP ranges as net.IPNet {"IP", "Mask"}).
+void add_name_constraints(X509* cert, ObjectBuilder& out) {
+  int critical = 0;
+  auto* nc = static_cast<NAME_CONSTRAINTS*>(X509_get_ext_d2i(cert, NID_name_constraints, &critical, nullptr));
+  struct Lists {
+    std::vector<std::string> dns, email, uri;
+    std::vector<Value> ips;
+  } permitted, excluded;
+  auto collect = [](STACK_OF(GENERAL_SUBTREE) * subtrees, Lists& into) {
+    for (int i = 0; subtrees && i < sk_GENERAL_SUBTREE_num(subtrees); ++i) {
+      const GENERAL_NAME* gn = sk_GENERAL_SUBTREE_value(subtrees, i)->base;
+      switch (gn->type) {
+        case GEN_DNS: into.dns.push_back(asn1_string_text(gn->d.dNSName)); break;
+        case GEN_EMAIL: into.email.push_back(asn1_string_text(gn->d.rfc822Name)); break;
+        case GEN_URI: into.uri.push_back(asn1_string_text(gn->d.uniformResourceIdentifier)); break;
+        case GEN_IPADD: {
+          // address || mask, 4 + 4 or 16 + 16 bytes.
+          const unsigned char* b = ASN1_STRING_get0_data(gn->d.iPAddress);
+          const int n = ASN1_STRING_length(gn->d.iPAddress);
+          if (n != 8 && n != 32) break;
+          ASN1_OCTET_STRING* ip = ASN1_OCTET_STRING_new();
+          ASN1_OCTET_STRING_set(ip, b, n / 2);
+          into.ips.push_back(Value::object({{Value::string("IP"), Value::string(ip_text(ip))},
+                                            {Value::string("Mask"), bytes_json(b + n / 2, n / 2)}}));
+          ASN1_OCTET_STRING_free(ip);
+          break;
+        }
+        default: break;
+      }
+    }
+  };
+  if (nc) {
+    collect(nc->permittedSubtrees, permitted);
+    collect(nc->excludedSubtrees, excluded);
+    NAME_CONSTRAINTS_free(nc);
+  }
+  auto ips = [](std::vector<Value>& v) { return v.empty() ? Value::null() : Value::array(std::move(v)); };
+  out.add("PermittedDNSDomainsCritical", Value::boolean(nc != nullptr && critical == 1));
+  out.add("PermittedDNSDomains", strings_or_null(permitted.dns));
+  out.add("ExcludedDNSDomains", strings_or_null(excluded.dns));
+  out.add("PermittedIPRanges", ips(permitted.ips));
+  out.add("ExcludedIPRanges", ips(excluded.ips));
+  out.add("PermittedEmailAddresses", strings_or_null(permitted.email));
+  out.add("ExcludedEmailAddresses", strings_or_null(excluded.email));
+  out.add("PermittedURIDomains", strings_or_null(permitted.uri));
+  out.add("ExcludedURIDomains", strings_or_null(excluded.uri));
+}
+
 // Go's x509.Certificate; with_uri_strings adds OPA's URIStrings.
 Value certificate_json(X509* cert, bool with_uri_strings) {
   ObjectBuilder out;
@@ -428,11 +476,7 @@ Value certificate_json(X509* cert, bool with_uri_strings) {
   out.add("IPAddresses", strings_or_null(names.ips));
   out.add("URIs", uris_json(names.uris));
 
-  out.add("PermittedDNSDomainsCritical", Value::boolean(false));
-  for (const char* field : {"PermittedDNSDomains", "ExcludedDNSDomains", "PermittedIPRanges", "ExcludedIPRanges",
-                            "PermittedEmailAddresses", "ExcludedEmailAddresses", "PermittedURIDomains",
-                            "ExcludedURIDomains"})
-    out.add(field, Value::null());
+  add_name_constraints(cert, out);
 
   std::vector<std::string> crl;
   if (auto* dps = static_cast<CRL_DIST_POINTS*>(X509_get_ext_d2i(cert, NID_crl_distribution_points, nullptr, nullptr))) {

@@ -41,6 +41,18 @@ TEST_CASE("crypto.x509.parse_certificates reads PEM chains as Go's x509.Certific
   CHECK(root["URIStrings"].is_null());
 }
 
+TEST_CASE("crypto.x509.parse_certificates reads name constraints as Go's Permitted/Excluded fields", "[builtins]") {
+  const Value ca = *call("crypto.x509.parse_certificates", {str(kConstrainedCa)}).at(0);
+  CHECK(ca["PermittedDNSDomainsCritical"] == json("true"));
+  CHECK(ca["PermittedDNSDomains"] == json(R"(["tollgate.test"])"));
+  CHECK(ca["PermittedIPRanges"] == json(R"([{"IP": "10.0.0.0", "Mask": "/wAAAA=="}])"));
+  CHECK(ca["ExcludedEmailAddresses"] == json(R"(["bad.example"])"));
+  CHECK(ca["ExcludedDNSDomains"].is_null());
+  const Value leaf = *call("crypto.x509.parse_certificates", {str(kLeaf)}).at(0);
+  CHECK(leaf["PermittedDNSDomainsCritical"] == json("false"));
+  CHECK(leaf["PermittedIPRanges"].is_null());
+}
+
 TEST_CASE("crypto.x509.parse_certificates takes base64 of PEM or DER, and says why it cannot", "[builtins]") {
   const Value from_pem = call("crypto.x509.parse_certificates", {str(value::base64_encode(kLeaf))});
   CHECK(from_pem == call("crypto.x509.parse_certificates", {str(kLeaf)}));
