@@ -261,7 +261,7 @@ int run_rego_eval(const ParsedArgs& parsed, CommandIo& io) {
   if (parsed.flag("explain")) io.out << tracer.text();
   for (const std::string& line : tracer.printed()) io.err << line << "\n";
   if (result.error) {
-    io.err << result.error->to_string() << "\n";
+    io.err << result.error->opa_text() << "\n";  // as opa eval prints it: file:line, no column
     return 1;
   }
 

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "policies/model/parse_context.h"
+#include "rules/rego/compiler/compiled_policy.h"
 #include "rules/rego/rego.h"
 
 namespace tollgate::policies {
@@ -177,7 +178,11 @@ void RegoTemplateProgram::evaluate(const Value& review, const Value& parameters,
   options.data = data;
   rego::DocumentResult result = rego::evaluate_document_at(*policy_, violation_path_, options);
   if (result.error) {
-    out.push_back({result.error->message, empty_object()});
+    // Gatekeeper's violation: OPA's error text, the template's Rego module
+    // being named "template" ("template:50: eval_conflict_error: ...").
+    rego::Error e = *result.error;
+    if (!policy_->files.empty() && e.file == *policy_->files[0]) e.file = "template";
+    out.push_back({e.opa_text(), empty_object()});
     return;
   }
   if (!result.value || !(result.value->is_set() || result.value->is_array())) return;

@@ -16,4 +16,15 @@ std::string Error::to_string() const {
   return out;
 }
 
+std::string Error::opa_text() const {
+  std::string where;
+  if (!file.empty()) {
+    where = file;
+    if (loc.line != 0) where += ":" + std::to_string(loc.line);
+  } else if (loc.line != 0) {
+    where = std::to_string(loc.line) + ":" + std::to_string(loc.column);
+  }
+  return (where.empty() ? "" : where + ": ") + code + ": " + message;
+}
+
 }  // namespace tollgate::rego

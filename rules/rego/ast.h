@@ -150,6 +150,10 @@ struct Error {
   Location loc;
   // "file:line:col: code: message" (parts that are unknown are omitted).
   std::string to_string() const;
+  // As OPA's Error() prints it: "file:line: code: message" (no column when
+  // there is a file; "line:col: ..." when there is none), what `opa eval`
+  // and Gatekeeper show for evaluation errors.
+  std::string opa_text() const;
 };
 
 }  // namespace tollgate::rego

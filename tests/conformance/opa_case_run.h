@@ -40,16 +40,7 @@ struct OpaOutcome {
 };
 
 // OPA's Error() text of one error: "file:line: code: message".
-inline std::string opa_error_text(const rego::Error& e) {
-  std::string where;
-  if (!e.file.empty()) {
-    where = e.file;
-    if (e.loc.line != 0) where += ":" + std::to_string(e.loc.line);
-  } else if (e.loc.line != 0) {
-    where = std::to_string(e.loc.line) + ":" + std::to_string(e.loc.column);
-  }
-  return (where.empty() ? "" : where + ": ") + e.code + ": " + e.message;
-}
+inline std::string opa_error_text(const rego::Error& e) { return e.opa_text(); }
 
 // OPA's text of a list of compile errors (ast.Errors.Error()).
 inline std::string opa_errors_text(const std::vector<rego::Error>& errors) {

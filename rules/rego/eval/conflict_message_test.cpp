@@ -49,3 +49,11 @@ TEST_CASE("a comprehension's duplicate key names the rule's file", "[eval][confl
   const std::string m = "package test\np := {\"k\": v | v := [1, 2][_]}\n";
   CHECK(conflict_at(m, "x := data.test.p") == "m0.rego:2: object keys must be unique");
 }
+
+TEST_CASE("evaluation errors print as OPA prints them: file and line, no column", "[eval][conflict]") {
+  auto out = run({"package test\np := 1 if { true }\np := 2 if { true }\n"}, "x := data.test.p");
+  REQUIRE(out.result.error);
+  CHECK(out.result.error->opa_text() == "m0.rego:3: eval_conflict_error: complete rules must not produce multiple outputs");
+  tollgate::rego::Error no_file{"eval_type_error", "boom", "", {4, 7}};
+  CHECK(no_file.opa_text() == "4:7: eval_type_error: boom");
+}
