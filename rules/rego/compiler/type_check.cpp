@@ -404,6 +404,12 @@ TypeRef FrameChecker::ref_type(const ir::Term& t) {
 // ---- unification (OPA's unify1 / unify2) ----
 
 bool FrameChecker::unify1_value(const Value& v, const TypeRef& tpe, bool union_) {
+  if ((v.is_array() || v.is_object() || v.is_set()) && tpe && tpe->kind == TypeKind::Any) {
+    if (tpe->items.empty()) return true;
+    bool ok = false;
+    for (const auto& m : tpe->items) ok = unify1_value(v, m, true) || ok;
+    return ok;
+  }
   if (v.is_array()) {
     if (tpe && tpe->kind == TypeKind::Array) {
       if (v.items().size() != tpe->items.size() && !tpe->elem) return false;
@@ -412,12 +418,6 @@ bool FrameChecker::unify1_value(const Value& v, const TypeRef& tpe, bool union_)
         if (!unify1_value(v.items()[i], et, union_)) return false;
       }
       return true;
-    }
-    if (tpe && tpe->kind == TypeKind::Any) {
-      if (tpe->items.empty()) return true;
-      bool ok = false;
-      for (const auto& m : tpe->items) ok = unify1_value(v, m, true) || ok;
-      return ok;
     }
     return false;
   }
@@ -431,12 +431,6 @@ bool FrameChecker::unify1_value(const Value& v, const TypeRef& tpe, bool union_)
       }
       return true;
     }
-    if (tpe && tpe->kind == TypeKind::Any) {
-      if (tpe->items.empty()) return true;
-      bool ok = false;
-      for (const auto& m : tpe->items) ok = unify1_value(v, m, true) || ok;
-      return ok;
-    }
     return false;
   }
   if (v.is_set()) {
@@ -447,18 +441,23 @@ bool FrameChecker::unify1_value(const Value& v, const TypeRef& tpe, bool union_)
       }
       return true;
     }
-    if (tpe && tpe->kind == TypeKind::Any) {
-      if (tpe->items.empty()) return true;
-      bool ok = false;
-      for (const auto& m : tpe->items) ok = unify1_value(v, m, true) || ok;
-      return ok;
-    }
     return false;
   }
   return types::unifies(types::type_of(v), tpe);
 }
 
 bool FrameChecker::unify1(const ir::Term& t, const TypeRef& tpe, bool union_) {
+  bool composite = t.op == ir::TermOp::Array || t.op == ir::TermOp::Object || t.op == ir::TermOp::Set;
+  if (composite && tpe && tpe->kind == TypeKind::Any) {
+    // The top type types every element any; a union needs one member to fit.
+    if (tpe->items.empty()) {
+      for (const auto& x : t.items) unify1(x, types::any_type(), true);
+      return true;
+    }
+    bool ok = false;
+    for (const auto& m : tpe->items) ok = unify1(t, m, true) || ok;
+    return ok;
+  }
   switch (t.op) {
     case ir::TermOp::Const:
       return unify1_value(t.value, tpe, union_);
@@ -470,15 +469,6 @@ bool FrameChecker::unify1(const ir::Term& t, const TypeRef& tpe, bool union_) {
           if (!unify1(t.items[i], et, union_)) return false;
         }
         return true;
-      }
-      if (tpe && tpe->kind == TypeKind::Any) {
-        if (tpe->items.empty()) {
-          for (const auto& x : t.items) unify1(x, types::any_type(), true);
-          return true;
-        }
-        bool ok = false;
-        for (const auto& m : tpe->items) ok = unify1(t, m, true) || ok;
-        return ok;
       }
       return false;
     }
@@ -497,15 +487,6 @@ bool FrameChecker::unify1(const ir::Term& t, const TypeRef& tpe, bool union_) {
         }
         return true;
       }
-      if (tpe && tpe->kind == TypeKind::Any) {
-        if (tpe->items.empty()) {
-          for (const auto& x : t.items) unify1(x, types::any_type(), true);
-          return true;
-        }
-        bool ok = false;
-        for (const auto& m : tpe->items) ok = unify1(t, m, true) || ok;
-        return ok;
-      }
       return false;
     }
     case ir::TermOp::Set: {
@@ -515,15 +496,6 @@ bool FrameChecker::unify1(const ir::Term& t, const TypeRef& tpe, bool union_) {
           if (!unify1(x, of, union_)) return false;
         }
         return true;
-      }
-      if (tpe && tpe->kind == TypeKind::Any) {
-        if (tpe->items.empty()) {
-          for (const auto& x : t.items) unify1(x, types::any_type(), true);
-          return true;
-        }
-        bool ok = false;
-        for (const auto& m : tpe->items) ok = unify1(t, m, true) || ok;
-        return ok;
       }
       return false;
     }

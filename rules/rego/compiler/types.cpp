@@ -129,6 +129,19 @@ void append_key_text(const Value& k, std::string& out) {
   }
 }
 
+void append_text(const TypeRef& t, std::string& out);
+
+// `<T1, T2>` (nothing when empty).
+void append_members(const std::vector<TypeRef>& items, std::string& out) {
+  if (items.empty()) return;
+  out += '<';
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ", ";
+    append_text(items[i], out);
+  }
+  out += '>';
+}
+
 void append_text(const TypeRef& t, std::string& out) {
   if (!t) {
     out += "???";
@@ -141,14 +154,7 @@ void append_text(const TypeRef& t, std::string& out) {
     case TypeKind::String: out += "string"; return;
     case TypeKind::Array:
       out += "array";
-      if (!t->items.empty()) {
-        out += '<';
-        for (size_t i = 0; i < t->items.size(); ++i) {
-          if (i > 0) out += ", ";
-          append_text(t->items[i], out);
-        }
-        out += '>';
-      }
+      append_members(t->items, out);
       if (t->elem) {
         out += '[';
         append_text(t->elem, out);
@@ -182,14 +188,7 @@ void append_text(const TypeRef& t, std::string& out) {
       return;
     case TypeKind::Any:
       out += "any";
-      if (!t->items.empty()) {
-        out += '<';
-        for (size_t i = 0; i < t->items.size(); ++i) {
-          if (i > 0) out += ", ";
-          append_text(t->items[i], out);
-        }
-        out += '>';
-      }
+      append_members(t->items, out);
       return;
     case TypeKind::Function:
       out += function_args_text(t);
