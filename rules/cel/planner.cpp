@@ -5,6 +5,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "rules/cel/format_clauses.h"
 #include "rules/cel/steps.h"
 #include "rules/value/regex_cache.h"
 
@@ -352,27 +353,27 @@ class Planner {
     if (fmt == nullptr || !fmt->value.is_string() || call.args.size() != 1) return;
     const auto* list = std::get_if<ListExpr>(&call.args[0]->kind);
     if (list == nullptr) return;
-    const std::string& f = fmt->value.as_string();
+    std::vector<FormatPiece> pieces;
+    if (auto message = split_format(fmt->value.as_string(), &pieces)) {
+      fail(call_expr, *message);
+      return;
+    }
     size_t next = 0;
-    auto refuse = [&](const Expr& at, const std::string& message) { fail(at, message); };
-    for (size_t i = 0; i < f.size() && !error_; ++i) {
-      if (f[i] != '%') continue;
-      if (++i >= f.size()) return refuse(call_expr, "unexpected end of format string");
-      if (f[i] == '%') continue;
-      if (f[i] == '.') {
-        ++i;
-        while (i < f.size() && f[i] >= '0' && f[i] <= '9') ++i;
-        if (i >= f.size()) return refuse(call_expr, "unexpected end of format string");
+    for (const FormatPiece& piece : pieces) {
+      if (error_) return;
+      if (piece.verb == 0) continue;
+      const char verb = piece.verb;
+      if (!known_format_verb(verb)) {
+        fail(call_expr, unknown_format_verb_error(verb));
+        return;
       }
-      const char verb = f[i];
-      if (std::string_view("sdfeboxX").find(verb) == std::string_view::npos)
-        return refuse(call_expr, std::string("could not parse formatting clause: unrecognized formatting clause \"") +
-                                     verb + "\"");
-      if (next >= list->elements.size())
-        return refuse(call_expr, "index " + std::to_string(next) + " out of range");
+      if (next >= list->elements.size()) {
+        fail(call_expr, "index " + std::to_string(next) + " out of range");
+        return;
+      }
       const Expr& arg = *list->elements[next++];
       auto clause_error = [&](const Expr& at, const char* what) {
-        refuse(at, std::string("error during formatting: ") + what + final_type(at).runtime_name());
+        fail(at, std::string("error during formatting: ") + what + final_type(at).runtime_name());
       };
       switch (verb) {
         case 's':
@@ -406,7 +407,7 @@ class Planner {
       }
     }
     if (!error_ && list->elements.size() > next)
-      refuse(call_expr, "too many arguments supplied to string.format (expected " + std::to_string(next) + ", got " +
+      fail(call_expr, "too many arguments supplied to string.format (expected " + std::to_string(next) + ", got " +
                             std::to_string(list->elements.size()) + ")");
   }
 

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "rules/cel/format_clauses.h"
 #include "rules/cel/go_format.h"
 #include "rules/cel/string_format_v1.h"
 #include "rules/value/regex_cache.h"
@@ -322,28 +323,18 @@ std::string to_base(uint64_t u, int base, bool upper) {
 }
 
 Result format(Args a) {
-  const std::string& f = a[0].as_string();
+  std::vector<FormatPiece> pieces;
+  if (auto error = split_format(a[0].as_string(), &pieces)) return make_error(*error);
   const auto& args = a[1].items();
   std::string out;
   size_t next = 0;
-  for (size_t i = 0; i < f.size(); ++i) {
-    if (f[i] != '%') {
-      out += f[i];
+  for (const FormatPiece& piece : pieces) {
+    if (piece.verb == 0) {
+      out += piece.text;
       continue;
     }
-    if (++i >= f.size()) return make_error("unexpected end of format string");
-    if (f[i] == '%') {
-      out += '%';
-      continue;
-    }
-    int precision = -1;
-    if (f[i] == '.') {
-      precision = 0;
-      ++i;
-      while (i < f.size() && f[i] >= '0' && f[i] <= '9') precision = precision * 10 + (f[i++] - '0');
-      if (i >= f.size()) return make_error("unexpected end of format string");
-    }
-    const char verb = f[i];
+    const int precision = piece.precision;
+    const char verb = piece.verb;
     if (next >= args.size()) return make_error("index " + std::to_string(next) + " out of range");
     const Value& v = args[next++];
     switch (verb) {
@@ -405,8 +396,7 @@ Result format(Args a) {
         }
         break;
       }
-      default: return make_error(std::string("could not parse formatting clause: unrecognized formatting clause \"") +
-                                 verb + "\"");
+      default: return make_error(unknown_format_verb_error(verb));
     }
   }
   return Value::string(std::move(out));

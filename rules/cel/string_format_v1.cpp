@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "rules/cel/format_clauses.h"
 #include "rules/cel/go_format.h"
 #include "rules/cel/time_util.h"
 #include "rules/cel/utf8.h"
@@ -187,32 +188,20 @@ double float_argument(const Value& v, const char* what) {
 }  // namespace
 
 Result format_v1(std::span<const Value> a) {
-  const std::string& f = a[0].as_string();
+  std::vector<FormatPiece> pieces;
+  if (auto error = split_format(a[0].as_string(), &pieces)) return make_error(*error);
   const auto& args = a[1].items();
   std::string out;
   size_t next = 0;
   try {
-    for (size_t i = 0; i < f.size(); ++i) {
-      if (f[i] != '%') {
-        out += f[i];
+    for (const FormatPiece& piece : pieces) {
+      if (piece.verb == 0) {
+        out += piece.text;
         continue;
       }
-      if (++i >= f.size()) return make_error("unexpected end of format string");
-      if (f[i] == '%') {
-        out += '%';
-        continue;
-      }
-      int precision = -1;
-      if (f[i] == '.') {
-        precision = 0;
-        ++i;
-        while (i < f.size() && f[i] >= '0' && f[i] <= '9') precision = precision * 10 + (f[i++] - '0');
-        if (i >= f.size()) return make_error("unexpected end of format string");
-      }
-      const char verb = f[i];
-      if (std::string_view("sdfeboxX").find(verb) == std::string_view::npos)
-        return make_error(std::string("could not parse formatting clause: unrecognized formatting clause \"") + verb +
-                          "\"");
+      const int precision = piece.precision;
+      const char verb = piece.verb;
+      if (!known_format_verb(verb)) return make_error(unknown_format_verb_error(verb));
       if (next >= args.size()) return make_error("index " + std::to_string(next) + " out of range");
       const Value& v = args[next++];
       switch (verb) {
