@@ -9,6 +9,7 @@
 #include "rules/rego/builtins/crypto_keys.h"
 #include "rules/rego/builtins/jwt.h"
 #include "rules/rego/builtins/operands.h"
+#include "rules/rego/number.h"
 
 namespace tollgate::rego {
 
@@ -217,14 +218,15 @@ Result decode_verify(Args args, BuiltinContext& ctx) {
   } else if (!c.aud.empty()) {
     return unverified;
   }
-  const double now_seconds = c.time / 1e9;
+  // The time in seconds as a float64, compared exactly with the claims (ast.Compare).
+  const Value now_seconds = canonical_number(Value::number(c.time / 1e9));
   if (const Value* exp = payload.find("exp")) {
     if (!exp->is_number()) throw_builtin_error("exp value must be a number");
-    if (now_seconds >= exp->to_double()) return unverified;
+    if (value::compare(now_seconds, *exp) >= 0) return unverified;
   }
   if (const Value* nbf = payload.find("nbf")) {
     if (!nbf->is_number()) throw_builtin_error("nbf value must be a number");
-    if (now_seconds < nbf->to_double()) return unverified;
+    if (value::compare(now_seconds, *nbf) < 0) return unverified;
   }
   return Value::array({Value::boolean(true), header, payload});
 }

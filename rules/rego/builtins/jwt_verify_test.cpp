@@ -95,6 +95,18 @@ TEST_CASE("io.jwt.decode_verify checks signature, alg, iss, aud, exp and nbf", "
   CHECK(verify(R"({"secret": "secret", "aud": "fred"})") == unverified);
 }
 
+TEST_CASE("io.jwt.decode_verify compares exp exactly, beyond float64 precision", "[builtins]") {
+  // 3000.00000000000000001 is above 3000 although both read as the same float64.
+  const std::string token = call("io.jwt.encode_sign_raw", {str(R"({"alg": "HS256"})"),
+                                                           str(R"({"exp": 3000.00000000000000001})"),
+                                                           str(R"({"kty": "oct", "k": "c2VjcmV0"})")})
+                                  .as_string();
+  CHECK(*call("io.jwt.decode_verify", {str(token), json(R"({"secret": "secret", "time": 3000000000000})")}).at(0) ==
+        json("true"));
+  CHECK(*call("io.jwt.decode_verify", {str(token), json(R"({"secret": "secret", "time": 3000000000001})")}).at(0) ==
+        json("false"));
+}
+
 TEST_CASE("io.jwt.decode_verify rejects bad constraints and claim types", "[builtins]") {
   auto error = [](const std::string& token, const std::string& constraints) {
     return std::string(call_error("io.jwt.decode_verify", {str(token), json(constraints)}).what());
