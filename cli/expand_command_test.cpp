@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cli/command_test_support.h"
+#include "policies/expansion/test_fixtures.h"
 #include "policies/gator/test_support.h"
 #include "policies/test_support.h"
 
@@ -15,10 +16,13 @@ using tollgate::cli::testing::Run;
 using tollgate::cli::testing::run;
 using tollgate::policies::gator::testing::TempTree;
 using tollgate::policies::testing::yaml_all;
+using tollgate::policies::expansion::testing::kAlwaysPullImage;
+using tollgate::policies::expansion::testing::kExpandDeployments;
 
 namespace {
 
-const char* kBasicExpansion = R"(apiVersion: apps/v1
+// With expand-deployments and always-pull-image: the basic-expansion fixture.
+const char* kDeploymentAndMutators = R"(apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: nginx-deployment
@@ -41,41 +45,6 @@ spec:
         - containerPort: 80
         args:
         - "/bin/sh"
----
-apiVersion: expansion.gatekeeper.sh/v1alpha1
-kind: ExpansionTemplate
-metadata:
-  name: expand-deployments
-spec:
-  applyTo:
-  - groups: ["apps"]
-    kinds: ["Deployment"]
-    versions: ["v1"]
-  templateSource: "spec.template"
-  generatedGVK:
-    kind: "Pod"
-    group: ""
-    version: "v1"
----
-apiVersion: mutations.gatekeeper.sh/v1alpha1
-kind: Assign
-metadata:
-  name: always-pull-image
-spec:
-  applyTo:
-  - groups: [""]
-    kinds: ["Pod"]
-    versions: ["v1"]
-  location: "spec.containers[name: *].imagePullPolicy"
-  parameters:
-    assign:
-      value: "Always"
-  match:
-    source: "Generated"
-    scope: Namespaced
-    kinds:
-    - apiGroups: []
-      kinds: []
 ---
 apiVersion: mutations.gatekeeper.sh/v1alpha1
 kind: AssignImage
@@ -175,11 +144,15 @@ spec:
   enforcementAction: warn
 )";
 
+std::string basic_expansion() {
+  return std::string(kDeploymentAndMutators) + "---\n" + kExpandDeployments + "---\n" + kAlwaysPullImage;
+}
+
 }  // namespace
 
 TEST_CASE("tollgate expand prints the mutated Pod of a Deployment", "[cli][expand]") {
   TempTree tree;
-  std::string input = tree.write("basic.yaml", kBasicExpansion);
+  std::string input = tree.write("basic.yaml", basic_expansion());
   Run r = run({"expand", "-f", input});
   INFO(r.err);
   REQUIRE(r.code == 0);
@@ -213,7 +186,7 @@ TEST_CASE("tollgate expand orders resultants by name, descending", "[cli][expand
 
 TEST_CASE("tollgate expand fails on a generator it cannot expand", "[cli][expand]") {
   TempTree tree;
-  std::string broken = kBasicExpansion;
+  std::string broken = basic_expansion();
   broken.replace(broken.find("templateSource: \"spec.template\""), 31, "templateSource: \"spec.podTemplate\"");
   std::string input = tree.write("broken.yaml", broken);
   Run r = run({"expand", "-f", input});

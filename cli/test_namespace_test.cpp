@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli/command_test_support.h"
+#include "policies/expansion/test_fixtures.h"
 #include "policies/gator/test_support.h"
 
 using tollgate::cli::testing::Run;
@@ -14,8 +15,7 @@ using tollgate::policies::gator::testing::TempTree;
 
 namespace {
 
-const std::string kRequiredLabels =
-    std::string(TOLLGATE_SHARED_DIR) + "/testdata/gatekeeper-library/library/general/requiredlabels/template.yaml";
+const std::string& kRequiredLabels = tollgate::policies::expansion::testing::kRequiredLabelsTemplate;
 
 // Pods need label `owner`; a mutator gives it to everything created in `shop`.
 const char* kPolicies = R"(apiVersion: constraints.gatekeeper.sh/v1beta1

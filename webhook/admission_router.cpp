@@ -265,8 +265,10 @@ HttpResponse AdmissionRouter::validate(const HttpRequest& request) {
     input.request = review.request;  // namespace_object stays null: no API server to ask; inventory decides
     // The parent, then what it implies (ExpansionTemplates), as Gatekeeper's webhook reviews them.
     policies::expansion::ExpansionContext implied;
-    if (!policies->expansion().empty()) implied.generator = policies::expansion::generator_of_request(review.request);
-    implied.username = std::string(review.request["userInfo"]["username"].string_or(""));
+    if (!policies->expansion().empty()) {
+      implied.generator = policies::expansion::generator_of_request(review.request);
+      implied.username = std::string(review.request["userInfo"]["username"].string_or(""));
+    }
     policies::expansion::ExpandedReview expanded =
         policies::expansion::review_with_expansion(*policies, input, implied, &metrics_);
     if (!expanded.expand_error.empty()) {

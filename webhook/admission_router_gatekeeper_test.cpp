@@ -6,7 +6,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "policies/gator/object_reader.h"
+#include "policies/expansion/test_fixtures.h"
 #include "policies/policy_set.h"
 #include "policies/test_support.h"
 #include "rules/value/base64.h"
@@ -16,13 +16,11 @@
 using namespace tollgate::webhook;
 using tollgate::policies::LoadResult;
 using tollgate::policies::PolicySet;
-using tollgate::policies::testing::yaml_all;
 using tollgate::value::Value;
+using tollgate::policies::expansion::testing::kExpandDeployments;
+using tollgate::policies::expansion::testing::load_with_required_labels;
 
 namespace {
-
-const std::string kRequiredLabels =
-    std::string(TOLLGATE_SHARED_DIR) + "/testdata/gatekeeper-library/library/general/requiredlabels/template.yaml";
 
 const char* kPolicies = R"(apiVersion: constraints.gatekeeper.sh/v1beta1
 kind: K8sRequiredLabels
@@ -33,15 +31,6 @@ spec:
     kinds: [{apiGroups: [""], kinds: [Pod]}]
   parameters:
     labels: [{key: owner}]
----
-apiVersion: expansion.gatekeeper.sh/v1beta1
-kind: ExpansionTemplate
-metadata:
-  name: expand-deployments
-spec:
-  applyTo: [{groups: [apps], versions: [v1], kinds: [Deployment]}]
-  templateSource: spec.template
-  generatedGVK: {group: "", version: v1, kind: Pod}
 ---
 apiVersion: config.gatekeeper.sh/v1alpha1
 kind: Config
@@ -70,15 +59,7 @@ spec:
 )";
 
 std::shared_ptr<const PolicySet> load() {
-  std::vector<tollgate::policies::gator::SourcedObject> objects;
-  std::string error;
-  REQUIRE(tollgate::policies::gator::read_objects_file(kRequiredLabels, &objects, &error));
-  std::vector<Value> values{objects[0].object};
-  for (Value& v : yaml_all(kPolicies)) values.push_back(std::move(v));
-  // The template's Rego code: one result per missing label.
-  tollgate::policies::LoadOptions options;
-  options.engine = tollgate::policies::EnginePreference::Rego;
-  LoadResult r = PolicySet::from_objects(values, options);
+  LoadResult r = load_with_required_labels(std::string(kPolicies) + "---\n" + kExpandDeployments);
   INFO(tollgate::policies::testing::joined_errors(r.errors));
   REQUIRE(r.policies);
   return r.policies;

@@ -6,7 +6,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "policies/gator/object_reader.h"
+#include "policies/expansion/test_fixtures.h"
 #include "policies/review_request.h"
 #include "policies/test_support.h"
 
@@ -15,11 +15,9 @@ using namespace tollgate::policies::expansion;
 using tollgate::policies::testing::yaml;
 using tollgate::policies::testing::yaml_all;
 using tollgate::value::Value;
+using namespace tollgate::policies::expansion::testing;
 
 namespace {
-
-const std::string kRequiredLabels =
-    std::string(TOLLGATE_SHARED_DIR) + "/testdata/gatekeeper-library/library/general/requiredlabels/template.yaml";
 
 const char* kPolicies = R"(apiVersion: constraints.gatekeeper.sh/v1beta1
 kind: K8sRequiredLabels
@@ -30,15 +28,6 @@ spec:
     kinds: [{apiGroups: [""], kinds: [Pod]}]
   parameters:
     labels: [{key: owner}]
----
-apiVersion: expansion.gatekeeper.sh/v1beta1
-kind: ExpansionTemplate
-metadata:
-  name: expand-deployments
-spec:
-  applyTo: [{groups: [apps], versions: [v1], kinds: [Deployment]}]
-  templateSource: spec.template
-  generatedGVK: {group: "", version: v1, kind: Pod}
 )";
 
 const char* kDeployment = R"(apiVersion: apps/v1
@@ -54,17 +43,9 @@ spec:
       containers: [{name: nginx, image: nginx}]
 )";
 
-std::shared_ptr<const PolicySet> load(const std::string& extra = "") {
-  std::vector<tollgate::policies::gator::SourcedObject> objects;
-  std::string error;
-  REQUIRE(tollgate::policies::gator::read_objects_file(kRequiredLabels, &objects, &error));
-  std::vector<Value> values{objects[0].object};
-  for (Value& v : yaml_all(std::string(kPolicies) + extra)) values.push_back(std::move(v));
-  // The template's Rego code: one result per missing label (its CEL code reports a regex mismatch too).
-  LoadOptions options;
-  options.engine = EnginePreference::Rego;
-  LoadResult r = PolicySet::from_objects(values, options);
-  INFO(testing::joined_errors(r.errors));
+std::shared_ptr<const PolicySet> load(const std::string& template_extra = "") {
+  LoadResult r = load_with_required_labels(std::string(kPolicies) + "---\n" + kExpandDeployments + template_extra);
+  INFO(tollgate::policies::testing::joined_errors(r.errors));
   REQUIRE(r.policies);
   return r.policies;
 }
@@ -118,16 +99,7 @@ TEST_CASE("the template's enforcementAction overrides the constraint's for impli
 TEST_CASE("a constraint for Generated objects only sees resultants", "[expansion]") {
   std::string policies = kPolicies;
   policies.replace(policies.find("  match:\n"), 9, "  match:\n    source: Generated\n");
-  LoadResult loaded = [&] {
-    std::vector<tollgate::policies::gator::SourcedObject> objects;
-    std::string error;
-    REQUIRE(tollgate::policies::gator::read_objects_file(kRequiredLabels, &objects, &error));
-    std::vector<Value> values{objects[0].object};
-    for (Value& v : yaml_all(policies)) values.push_back(std::move(v));
-    LoadOptions options;
-    options.engine = EnginePreference::Rego;
-    return PolicySet::from_objects(values, options);
-  }();
+  LoadResult loaded = load_with_required_labels(policies + "---\n" + kExpandDeployments);
   REQUIRE(loaded.policies);
   // A bare Pod is an Original object: admitted.
   Value pod = yaml("{apiVersion: v1, kind: Pod, metadata: {name: bare, namespace: shop}, spec: {containers: []}}");

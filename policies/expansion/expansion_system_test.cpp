@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "policies/expansion/test_fixtures.h"
 #include "policies/mutation/mutation_system.h"
 #include "policies/test_support.h"
 #include "rules/value/json.h"
@@ -16,24 +17,9 @@ using namespace tollgate::policies::expansion;
 using tollgate::policies::testing::yaml;
 using tollgate::policies::testing::yaml_all;
 using tollgate::value::Value;
+using namespace tollgate::policies::expansion::testing;
 
 namespace {
-
-const char* kExpandDeployments = R"(apiVersion: expansion.gatekeeper.sh/v1beta1
-kind: ExpansionTemplate
-metadata:
-  name: expand-deployments
-spec:
-  applyTo:
-  - groups: ["apps"]
-    kinds: ["Deployment"]
-    versions: ["v1"]
-  templateSource: "spec.template"
-  generatedGVK:
-    kind: "Pod"
-    group: ""
-    version: "v1"
-)";
 
 const char* kDeployment = R"(apiVersion: apps/v1
 kind: Deployment
@@ -65,30 +51,9 @@ spec:
     args: ["/bin/sh"]
 )";
 
-const char* kAlwaysPull = R"(apiVersion: mutations.gatekeeper.sh/v1alpha1
-kind: Assign
-metadata:
-  name: always-pull-image
-spec:
-  applyTo:
-  - groups: [""]
-    kinds: ["Pod"]
-    versions: ["v1"]
-  location: "spec.containers[name: *].imagePullPolicy"
-  parameters:
-    assign:
-      value: "Always"
-  match:
-    source: "Generated"
-    scope: Namespaced
-    kinds:
-    - apiGroups: []
-      kinds: []
-)";
-
 std::shared_ptr<const PolicySet> load(const std::string& text) {
   LoadResult r = PolicySet::from_objects(yaml_all(text));
-  INFO(testing::joined_errors(r.errors));
+  INFO(tollgate::policies::testing::joined_errors(r.errors));
   REQUIRE(r.policies);
   return r.policies;
 }
@@ -126,7 +91,7 @@ void check_same(const Value& actual, const Value& expected) {
 }  // namespace
 
 TEST_CASE("a generator no template applies to expands to nothing", "[expansion]") {
-  auto none = load(kAlwaysPull);
+  auto none = load(kAlwaysPullImage);
   CHECK(expand(*none, yaml(kDeployment)).empty());
   auto set = load(kExpandDeployments);
   CHECK(expand(*set, yaml("{apiVersion: myapp.sh/v1, kind: Cat, metadata: {name: big-chungus}}")).empty());
@@ -149,13 +114,13 @@ TEST_CASE("the template's enforcementAction goes with its resultants", "[expansi
 }
 
 TEST_CASE("mutators with source Generated apply to resultants", "[expansion]") {
-  auto set = load(std::string(kExpandDeployments) + "---\n" + kAlwaysPull);
+  auto set = load(std::string(kExpandDeployments) + "---\n" + kAlwaysPullImage);
   std::vector<Resultant> out = expand(*set, yaml(kDeployment));
   REQUIRE(out.size() == 1);
   CHECK(out[0].object["spec"]["containers"].items()[0]["imagePullPolicy"] == Value::string("Always"));
 
   // A mutator for Original objects does not.
-  std::string original = kAlwaysPull;
+  std::string original = kAlwaysPullImage;
   original.replace(original.find("\"Generated\""), 11, "Original");
   auto only_original = load(std::string(kExpandDeployments) + "---\n" + original);
   check_same(expand(*only_original, yaml(kDeployment))[0].object, yaml(kPodBase));
@@ -175,7 +140,7 @@ TEST_CASE("without a Namespace the resultant takes the generator's namespace", "
 }
 
 TEST_CASE("a mutator's match error aborts the expansion", "[expansion]") {
-  std::string selective = kAlwaysPull;
+  std::string selective = kAlwaysPullImage;
   selective += "    namespaceSelector:\n      matchExpressions:\n      - key: admission.gatekeeper.sh/ignore\n"
                "        operator: DoesNotExist\n";
   auto set = load(std::string(kExpandDeployments) + "---\n" + selective);

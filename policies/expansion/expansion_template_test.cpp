@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "policies/expansion/test_fixtures.h"
 #include "policies/gator/test_support.h"
 #include "policies/model/loader.h"
 #include "policies/test_support.h"
@@ -11,6 +12,7 @@
 using namespace tollgate::policies;
 using namespace tollgate::policies::expansion;
 using tollgate::policies::testing::yaml;
+using tollgate::policies::expansion::testing::kExpandDeployments;
 
 namespace {
 
@@ -76,20 +78,9 @@ TEST_CASE("an applyTo entry without kinds passes validation but names nothing", 
 
 TEST_CASE("ExpansionTemplate errors point at the file, line and column", "[expansion]") {
   tollgate::policies::gator::testing::TempTree dir;
-  std::string path = dir.write("expansion.yaml", R"(apiVersion: expansion.gatekeeper.sh/v1alpha1
-kind: ExpansionTemplate
-metadata:
-  name: expand-deployments
-spec:
-  applyTo:
-  - groups: ["apps"]
-    kinds: ["Deployment"]
-    versions: ["v1"]
-  generatedGVK:
-    kind: "Pod"
-    group: ""
-    version: "v1"
-)");
+  std::string without_source = kExpandDeployments;
+  without_source.erase(without_source.find("  templateSource"), std::string("  templateSource: \"spec.template\"\n").size());
+  std::string path = dir.write("expansion.yaml", without_source);
   LoadResult r = PolicySet::load({path});
   REQUIRE(r.errors.size() == 1);
   CHECK(r.errors[0].to_string() == path + ":5:1: ExpansionTemplate expand-deployments has empty source field");

@@ -4,15 +4,15 @@
 // K8sRequiredLabels constraint on Pods with a namespaceSelector.
 #include <catch2/catch.hpp>
 
+#include "policies/expansion/test_fixtures.h"
 #include "policies/gator/test_run.h"
 
 using namespace tollgate::policies;
 using namespace tollgate::policies::gator;
+using tollgate::policies::expansion::testing::kExpandDeployments;
+using tollgate::policies::expansion::testing::kRequiredLabelsTemplate;
 
 namespace {
-
-const std::string kRequiredLabels =
-    std::string(TOLLGATE_SHARED_DIR) + "/testdata/gatekeeper-library/library/general/requiredlabels/template.yaml";
 
 const char* kFixture = R"(apiVersion: constraints.gatekeeper.sh/v1beta1
 kind: K8sRequiredLabels
@@ -32,21 +32,6 @@ spec:
     labels:
       - key: owner
         allowedRegex: "^[a-zA-Z]+.agilebank.demo$"
----
-apiVersion: expansion.gatekeeper.sh/v1alpha1
-kind: ExpansionTemplate
-metadata:
-  name: expand-deployments
-spec:
-  applyTo:
-    - groups: ["apps"]
-      kinds: ["Deployment"]
-      versions: ["v1"]
-  templateSource: "spec.template"
-  generatedGVK:
-    kind: "Pod"
-    group: ""
-    version: "v1"
 ---
 apiVersion: apps/v1
 kind: Deployment
@@ -82,8 +67,8 @@ metadata:
 TestRunReport run(const std::string& extra) {
   std::vector<SourcedObject> inputs;
   std::string error;
-  REQUIRE(read_objects_file(kRequiredLabels, &inputs, &error));
-  REQUIRE(read_objects_text(kFixture + extra, "fixture.yaml", &inputs, &error));
+  REQUIRE(read_objects_file(kRequiredLabelsTemplate, &inputs, &error));
+  REQUIRE(read_objects_text(std::string(kFixture) + "---\n" + kExpandDeployments + extra, "fixture.yaml", &inputs, &error));
   // The Rego code of the template uses the constraint's message, as gator's fixture template does.
   TestRunReport report = run_gator_test(inputs, {}, engine_factory(EnginePreference::Rego));
   INFO(report.error);
@@ -116,10 +101,10 @@ TEST_CASE("gator test autorejects the implied Pod when its Namespace is unknown"
 TEST_CASE("gator test stops when a generator cannot be expanded", "[gator][test][expansion]") {
   std::vector<SourcedObject> inputs;
   std::string error;
-  REQUIRE(read_objects_file(kRequiredLabels, &inputs, &error));
+  REQUIRE(read_objects_file(kRequiredLabelsTemplate, &inputs, &error));
   std::string fixture = kFixture;
   fixture.replace(fixture.find("  template:\n    metadata:"), 12, "  notemplate:\n");
-  REQUIRE(read_objects_text(fixture, "fixture.yaml", &inputs, &error));
+  REQUIRE(read_objects_text(fixture + "---\n" + kExpandDeployments, "fixture.yaml", &inputs, &error));
   TestRunReport report = run_gator_test(inputs, {});
   CHECK(report.error ==
         "auditing objects: fixture.yaml: expanding resource nginx-deployment: error expanding resource "

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 
+#include "policies/expansion/test_fixtures.h"
 #include "policies/gator/test_run.h"
 
 using namespace tollgate::policies;
@@ -15,8 +16,7 @@ using namespace tollgate::policies::gator;
 
 namespace {
 
-const std::string kTemplate =
-    std::string(TOLLGATE_SHARED_DIR) + "/testdata/gatekeeper-library/library/general/requiredlabels/template.yaml";
+const std::string& kTemplate = tollgate::policies::expansion::testing::kRequiredLabelsTemplate;
 
 // The template, a constraint requiring label `owner` on Pods with `match`,
 // then the given objects.
