@@ -13,6 +13,7 @@
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
 #include <ctime>
 #include <string>
 #include <string_view>
@@ -564,17 +565,34 @@ struct VerifyOptions {
   std::vector<int> key_usages;  // Go's ExtKeyUsage values; empty: server auth
 };
 
-bool cert_allows_usage(X509* cert, const std::vector<int>& wanted) {
-  auto* usages = static_cast<EXTENDED_KEY_USAGE*>(X509_get_ext_d2i(cert, NID_ext_key_usage, nullptr, nullptr));
-  if (usages == nullptr) return true;
-  bool ok = false;
-  for (int i = 0; i < sk_ASN1_OBJECT_num(usages) && !ok; ++i) {
-    const int go = go_ext_key_usage(OBJ_obj2nid(sk_ASN1_OBJECT_value(usages, i)));
-    if (go == 0) ok = true;
-    for (int w : wanted) ok = ok || w == 0 || w == go;
+// Go's checkChainForKeyUsage: walking from the root down, each certificate
+// that names extended key usages (and not "any") crosses out the requested
+// usages it lacks; the chain fails when none is left.
+bool chain_allows_usages(const std::vector<X509*>& chain, std::vector<int> usages) {
+  for (int u : usages)
+    if (u == 0) return true;  // ExtKeyUsageAny requested
+  size_t remaining = usages.size();
+  for (size_t i = chain.size(); i-- > 0;) {
+    auto* ekus = static_cast<EXTENDED_KEY_USAGE*>(X509_get_ext_d2i(chain[i], NID_ext_key_usage, nullptr, nullptr));
+    if (ekus == nullptr) continue;
+    std::vector<int> has;
+    bool any = false;
+    for (int k = 0; k < sk_ASN1_OBJECT_num(ekus); ++k) {
+      const int go = go_ext_key_usage(OBJ_obj2nid(sk_ASN1_OBJECT_value(ekus, k)));
+      any = any || go == 0;
+      has.push_back(go);
+    }
+    const bool named = sk_ASN1_OBJECT_num(ekus) > 0;
+    EXTENDED_KEY_USAGE_free(ekus);
+    if (!named || any) continue;
+    for (int& requested : usages) {
+      if (requested < 0) continue;
+      if (std::find(has.begin(), has.end(), requested) != has.end()) continue;
+      requested = -1;
+      if (--remaining == 0) return false;
+    }
   }
-  EXTENDED_KEY_USAGE_free(usages);
-  return ok;
+  return true;
 }
 
 // Go's leaf.Verify with the first certificate as the root and the ones in
@@ -597,14 +615,10 @@ std::optional<std::vector<X509*>> verify_chain(const std::vector<X509Ptr>& certs
     if (X509_verify_cert(ctx) == 1) {
       std::vector<X509*> out;
       STACK_OF(X509)* built = X509_STORE_CTX_get0_chain(ctx);
-      const std::vector<int> usages = opts.key_usages.empty() ? std::vector<int>{1} : opts.key_usages;
-      bool usage_ok = true;
-      for (int i = 0; i < sk_X509_num(built); ++i) {
-        X509* c = sk_X509_value(built, i);
-        usage_ok = usage_ok && cert_allows_usage(c, usages);
-        out.push_back(c);
-      }
-      if (usage_ok) chain = std::move(out);
+      for (int i = 0; i < sk_X509_num(built); ++i) out.push_back(sk_X509_value(built, i));
+      // Go checks server auth when no key usage is asked for.
+      if (chain_allows_usages(out, opts.key_usages.empty() ? std::vector<int>{1} : opts.key_usages))
+        chain = std::move(out);
     }
   }
   X509_STORE_CTX_free(ctx);

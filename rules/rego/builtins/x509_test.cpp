@@ -88,6 +88,8 @@ TEST_CASE("crypto.x509.parse_and_verify_certificates_with_options applies DNS na
   CHECK(verify(R"({"CurrentTime": 1600000000000000000})") == json("false"));  // before NotBefore
   CHECK(verify(R"({"KeyUsages": ["KeyUsageServerAuth"]})") == json("true"));
   CHECK(verify(R"({"KeyUsages": ["KeyUsageClientAuth"]})") == json("false"));
+  CHECK(verify(R"({"KeyUsages": ["KeyUsageClientAuth", "KeyUsageServerAuth"]})") == json("true"));
+  CHECK(verify(R"({"KeyUsages": ["KeyUsageAny"]})") == json("true"));
   CHECK(std::string(call_error("crypto.x509.parse_and_verify_certificates_with_options",
                                {str(chain()), json(R"({"Bogus": 1})")})
                         .what()) == "invalid key option");
