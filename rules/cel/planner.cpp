@@ -512,6 +512,19 @@ class Planner {
     return out;
   }
 
+  // cel-go's checkSelectField (field selection and has()): an optional is
+  // looked into; maps, dyn and errors can be selected from, a still-free type
+  // becomes dyn, anything else is refused.
+  bool selectable(const Expr& e, const CelType& operand_type) {
+    if (!checking()) return true;
+    CelType target = resolved(operand_type);
+    if (target.kind() == TypeKind::Optional) target = resolved(target.param_at(0));
+    if (target.kind() == TypeKind::Map || dyn_or_error(target)) return true;
+    if (is_var(target)) return unify(CelType::dyn(), target);
+    fail(e, "type '" + target.to_string() + "' does not support field selection");
+    return false;
+  }
+
   CelType field_type(const CelType& operand) {
     if (operand.kind() == TypeKind::Map) return operand.param_at(1);
     return CelType::dyn();
@@ -528,6 +541,7 @@ class Planner {
         if (!options_.lazy_variables.empty()) return fail(e, "undefined field '" + s.field + "'");
       }
       Planned operand = plan(*s.operand);
+      if (!selectable(e, operand.type)) return Planned{make_error_step("compile error"), CelType::error()};
       return Planned{make_has_step(std::move(operand.step), s.field), CelType::bool_()};
     }
     if (!s.optional) {
@@ -551,15 +565,9 @@ class Planner {
     // becomes dyn; anything else but dyn cannot be selected from.
     const CelType operand_type = resolved(operand.type);
     const bool in_optional = operand_type.kind() == TypeKind::Optional;
+    if (!selectable(e, operand.type)) return Planned{make_error_step("compile error"), CelType::error()};
     const CelType target = in_optional ? resolved(operand_type.param_at(0)) : operand_type;
-    CelType t = CelType::dyn();
-    if (target.kind() == TypeKind::Map) {
-      t = target.param_at(1);
-    } else if (is_var(target)) {
-      if (checking()) unify(CelType::dyn(), target);
-    } else if (checking() && !dyn_or_error(target)) {
-      return fail(e, "type '" + target.to_string() + "' does not support field selection");
-    }
+    CelType t = target.kind() == TypeKind::Map ? target.param_at(1) : CelType::dyn();
     if (s.optional || in_optional) t = CelType::optional(t);
     if (s.optional) return Planned{make_optional_select_step(std::move(operand.step), s.field), t};
     return Planned{make_select_step(std::move(operand.step), s.field), t};

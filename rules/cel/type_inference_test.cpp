@@ -52,6 +52,8 @@ TEST_CASE("field selection needs a map, dyn or a free type", "[cel][checker]") {
   CHECK_FALSE(k8s("'abc'.?x").compiled);
   CHECK_FALSE(k8s("duration('1s').seconds").compiled);
   CHECK(show(k8s("dyn('abc').?x.hasValue()")) == "false");
+  CHECK_FALSE(k8s("has('abc'.x)").compiled);
+  CHECK(show(k8s("has(dyn('abc').x)")) == "false");
   CHECK(type_of("[].map(x, x.a)") == "list(dyn)");
   CHECK(type_of("{'a': {'b': 1}}.a.b") == "int");
   CHECK(type_of("{'a': {'b': 1}}.?a.b") == "optional_type(int)");
