@@ -124,6 +124,8 @@ class FrameChecker {
   // A call; output: the call is nested (its value goes to a fresh variable).
   void check_call(const ir::Term& call, bool output, Location loc, std::vector<Error>& out);
   void check_eq(const ir::Term& a, const ir::Term& b, Location loc, std::vector<Error>& out);
+  // `with f as g` where g cannot stand for f; true when refused.
+  bool check_with(const ir::Expr& e, std::vector<Error>& out);
 
   TypeRef ref_type(const ir::Term& t);
   TypeRef select_ref(TypeRef tpe, const std::vector<const ir::Term*>& operands, size_t from);
@@ -199,6 +201,25 @@ class Checker {
   }
 
   std::vector<Error>& errors() { return errors_; }
+
+  // The rule group a `with` target points at (null: a builtin).
+  const ir::RuleGroup* group_of(const void* target) const {
+    for (const auto& g : policy_.groups) {
+      if (g.get() == target) return g.get();
+    }
+    return nullptr;
+  }
+
+  // Whether a path below data names a function (or something inside one).
+  bool names_function(const std::vector<Value>& path) const {
+    const ir::DataNode* n = &policy_.root;
+    for (size_t i = 0; n != nullptr; ++i) {
+      if (n->group != nullptr && n->group->kind == ir::GroupKind::Function) return true;
+      if (i == path.size()) break;
+      n = n->child(path[i]);
+    }
+    return false;
+  }
 
  private:
   struct GroupState {
@@ -700,6 +721,11 @@ void FrameChecker::check_refs(const ir::Term& t, std::vector<Error>& out) {
         }
         break;
     }
+  } else if (t.op == ir::TermOp::DataRef && owner_.names_function(t.path)) {
+    // Functions are not values: OPA refuses a reference to one that is not a call.
+    std::string text;
+    append_ref_text(t, text);
+    out.push_back(type_error("undefined ref: " + text, t.loc));
   } else if (t.op == ir::TermOp::DataRef) {
     // Below a rule, the rule's type; anywhere else in data (base documents,
     // paths no rule defines), any: OPA then checks the whole path against
@@ -815,6 +841,10 @@ void FrameChecker::check_expr(const ir::Expr& e, std::vector<Error>& out) {
   out.insert(out.end(), pre.begin(), pre.end());
 
   std::vector<Error> errs;
+  if (check_with(e, errs)) {
+    out.insert(out.end(), errs.begin(), errs.end());
+    return;
+  }
   switch (e.op) {
     case ir::ExprOp::Term: {
       const ir::Term& t = e.terms[0];
@@ -915,6 +945,46 @@ void FrameChecker::check_expr(const ir::Expr& e, std::vector<Error>& out) {
     if (had_pre && nil_caused) continue;
     out.push_back(std::move(err));
   }
+}
+
+bool FrameChecker::check_with(const ir::Expr& e, std::vector<Error>& out) {
+  for (const auto& w : e.with) {
+    if (w.kind != ir::WithClause::Kind::Function) continue;
+    // A function replaced by a function: OPA wants the same arity and
+    // argument types that unify.
+    TypeRef value;
+    if (w.replacement_builtin != nullptr) {
+      if (const TypeRef* sig = types::builtin_signature(w.replacement_builtin->name)) value = *sig;
+    } else if (w.replacement_function != nullptr) {
+      value = owner_.group_type(w.replacement_function);
+    }
+    if (!value || value->kind != TypeKind::Function) continue;
+    TypeRef target;
+    std::string name;
+    if (const ir::RuleGroup* g = owner_.group_of(w.target)) {
+      target = owner_.group_type(g);
+      name = g->name;
+    } else {
+      const auto* info = static_cast<const BuiltinInfo*>(w.target);
+      if (const TypeRef* sig = types::builtin_signature(info->name)) target = *sig;
+      name = info->name;
+    }
+    if (!target || target->kind != TypeKind::Function) continue;
+    bool ok = target->items.size() == value->items.size();
+    for (size_t i = 0; ok && i < target->items.size(); ++i) ok = types::unifies(target->items[i], value->items[i]);
+    if (ok) continue;
+    std::string have = "(";
+    for (size_t i = 0; i < value->items.size(); ++i) {
+      if (i > 0) have += ", ";
+      have += types::to_text(value->items[i]);
+    }
+    have += ")";
+    TypeRef want = types::function_type(target->items, nullptr, target->names);
+    out.push_back(type_error(name + ": arity mismatch\n\thave: " + have + "\n\twant: " + types::function_args_text(want),
+                             w.loc));
+    return true;
+  }
+  return false;
 }
 
 void FrameChecker::check_body(const ir::Body& body, std::vector<Error>& out) {

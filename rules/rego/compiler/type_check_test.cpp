@@ -81,3 +81,16 @@ TEST_CASE("keys taken from base documents or from paths no rule defines are of a
   CHECK(errors_of("package t\nr if { s := {n | data.inventory.cluster[\"v1\"][n]} & {\"a\"}; count(s) > 0 }").empty());
   CHECK(errors_of("package t\nq := 1\nr if { s := {n | data.t.nope[n]} | {\"a\"}; count(s) > 0 }").empty());
 }
+
+TEST_CASE("a function is not a value: a reference to it without a call is refused", "[compiler][types]") {
+  CHECK(first_error("package t\nf(x) := x\nr if { x := f }") == "rego_type_error: undefined ref: data.t.f");
+  CHECK(errors_of("package t\nf(x) := x\nr if { x := f(1) }").empty());
+}
+
+TEST_CASE("with may replace a function only by one of the same arity and argument types", "[compiler][types]") {
+  CHECK(first_error("package t\nf(x) := x\nh(x, y) := 3\nr if { f(1) with f as h }") ==
+        "rego_type_error: data.t.f: arity mismatch\n\thave: (any, any)\n\twant: (any)");
+  CHECK(first_error("package t\nh(x, y) := 3\nr if { lower(\"a\") with lower as h }")
+            .rfind("rego_type_error: lower: arity mismatch", 0) == 0);
+  CHECK(errors_of("package t\nf(x) := x\ng(x) := 2\nr if { f(1) with f as g }").empty());
+}
