@@ -17,18 +17,8 @@ namespace {
 
 const std::string& kRequiredLabels = tollgate::policies::expansion::testing::kRequiredLabelsTemplate;
 
-// Pods need label `owner`; a mutator gives it to everything created in `shop`.
-const char* kPolicies = R"(apiVersion: constraints.gatekeeper.sh/v1beta1
-kind: K8sRequiredLabels
-metadata:
-  name: pods-need-owner
-spec:
-  match:
-    kinds: [{apiGroups: [""], kinds: [Pod]}]
-  parameters:
-    labels: [{key: owner}]
----
-apiVersion: mutations.gatekeeper.sh/v1
+// With kPodsMustHaveOwner: a mutator gives label `owner` to everything created in `shop`.
+const char* kShopOwns = R"(apiVersion: mutations.gatekeeper.sh/v1
 kind: AssignMetadata
 metadata:
   name: shop-owns
@@ -45,12 +35,13 @@ spec:
 
 TEST_CASE("tollgate test -n creates objects without a namespace there before reviewing them", "[cli][test][namespace]") {
   TempTree tree;
-  std::string policies = tree.write("policies.yaml", kPolicies);
+  std::string policies = tree.write(
+      "policies.yaml", std::string(tollgate::policies::expansion::testing::kPodsMustHaveOwner) + "---\n" + kShopOwns);
   std::string pod = tree.write("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n");
   Run in_default = run({"test", "-f", pod, "--policies", kRequiredLabels, "--policies", policies});
   INFO(in_default.err);
   CHECK(in_default.code == 1);
-  CHECK(in_default.out.find("v1/Pod web: [\"pods-need-owner\"]") != std::string::npos);
+  CHECK(in_default.out.find("v1/Pod web: [\"all-must-have-owner\"]") != std::string::npos);
   Run in_shop = run({"test", "-f", pod, "--policies", kRequiredLabels, "--policies", policies, "-n", "shop"});
   INFO(in_shop.err);
   CHECK(in_shop.code == 0);

@@ -18,21 +18,13 @@ using tollgate::policies::LoadResult;
 using tollgate::policies::PolicySet;
 using tollgate::value::Value;
 using tollgate::policies::expansion::testing::kExpandDeployments;
+using tollgate::policies::expansion::testing::kPodsMustHaveOwner;
 using tollgate::policies::expansion::testing::load_with_required_labels;
 
 namespace {
 
-const char* kPolicies = R"(apiVersion: constraints.gatekeeper.sh/v1beta1
-kind: K8sRequiredLabels
-metadata:
-  name: all-must-have-owner
-spec:
-  match:
-    kinds: [{apiGroups: [""], kinds: [Pod]}]
-  parameters:
-    labels: [{key: owner}]
----
-apiVersion: config.gatekeeper.sh/v1alpha1
+// With kPodsMustHaveOwner and kExpandDeployments.
+const char* kConfigAndMutator = R"(apiVersion: config.gatekeeper.sh/v1alpha1
 kind: Config
 metadata:
   name: config
@@ -59,7 +51,7 @@ spec:
 )";
 
 std::shared_ptr<const PolicySet> load() {
-  LoadResult r = load_with_required_labels(std::string(kPolicies) + "---\n" + kExpandDeployments);
+  LoadResult r = load_with_required_labels(std::string(kPodsMustHaveOwner) + "---\n" + kExpandDeployments + "---\n" + kConfigAndMutator);
   INFO(tollgate::policies::testing::joined_errors(r.errors));
   REQUIRE(r.policies);
   return r.policies;

@@ -19,17 +19,6 @@ using namespace tollgate::policies::expansion::testing;
 
 namespace {
 
-const char* kPolicies = R"(apiVersion: constraints.gatekeeper.sh/v1beta1
-kind: K8sRequiredLabels
-metadata:
-  name: all-must-have-owner
-spec:
-  match:
-    kinds: [{apiGroups: [""], kinds: [Pod]}]
-  parameters:
-    labels: [{key: owner}]
-)";
-
 const char* kDeployment = R"(apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -44,7 +33,7 @@ spec:
 )";
 
 std::shared_ptr<const PolicySet> load(const std::string& template_extra = "") {
-  LoadResult r = load_with_required_labels(std::string(kPolicies) + "---\n" + kExpandDeployments + template_extra);
+  LoadResult r = load_with_required_labels(std::string(kPodsMustHaveOwner) + "---\n" + kExpandDeployments + template_extra);
   INFO(tollgate::policies::testing::joined_errors(r.errors));
   REQUIRE(r.policies);
   return r.policies;
@@ -97,7 +86,7 @@ TEST_CASE("the template's enforcementAction overrides the constraint's for impli
 }
 
 TEST_CASE("a constraint for Generated objects only sees resultants", "[expansion]") {
-  std::string policies = kPolicies;
+  std::string policies = kPodsMustHaveOwner;
   policies.replace(policies.find("  match:\n"), 9, "  match:\n    source: Generated\n");
   LoadResult loaded = load_with_required_labels(policies + "---\n" + kExpandDeployments);
   REQUIRE(loaded.policies);

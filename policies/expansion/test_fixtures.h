@@ -52,6 +52,18 @@ spec:
       kinds: []
 )";
 
+// all-must-have-owner: Pods need label `owner` (with kRequiredLabelsTemplate).
+inline const char* kPodsMustHaveOwner = R"(apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: K8sRequiredLabels
+metadata:
+  name: all-must-have-owner
+spec:
+  match:
+    kinds: [{apiGroups: [""], kinds: [Pod]}]
+  parameters:
+    labels: [{key: owner}]
+)";
+
 inline const std::string kRequiredLabelsTemplate =
     std::string(TOLLGATE_SHARED_DIR) + "/testdata/gatekeeper-library/library/general/requiredlabels/template.yaml";
 
