@@ -384,14 +384,18 @@ const EVP_MD* alg_digest(std::string_view alg) {
   return nullptr;
 }
 
-char alg_family(std::string_view alg) {
-  if (alg == "EdDSA") return 'E' + 1;  // 'F': EdDSA
-  if (alg.size() != 5 || !alg_digest(alg)) return 0;
-  if (alg.substr(0, 2) == "RS") return 'R';
-  if (alg.substr(0, 2) == "PS") return 'P';
-  if (alg.substr(0, 2) == "ES") return 'E';
-  if (alg.substr(0, 2) == "HS") return 'H';
-  return 0;
+// RS*: RSA PKCS#1 v1.5, PS*: RSA-PSS, ES*: ECDSA, HS*: HMAC, EdDSA: Ed25519.
+enum class Family { None, Rsa, Pss, Ecdsa, Hmac, EdDsa };
+
+Family alg_family(std::string_view alg) {
+  if (alg == "EdDSA") return Family::EdDsa;
+  if (alg.size() != 5 || !alg_digest(alg)) return Family::None;
+  const std::string_view prefix = alg.substr(0, 2);
+  if (prefix == "RS") return Family::Rsa;
+  if (prefix == "PS") return Family::Pss;
+  if (prefix == "ES") return Family::Ecdsa;
+  if (prefix == "HS") return Family::Hmac;
+  return Family::None;
 }
 
 std::string hmac(const std::string& secret, const EVP_MD* md, std::string_view input) {
@@ -407,9 +411,9 @@ int ec_field_size(EVP_PKEY* key) { return (EVP_PKEY_get_bits(key) + 7) / 8; }
 }  // namespace
 
 bool jws_verify(const Key& key, std::string_view alg, std::string_view input, std::string_view signature) {
-  const char family = alg_family(alg);
-  if (family == 0) return false;
-  if (family == 'H') {
+  const Family family = alg_family(alg);
+  if (family == Family::None) return false;
+  if (family == Family::Hmac) {
     if (!key.symmetric) return false;
     std::string mac = hmac(key.secret, alg_digest(alg), input);
     return mac.size() == signature.size() && CRYPTO_memcmp(mac.data(), signature.data(), mac.size()) == 0;
@@ -418,9 +422,9 @@ bool jws_verify(const Key& key, std::string_view alg, std::string_view input, st
   EVP_PKEY* pk = key.pkey.get();
   const int type = EVP_PKEY_get_base_id(pk);
   std::string sig(signature);
-  if (family == 'R' || family == 'P') {
+  if (family == Family::Rsa || family == Family::Pss) {
     if (type != EVP_PKEY_RSA) return false;
-  } else if (family == 'E') {
+  } else if (family == Family::Ecdsa) {
     if (type != EVP_PKEY_EC) return false;
     // JWS carries r || s; OpenSSL wants DER.
     const size_t half = sig.size() / 2;
@@ -440,9 +444,9 @@ bool jws_verify(const Key& key, std::string_view alg, std::string_view input, st
   }
   MdCtx ctx(EVP_MD_CTX_new());
   EVP_PKEY_CTX* pctx = nullptr;
-  const EVP_MD* md = family == 'F' ? nullptr : alg_digest(alg);
+  const EVP_MD* md = family == Family::EdDsa ? nullptr : alg_digest(alg);
   if (EVP_DigestVerifyInit(ctx.get(), &pctx, md, nullptr, pk) != 1) return false;
-  if (family == 'P') {
+  if (family == Family::Pss) {
     EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING);
     EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_AUTO);
     EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md);
@@ -452,24 +456,25 @@ bool jws_verify(const Key& key, std::string_view alg, std::string_view input, st
 }
 
 std::string jws_sign(const Key& key, std::string_view alg, std::string_view input) {
-  const char family = alg_family(alg);
-  if (family == 0) throw_builtin_error("unsupported signature algorithm: " + std::string(alg));
-  if (family == 'H') {
+  const Family family = alg_family(alg);
+  if (family == Family::None) throw_builtin_error("unsupported signature algorithm: " + std::string(alg));
+  if (family == Family::Hmac) {
     if (!key.symmetric) throw_builtin_error("invalid key type for HMAC signing");
     return hmac(key.secret, alg_digest(alg), input);
   }
   if (key.symmetric || !key.pkey) throw_builtin_error("invalid key type for " + std::string(alg) + " signing");
   EVP_PKEY* pk = key.pkey.get();
   const int type = EVP_PKEY_get_base_id(pk);
-  const bool fits = (family == 'R' || family == 'P') ? type == EVP_PKEY_RSA
-                    : family == 'E'                  ? type == EVP_PKEY_EC
-                                                     : type == EVP_PKEY_ED25519;
+  const int wanted = family == Family::Ecdsa   ? EVP_PKEY_EC
+                     : family == Family::EdDsa ? EVP_PKEY_ED25519
+                                               : EVP_PKEY_RSA;
+  const bool fits = type == wanted;
   if (!fits) throw_builtin_error("invalid key type for " + std::string(alg) + " signing");
   MdCtx ctx(EVP_MD_CTX_new());
   EVP_PKEY_CTX* pctx = nullptr;
-  const EVP_MD* md = family == 'F' ? nullptr : alg_digest(alg);
+  const EVP_MD* md = family == Family::EdDsa ? nullptr : alg_digest(alg);
   if (EVP_DigestSignInit(ctx.get(), &pctx, md, nullptr, pk) != 1) throw_builtin_error("failed to sign: bad key");
-  if (family == 'P') {
+  if (family == Family::Pss) {
     EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING);
     EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST);
     EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md);
@@ -481,7 +486,7 @@ std::string jws_sign(const Key& key, std::string_view alg, std::string_view inpu
   if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len, in, input.size()) != 1)
     throw_builtin_error("failed to sign");
   sig.resize(len);
-  if (family == 'E') {
+  if (family == Family::Ecdsa) {
     const unsigned char* p = reinterpret_cast<const unsigned char*>(sig.data());
     ECDSA_SIG* es = d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(sig.size()));
     if (es == nullptr) throw_builtin_error("failed to sign");
