@@ -64,6 +64,38 @@ void append_operand(const ir::Term& t, std::string& out) {
   out += ']';
 }
 
+// A reference as OPA prints it, one piece per element (head, then `.x` / `[y]`).
+std::vector<std::string> ref_pieces(const ir::Term& t) {
+  std::vector<std::string> out;
+  if (t.op == ir::TermOp::DataRef) {
+    out.emplace_back("data");
+    for (const auto& k : t.path) {
+      ir::Term c;
+      c.op = ir::TermOp::Const;
+      c.value = k;
+      out.emplace_back();
+      append_operand(c, out.back());
+    }
+    for (const auto& o : t.items) {
+      out.emplace_back();
+      append_operand(o, out.back());
+    }
+    return out;
+  }
+  if (t.op != ir::TermOp::Ref) {
+    out.emplace_back();
+    append_ref_text(t, out.back());
+    return out;
+  }
+  out.emplace_back();
+  append_ref_text(t.items[0], out.back());
+  for (size_t i = 1; i < t.items.size(); ++i) {
+    out.emplace_back();
+    append_operand(t.items[i], out.back());
+  }
+  return out;
+}
+
 bool is_closure(const ir::Term& t) {
   return t.op == ir::TermOp::ArrayCompr || t.op == ir::TermOp::SetCompr || t.op == ir::TermOp::ObjectCompr;
 }
@@ -638,9 +670,18 @@ void FrameChecker::check_ref_leaf(TypeRef tpe, const ir::Term& ref, const std::v
     const ir::Term& o = *operands[i];
     TypeRef k = types::keys(tpe);
     if (!k) {
-      std::string text;
-      append_ref_text(ref, text);
-      out.push_back(type_error("undefined ref: " + text, ref.loc));
+      // OPA's RefErrUnsupported: the ref, carets under the part whose value
+      // has no elements, and that part's type.
+      std::vector<std::string> pieces = ref_pieces(ref);
+      size_t upto = pieces.size() >= operands.size() ? pieces.size() - operands.size() + i : pieces.size();
+      std::string text, prefix;
+      for (size_t p = 0; p < pieces.size(); ++p) {
+        text += pieces[p];
+        if (p < upto) prefix += pieces[p];
+      }
+      out.push_back(type_error("undefined ref: " + text + "\n\t" + text + "\n\t" + std::string(prefix.size(), '^') +
+                                   "\n\thave: " + types::to_text(tpe),
+                               ref.loc));
       return;
     }
     bool invalid = false;

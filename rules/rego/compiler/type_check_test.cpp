@@ -60,7 +60,8 @@ TEST_CASE("a unification or comparison of incompatible types is a match error", 
 }
 
 TEST_CASE("a reference into a scalar is an undefined ref", "[compiler][types]") {
-  CHECK(first_error("package t\nr if { x := 5; y := x[_] }") == "rego_type_error: undefined ref: x[_]");
+  CHECK(first_error("package t\nr if { x := 5; y := x[_] }") ==
+        "rego_type_error: undefined ref: x[_]\n\tx[_]\n\t^\n\thave: number");
   CHECK(first_error("package t\nr if { x := {\"a\": 1}; x.b }") == "rego_type_error: undefined ref: x.b");
   CHECK(errors_of("package t\nr if { x := {\"a\": 1}; x.a }").empty());
 }
