@@ -320,7 +320,7 @@ void CompiledPolicySet::review_constraint(const Entry& entry, const std::vector<
   MatchResult m = c.match.matches(review.target);
   if (m.outcome == MatchResult::Outcome::NoMatch) return;
   if (m.failed()) {
-    add_result("unable to match constraints: " + m.error);
+    add_result("unable to match constraints: " + m.constraint_error());
   } else if (entry.tmpl->cel) {
     // CEL has priority when a template has both (EnginePreference::All keeps both to compare).
     std::vector<std::string> messages = run_cel(entry, review);

@@ -151,7 +151,8 @@ TEST_CASE("a mutator's match error aborts the expansion", "[expansion]") {
   std::string error = expand_error(*set, in_ns, Value::null());
   CHECK(error.rfind("failed to mutate resultant resource nginx-deployment-pod: matching for mutator ", 0) == 0);
   CHECK(error.find(" failed for  Pod not-default nginx-deployment-pod: ") != std::string::npos);
-  CHECK(error.find("namespace selector for namespace-scoped object but missing Namespace") != std::string::npos);
+  CHECK(error.find(" nginx-deployment-pod: failed to run Match criteria: namespace selector for namespace-scoped "
+                   "object but missing Namespace") != std::string::npos);
 }
 
 TEST_CASE("expansion errors use Gatekeeper's words", "[expansion]") {

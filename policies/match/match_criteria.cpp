@@ -183,6 +183,11 @@ bool MatchCriteria::matches_one(const MatchObject& obj, const MatchTarget& targe
   return true;
 }
 
+std::string MatchResult::constraint_error() const {
+  if (!error_object) return error;
+  return "error matching the requested object: " + object_name + " :" + error;
+}
+
 MatchResult MatchCriteria::matches(const MatchTarget& target) const {
   MatchResult r;
   if (!present_) {
@@ -195,8 +200,9 @@ MatchResult MatchCriteria::matches(const MatchTarget& target) const {
     bool ok = matches_one(*obj, target, &error);
     if (!error.empty()) {
       r.outcome = MatchResult::Outcome::Error;
-      r.error = "error matching the requested object: " + std::string(obj->name) +
-                " :failed to run Match criteria: " + error;
+      r.error = "failed to run Match criteria: " + error;
+      r.object_name = std::string(obj->name);
+      r.error_object = true;
       return r;
     }
     if (ok) {

@@ -45,10 +45,19 @@ struct MatchTarget {
 struct MatchResult {
   enum class Outcome { NoMatch, Match, Error };
   Outcome outcome = Outcome::NoMatch;
-  std::string error;  // for Error
+  // For Error: "failed to run Match criteria: <reason>" (what a mutator's
+  // match error says, gatekeeper-expansion.md §3.2), or why the request
+  // cannot be matched at all.
+  std::string error;
+  // The object whose criteria failed, when they did (error_object).
+  std::string object_name;
+  bool error_object = false;
 
   bool matched() const { return outcome == Outcome::Match; }
   bool failed() const { return outcome == Outcome::Error; }
+  // The error as the constraint framework words it (§4.2):
+  // "error matching the requested object: <name> :failed to run Match criteria: <reason>".
+  std::string constraint_error() const;
 };
 
 class MatchCriteria {

@@ -166,7 +166,10 @@ TEST_CASE("match namespaceSelector: Namespace labels, own labels, cluster-scoped
 
   MatchResult unknown = match(m, kPod);
   REQUIRE(unknown.failed());
+  // A mutator's match error says what failed; the constraint framework also names the object.
   CHECK(unknown.error ==
+        "failed to run Match criteria: namespace selector for namespace-scoped object but missing Namespace");
+  CHECK(unknown.constraint_error() ==
         "error matching the requested object: web-1 :failed to run Match criteria: namespace selector for "
         "namespace-scoped object but missing Namespace");
 }
