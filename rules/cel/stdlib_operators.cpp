@@ -217,8 +217,9 @@ void register_operators(FunctionRegistry& r) {
     FunctionImpl impl;
   };
   const Rel rels[] = {{"_<_", less}, {"_<=_", less_eq}, {"_>_", greater}, {"_>=_", greater_eq}};
-  const std::pair<T, T> ordered[] = {{i, i},   {u, u}, {d, d},   {s, s}, {b, b}, {bo, bo}, {ts, ts},
-                                     {du, du}, {i, u}, {i, d},   {u, i}, {u, d}, {d, i},   {d, u}};
+  // cel-go's declaration order (see the arithmetic operators above).
+  const std::pair<T, T> ordered[] = {{bo, bo}, {i, i}, {i, d}, {i, u}, {u, u}, {u, d}, {u, i},
+                                     {d, d},   {d, i}, {d, u}, {s, s}, {b, b}, {ts, ts}, {du, du}};
   for (const auto& rel : rels)
     for (const auto& [x, y] : ordered)
       r.add_global(rel.name, std::string(rel.name) + x.to_string() + "_" + y.to_string(), {x, y}, bo, rel.impl);
@@ -241,10 +242,10 @@ void register_operators(FunctionRegistry& r) {
       if (member) r.add_member("size", std::string(id) + "_member", {arg}, i, impl);
       else r.add_global("size", id, {arg}, i, impl);
     };
-    add("size_string", s, size_string);
-    add("size_bytes", b, size_bytes);
+    add("size_bytes", b, size_bytes);  // cel-go's declaration order
     add("size_list", T::list(A), size_list);
     add("size_map", T::map(K, V), size_map);
+    add("size_string", s, size_string);
   }
 
   r.add_global("type", "type", {A}, T::type(A), not_callable);

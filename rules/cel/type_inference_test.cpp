@@ -31,6 +31,10 @@ TEST_CASE("an empty list's element type is fixed by the first overload that fits
   CHECK(type_of("[].min()") == "int");
   CHECK_FALSE(k8s("[].min().findAll('a')").compiled);
   CHECK_FALSE(k8s("'a' + [].min()").compiled);
+  // size() is declared for bytes first, and the relations for bool first.
+  CHECK(type_of("[].map(x, size(x))") == "list(int)");
+  CHECK_FALSE(k8s("[].filter(s, size(s) > 0 && s.startsWith('a'))").compiled);
+  CHECK(type_of("[].filter(b, b < true)") == "list(bool)");
   // Nothing constrains it: dyn.
   CHECK(type_of("[]") == "list(dyn)");
   CHECK(type_of("[].map(x, x)") == "list(dyn)");
