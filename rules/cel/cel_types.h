@@ -67,8 +67,9 @@ class DurationValue final : public value::OpaqueValue {
 // google.protobuf.Timestamp: seconds since the Unix epoch plus nanoseconds,
 // within 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59.999999999Z. Like cel-go's
 // (a Go time.Time), it remembers the UTC offset it was parsed with:
-// string() prints it and the getters without a time zone read the local
-// fields there; equality and order are by instant.
+// string() prints it; the getters without a time zone still read UTC
+// (Kubernetes sets cel-go's DefaultUTCTimeZone); equality and order are by
+// instant.
 class TimestampValue final : public value::OpaqueValue {
  public:
   TimestampValue(int64_t seconds, int32_t nanos, int32_t offset_seconds = 0)

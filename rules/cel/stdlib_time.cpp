@@ -18,9 +18,9 @@ Result timestamp_field(Args a) {
     auto off = zone_offset(a[1].as_string(), secs);
     if (!off) return make_error("unknown time zone: '" + a[1].as_string() + "'");
     secs += *off;
-  } else {
-    secs += t->offset_seconds();  // cel-go reads the fields where the timestamp was parsed
   }
+  // Without a zone: UTC, whatever offset the timestamp was written with
+  // (Kubernetes sets cel-go's DefaultUTCTimeZone).
   const CivilTime c = civil_from_seconds(secs);
   switch (F) {
     case Field::FullYear: return Value::integer(c.year);

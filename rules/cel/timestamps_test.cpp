@@ -31,7 +31,8 @@ TEST_CASE("timestamps and durations format, parse and do arithmetic", "[cel][tim
   CHECK(show(k8s("string(timestamp('2009-02-14T01:31:30+02:00') + duration('1h'))")) ==
         R"("2009-02-14T02:31:30+02:00")");
   CHECK(show(k8s("timestamp('2009-02-14T01:31:30+02:00') == timestamp('2009-02-13T23:31:30Z')")) == "true");
-  CHECK(show(k8s("timestamp('2009-02-14T01:31:30+02:00').getHours()")) == "1");
+  CHECK(show(k8s("timestamp('2009-02-14T01:31:30+02:00').getHours()")) == "23");  // UTC by default
+  CHECK(show(k8s("timestamp('2009-02-14T01:31:30+02:00').getDate()")) == "13");
   CHECK(show(k8s("timestamp('2009-02-14T01:31:30+02:00').getHours('UTC')")) == "23");
   CHECK(show(k8s("string(timestamp(0))")) == R"("1970-01-01T00:00:00Z")");
   CHECK(show(k8s("string(duration('1m1ms'))")) == R"("60.001s")");
