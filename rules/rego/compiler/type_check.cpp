@@ -261,17 +261,24 @@ class Checker {
 
   TypeRef compute_group_type(const ir::RuleGroup& g) {
     TypeRef out;
-    bool errored = false;
     if (g.default_value) out = types::type_of(*g.default_value);
+    if (out && g.kind == ir::GroupKind::Function) {
+      // `default f(_) := v`: a function of any arguments returning v's type.
+      out = types::function_type(std::vector<TypeRef>(g.arity, types::any_type()), out);
+    }
     if (g.default_term) {
       FrameChecker fc(*this, g.default_frame_size, g.defs.empty() ? std::string_view() : g.defs[0].file);
       std::vector<Error> errs;
       fc.check_head_term(*g.default_term, errs);
       if (!errs.empty()) {
-        errored = true;
+        out = types::any_type();
         errors_.insert(errors_.end(), errs.begin(), errs.end());
       } else {
-        out = merge_types(out, fc.type_of(*g.default_term));
+        TypeRef t = fc.type_of(*g.default_term);
+        if (t && g.kind == ir::GroupKind::Function) {
+          t = types::function_type(std::vector<TypeRef>(g.arity, types::any_type()), t);
+        }
+        out = merge_types(out, t);
       }
     }
     for (const auto& def : g.defs) {
@@ -284,7 +291,8 @@ class Checker {
         }
         if (clause.value) fc.check_head_term(*clause.value, errs);
         if (!errs.empty()) {
-          errored = true;
+          // OPA puts any at the rule's path (a later definition's type merges into it).
+          out = types::any_type();
           errors_.insert(errors_.end(), errs.begin(), errs.end());
           continue;
         }
@@ -328,10 +336,12 @@ class Checker {
             break;
           }
         }
+        // OPA inserts each definition's type in turn (definitions and their
+        // else clauses in source order): any absorbs values, but a function
+        // merged with any is no type at all (calls then find no function).
         if (t) out = merge_types(out, t);
       }
     }
-    if (errored) return types::any_type();
     return out;
   }
 
@@ -837,7 +847,11 @@ void FrameChecker::check_call(const ir::Term& call, bool output, Location loc, s
     case ir::CallOp::Function: {
       if (call.function == nullptr) return;
       fn = owner_.group_type(call.function);
-      if (call.function != nullptr) name = call.function->name;
+      name = call.function->name;
+      if (!fn) {
+        out.push_back(type_error("undefined function " + name, loc));
+        return;
+      }
       break;
     }
   }

@@ -95,3 +95,19 @@ TEST_CASE("with may replace a function only by one of the same arity and argumen
             .rfind("rego_type_error: lower: arity mismatch", 0) == 0);
   CHECK(errors_of("package t\nf(x) := x\ng(x) := 2\nr if { f(1) with f as g }").empty());
 }
+
+TEST_CASE("a default function is a function of any arguments", "[compiler][types]") {
+  CHECK(errors_of("package t\ndefault f(_) := 1\nf(x) := 2 if { x > 1 }\nr := f(5)").empty());
+  CHECK(errors_of("package t\ndefault f(_) := [1]\nf(x) := [x] if { x > 1 }\nr := f(5)[0]").empty());
+}
+
+TEST_CASE("a function one of whose definitions fails is untyped after it, as OPA merges in source order",
+          "[compiler][types]") {
+  // The failing definition puts any; merging the next function type into
+  // any leaves no type, so the call finds no function (OPA's message too).
+  auto errors = errors_of("package t\nf(x) := y if { y := lower(5) }\nf(x) := 1 if { true }\nr := f(1)");
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0].message.rfind("lower: invalid argument(s)", 0) == 0);
+  CHECK(errors[1].message == "undefined function data.t.f");
+  CHECK(errors_of("package t\nf(x) := 1 if { true }\nf(x) := y if { y := lower(5) }\nr := f(1)").size() == 1);
+}
