@@ -1,7 +1,9 @@
 #include "rules/value/yaml.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -9,6 +11,7 @@
 #include <cstdio>
 #include <limits>
 #include <optional>
+#include <unordered_set>
 
 #include "rules/value/decimal.h"
 #include "rules/value/number_format.h"
@@ -176,13 +179,82 @@ std::string key_string(const YAML::Node& key) {
 
 bool is_merge_key(const YAML::Node& key) { return key.IsScalar() && key.Tag() == kTagPlain && key.Scalar() == "<<"; }
 
+// go-yaml v3's rule against alias bombs (decode.go, allowedAliasRatio): of
+// the nodes a document decodes to, up to 99% may come from alias expansion
+// while there are at most 400,000 of them, falling smoothly to 10% at 4M.
+constexpr double kAliasRatioRangeLow = 400000;
+constexpr double kAliasRatioRangeHigh = 4000000;
+
+double allowed_alias_ratio(double decode_count) {
+  if (decode_count <= kAliasRatioRangeLow) return 0.99;
+  if (decode_count >= kAliasRatioRangeHigh) return 0.10;
+  return 0.99 - 0.89 * ((decode_count - kAliasRatioRangeLow) / (kAliasRatioRangeHigh - kAliasRatioRangeLow));
+}
+
+// Converts one document. yaml-cpp shares the node of an anchor with its
+// aliases, so the tree it builds stays small, but converting expands every
+// alias (and every `<<` merge) again: the expansion is budgeted like
+// go-yaml's, and its nesting like yaml-cpp's parser.
 class Converter {
  public:
-  explicit Converter(SourceMap* locations) : locations_(locations) {}
+  Converter(SourceMap* locations, size_t source_bytes)
+      : locations_(locations), alias_byte_budget_(std::max<size_t>(kMinAliasBytes, source_bytes * kAliasByteRatio)) {}
 
   Value convert(const YAML::Node& node, const std::string& pointer) {
+    ++decode_count_;
+    if (alias_depth_ > 0) ++alias_count_;
+    if (alias_count_ > 100 && decode_count_ > 1000 &&
+        static_cast<double>(alias_count_) / static_cast<double>(decode_count_) >
+            allowed_alias_ratio(static_cast<double>(decode_count_)))
+      throw ConvertError{"document contains excessive aliasing", node.Mark()};
+    if (node.Type() == YAML::NodeType::Scalar) {
+      // Long scalars are the ones whose copies add up: one met again is an
+      // alias of it, as is any inside an aliased collection.
+      size_t size = node.Scalar().size();
+      if (size >= kLongScalar && (alias_depth_ > 0 || !seen_.insert(node.Mark().pos).second))
+        charge_alias_bytes(size, node);
+      return convert_scalar(node);
+    }
+    if (node.Type() != YAML::NodeType::Sequence && node.Type() != YAML::NodeType::Map) return Value();
+    if (depth_ >= kMaxYamlDepth)
+      throw ConvertError{"document nesting too deep (more than " + std::to_string(kMaxYamlDepth) + " levels)",
+                         node.Mark()};
+    // A collection met a second time is an alias (or merge) of it.
+    bool aliased = !seen_.insert(node.Mark().pos).second;
+    Nesting nesting(this, aliased);
+    return convert_collection(node, pointer);
+  }
+
+ private:
+  static constexpr size_t kMinAliasBytes = size_t{1} << 20;
+  static constexpr size_t kAliasByteRatio = 10;
+  static constexpr size_t kLongScalar = 64;
+
+  struct Nesting {
+    Nesting(Converter* c, bool aliased) : c(c), aliased(aliased) {
+      ++c->depth_;
+      if (aliased) ++c->alias_depth_;
+    }
+    ~Nesting() {
+      --c->depth_;
+      if (aliased) --c->alias_depth_;
+    }
+    Converter* c;
+    bool aliased;
+  };
+
+  // Strings copied out of aliased scalars: a few aliases of one long string
+  // add up without many nodes.
+  void charge_alias_bytes(size_t n, const YAML::Node& node) {
+    alias_bytes_ += n;
+    if (alias_bytes_ > alias_byte_budget_)
+      throw ConvertError{"document contains excessive aliasing (" + std::to_string(alias_bytes_) +
+                             " bytes of aliased strings)",
+                         node.Mark()};
+  }
+
+  Value convert_collection(const YAML::Node& node, const std::string& pointer) {
     switch (node.Type()) {
-      case YAML::NodeType::Scalar: return convert_scalar(node);
       case YAML::NodeType::Sequence: {
         std::vector<Value> items;
         items.reserve(node.size());
@@ -238,6 +310,13 @@ class Converter {
   }
 
   SourceMap* locations_;
+  size_t alias_byte_budget_;
+  size_t alias_bytes_ = 0;
+  int64_t decode_count_ = 0;
+  int64_t alias_count_ = 0;
+  int alias_depth_ = 0;
+  int depth_ = 0;
+  std::unordered_set<int> seen_;  // positions of the collections and long scalars converted so far
 };
 
 void append_escaped_token(std::string_view token, std::string& out) {
@@ -245,6 +324,81 @@ void append_escaped_token(std::string_view token, std::string& out) {
     if (c == '~') out += "~0";
     else if (c == '/') out += "~1";
     else out.push_back(c);
+  }
+}
+
+int hex_value(char c) {
+  if (is_digit(c)) return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// The code unit of a `\uXXXX` escape starting at text[i] (the backslash), or -1.
+int unicode_escape_at(std::string_view text, size_t i) {
+  if (i + 6 > text.size() || text[i] != '\\' || text[i + 1] != 'u') return -1;
+  int unit = 0;
+  for (size_t k = i + 2; k < i + 6; ++k) {
+    int h = hex_value(text[k]);
+    if (h < 0) return -1;
+    unit = unit * 16 + h;
+  }
+  return unit;
+}
+
+// JSON writes a character beyond the BMP as a UTF-16 surrogate pair
+// (`\ud83d\ude00`), which yaml-cpp refuses ("invalid unicode: 55357"). In a
+// JSON document every backslash is inside a double-quoted string, so each
+// pair can be rewritten as the YAML escape of the same character
+// (`\U0001f600`). Returns false when there is no pair to rewrite.
+bool rewrite_json_surrogate_pairs(std::string_view text, std::string* out) {
+  size_t start = text.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos || (text[start] != '{' && text[start] != '[')) return false;
+  bool rewrote = false;
+  bool in_string = false;
+  out->clear();
+  out->reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (!in_string) {
+      if (c == '"') in_string = true;
+      out->push_back(c);
+      continue;
+    }
+    if (c == '"') {
+      in_string = false;
+      out->push_back(c);
+      continue;
+    }
+    if (c != '\\' || i + 1 >= text.size()) {
+      out->push_back(c);
+      continue;
+    }
+    int high = unicode_escape_at(text, i);
+    int low = high >= 0xD800 && high <= 0xDBFF ? unicode_escape_at(text, i + 6) : -1;
+    if (low >= 0xDC00 && low <= 0xDFFF) {
+      unsigned code = 0x10000u + ((static_cast<unsigned>(high) - 0xD800u) << 10) + (static_cast<unsigned>(low) - 0xDC00u);
+      char buf[11];
+      std::snprintf(buf, sizeof buf, "\\U%08X", code);
+      out->append(buf);
+      i += 11;
+      rewrote = true;
+      continue;
+    }
+    out->push_back(c);  // any other escape: its next character is not a quote
+    out->push_back(text[++i]);
+  }
+  return rewrote;
+}
+
+std::vector<YAML::Node> load_all(std::string_view text) {
+  try {
+    return YAML::LoadAll(std::string(text));
+  } catch (const YAML::ParserException& e) {
+    std::string rewritten;
+    if (e.msg.rfind(YAML::ErrorMsg::INVALID_UNICODE, 0) != 0 || !rewrite_json_surrogate_pairs(text, &rewritten))
+      throw;
+    return YAML::LoadAll(rewritten);
   }
 }
 
@@ -264,7 +418,14 @@ SourceLocation SourceMap::find(std::string_view pointer) const {
 bool parse_yaml(std::string_view text, std::vector<YamlDocument>* out, YamlError* error) {
   std::vector<YAML::Node> docs;
   try {
-    docs = YAML::LoadAll(std::string(text));
+    docs = load_all(text);
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's own message for it is "bad file".
+    if (error) {
+      error->message = "document nesting too deep (more than " + std::to_string(kMaxYamlDepth) + " levels)";
+      error->location = location_of(e.mark);
+    }
+    return false;
   } catch (const YAML::Exception& e) {
     if (error) {
       error->message = e.msg;
@@ -280,7 +441,7 @@ bool parse_yaml(std::string_view text, std::vector<YamlDocument>* out, YamlError
     d.first_line = doc.Mark().line >= 0 ? doc.Mark().line + 1 : 1;
     d.locations.set("", location_of(doc.Mark()));
     try {
-      d.value = Converter(&d.locations).convert(doc, "");
+      d.value = Converter(&d.locations, text.size()).convert(doc, "");
     } catch (const ConvertError& e) {
       if (error) {
         error->message = e.message;
@@ -300,7 +461,7 @@ bool parse_yaml(std::string_view text, std::vector<YamlDocument>* out, YamlError
   return true;
 }
 
-bool load_yaml_file(const std::string& path, std::vector<YamlDocument>* out, YamlError* error) {
+bool load_yaml_file(const std::string& path, std::vector<YamlDocument>* out, YamlError* error, size_t max_bytes) {
   auto fail = [&](int err) {
     if (error) {
       error->message = "cannot read " + path + ": " + std::strerror(err);
@@ -313,7 +474,17 @@ bool load_yaml_file(const std::string& path, std::vector<YamlDocument>* out, Yam
   std::string text;
   char buf[65536];
   size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
+    text.append(buf, n);
+    if (text.size() > max_bytes) {
+      std::fclose(f);
+      if (error) {
+        error->message = "file is larger than the limit of " + std::to_string(max_bytes) + " bytes";
+        error->location = {};
+      }
+      return false;
+    }
+  }
   bool read_error = std::ferror(f) != 0;
   int err = errno;
   std::fclose(f);

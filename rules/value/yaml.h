@@ -44,13 +44,25 @@ struct YamlError {
   SourceLocation location;
 };
 
-// Parses every document of a multi-document stream. Empty documents (only
+// The deepest nesting of collections a document may have (yaml-cpp's parser
+// refuses deeper ones). Alias expansion is held to it as well.
+constexpr int kMaxYamlDepth = 498;
+
+// Parses every document of a multi-document stream. Aliases and `<<` merges
+// expand under go-yaml's budget: a document that expands mostly from aliases
+// is refused as "document contains excessive aliasing". Empty documents (only
 // comments or blank) are skipped. Returns false and fills *error on a syntax
 // error.
 bool parse_yaml(std::string_view text, std::vector<YamlDocument>* out, YamlError* error);
 
-// Reads a file holding YAML or JSON (JSON is YAML) into documents.
-bool load_yaml_file(const std::string& path, std::vector<YamlDocument>* out, YamlError* error);
+// The largest file load_yaml_file reads unless told otherwise (10 MiB): a
+// policy file is a few KB, and converting one costs ~100x its size.
+constexpr size_t kDefaultMaxYamlFileBytes = size_t{10} << 20;
+
+// Reads a file holding YAML or JSON (JSON is YAML) into documents. A file
+// over max_bytes is refused ("file is larger than the limit of N bytes").
+bool load_yaml_file(const std::string& path, std::vector<YamlDocument>* out, YamlError* error,
+                    size_t max_bytes = kDefaultMaxYamlFileBytes);
 
 // Appends "/<escaped token>" to a JSON pointer (RFC 6901 escaping).
 std::string pointer_append(std::string_view base, std::string_view token);
