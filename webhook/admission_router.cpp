@@ -64,6 +64,13 @@ std::string_view object_name(const value::Value& request) {
 constexpr const char* kSelfManageMessage = "Gatekeeper does not self-manage";
 constexpr const char* kExcludedMessage = "Namespace is set to be ignored by Gatekeeper config";
 
+// CREATE or UPDATE: what Gatekeeper mutates; it answers other operations
+// before it looks at the Config.
+bool mutable_operation(const value::Value& request) {
+  std::string_view operation = request["operation"].string_or("");
+  return operation == "CREATE" || operation == "UPDATE";
+}
+
 // The namespace Config exclusions test: a Namespace's own name, else the
 // request's (or, when the request leaves it out, the object's).
 std::string_view namespace_for_config(const value::Value& request) {
@@ -306,7 +313,8 @@ HttpResponse AdmissionRouter::mutate(const HttpRequest& request) {
   if (exempt(review.request)) {
     mutation.message = kSelfManageMessage;
     mutation.result.object = review.request["object"];
-  } else if (policies->config_excludes("mutation-webhook", namespace_for_config(review.request))) {
+  } else if (mutable_operation(review.request) &&
+             policies->config_excludes("mutation-webhook", namespace_for_config(review.request))) {
     mutation.message = kExcludedMessage;
     mutation.result.object = review.request["object"];
   } else {
