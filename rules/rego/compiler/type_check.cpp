@@ -149,7 +149,8 @@ class FrameChecker {
   // References under a term (OPA's refChecker); binds the types of key variables.
   void check_refs(const ir::Term& t, std::vector<Error>& out);
   void check_refs_in_body(const ir::Body& b, std::vector<Error>& out);
-  void check_ref_leaf(TypeRef tpe, const ir::Term& ref, const std::vector<const ir::Term*>& operands, size_t idx,
+  // The operands of ref below a value of type tpe.
+  void check_ref_leaf(TypeRef tpe, const ir::Term& ref, const std::vector<const ir::Term*>& operands,
                       std::vector<Error>& out);
   // Calls nested in a term (OPA moves them into expressions of their own, before this one).
   void check_nested_calls(const ir::Term& t, std::vector<Error>& out);
@@ -160,7 +161,7 @@ class FrameChecker {
   bool check_with(const ir::Expr& e, std::vector<Error>& out);
 
   TypeRef ref_type(const ir::Term& t);
-  TypeRef select_ref(TypeRef tpe, const std::vector<const ir::Term*>& operands, size_t from);
+  TypeRef select_ref(TypeRef tpe, const std::vector<const ir::Term*>& operands);
   bool unify1(const ir::Term& t, const TypeRef& tpe, bool union_);
   bool unify1_value(const Value& v, const TypeRef& tpe, bool union_);
   bool unify2(const ir::Term& a, const TypeRef& ta, const ir::Term& b, const TypeRef& tb);
@@ -186,17 +187,17 @@ class Checker {
   Checker(const CompiledPolicy& policy, std::vector<Error>& errors) : policy_(policy), errors_(errors) {}
 
   void run() {
+    size_t first = errors_.size();
     for (const auto& g : policy_.groups) group_type(g.get());
-    std::stable_sort(errors_.begin() + static_cast<long>(first_), errors_.end(), [](const Error& a, const Error& b) {
+    std::stable_sort(errors_.begin() + static_cast<long>(first), errors_.end(), [](const Error& a, const Error& b) {
       if (a.file != b.file) return a.file < b.file;
       if (a.loc.line != b.loc.line) return a.loc.line < b.loc.line;
       return a.loc.column < b.loc.column;
     });
   }
 
-  void start() { first_ = errors_.size(); }
-
-  // The type of a rule group's value (any when a definition has errors).
+  // The type of a rule group's value, its definitions checked on first use
+  // (so rules are checked after the rules they depend on, as OPA's sort does).
   TypeRef group_type(const ir::RuleGroup* g) {
     auto& st = state_[g];
     if (st.state == 2) return st.type;
@@ -347,7 +348,6 @@ class Checker {
 
   const CompiledPolicy& policy_;
   std::vector<Error>& errors_;
-  size_t first_ = 0;
   std::unordered_map<const ir::RuleGroup*, GroupState> state_;
 };
 
@@ -416,8 +416,8 @@ TypeRef FrameChecker::type_of(const ir::Term& t) {
   return nullptr;
 }
 
-TypeRef FrameChecker::select_ref(TypeRef tpe, const std::vector<const ir::Term*>& operands, size_t from) {
-  for (size_t i = from; i < operands.size() && tpe; ++i) {
+TypeRef FrameChecker::select_ref(TypeRef tpe, const std::vector<const ir::Term*>& operands) {
+  for (size_t i = 0; i < operands.size() && tpe; ++i) {
     const ir::Term& o = *operands[i];
     if (o.op == ir::TermOp::Const && !is_composite_const(o)) {
       tpe = types::select(tpe, o.value);
@@ -446,7 +446,7 @@ TypeRef FrameChecker::ref_type(const ir::Term& t) {
     }
     for (const auto& k : path_terms) ops.push_back(&k);
     for (const auto& o : t.items) ops.push_back(&o);
-    return select_ref(leaf, ops, 0);
+    return select_ref(leaf, ops);
   }
   const ir::Term& head = t.items[0];
   for (size_t i = 1; i < t.items.size(); ++i) ops.push_back(&t.items[i]);
@@ -454,13 +454,13 @@ TypeRef FrameChecker::ref_type(const ir::Term& t) {
     case ir::TermOp::Input: return types::any_type();
     case ir::TermOp::Local: {
       TypeRef ht = var_type(head);
-      return ht ? select_ref(ht, ops, 0) : nullptr;
+      return ht ? select_ref(ht, ops) : nullptr;
     }
     case ir::TermOp::Const:
       if (!is_composite_const(head)) return nullptr;
       [[fallthrough]];
     default:
-      return select_ref(type_of(head), ops, 0);
+      return select_ref(type_of(head), ops);
   }
 }
 
@@ -675,8 +675,8 @@ void FrameChecker::check_closures_in_body(const ir::Body& b, std::vector<Error>&
 // ---- references ----
 
 void FrameChecker::check_ref_leaf(TypeRef tpe, const ir::Term& ref, const std::vector<const ir::Term*>& operands,
-                                  size_t idx, std::vector<Error>& out) {
-  for (size_t i = idx; i < operands.size(); ++i) {
+                                  std::vector<Error>& out) {
+  for (size_t i = 0; i < operands.size(); ++i) {
     const ir::Term& o = *operands[i];
     TypeRef k = types::keys(tpe);
     if (!k) {
@@ -749,26 +749,26 @@ void FrameChecker::check_refs(const ir::Term& t, std::vector<Error>& out) {
     switch (head.op) {
       case ir::TermOp::Local:
         if (TypeRef ht = var_type(head)) {
-          check_ref_leaf(ht, t, ops, 0, out);
+          check_ref_leaf(ht, t, ops, out);
         } else {
           bind(head, types::any_type());
-          check_ref_leaf(types::any_type(), t, ops, 0, out);
+          check_ref_leaf(types::any_type(), t, ops, out);
         }
         break;
       case ir::TermOp::Input:
-        check_ref_leaf(types::any_type(), t, ops, 0, out);
+        check_ref_leaf(types::any_type(), t, ops, out);
         break;
       case ir::TermOp::Const:
         if (!is_composite_const(head)) {
-          check_ref_leaf(types::any_type(), t, ops, 0, out);
+          check_ref_leaf(types::any_type(), t, ops, out);
           break;
         }
         [[fallthrough]];
       default:
         if (TypeRef ht = type_of(head)) {
-          check_ref_leaf(ht, t, ops, 0, out);
+          check_ref_leaf(ht, t, ops, out);
         } else {
-          check_ref_leaf(types::any_type(), t, ops, 0, out);
+          check_ref_leaf(types::any_type(), t, ops, out);
         }
         break;
     }
@@ -795,7 +795,7 @@ void FrameChecker::check_refs(const ir::Term& t, std::vector<Error>& out) {
     std::vector<const ir::Term*> ops;
     for (const auto& k : path_terms) ops.push_back(&k);
     for (const auto& o : t.items) ops.push_back(&o);
-    check_ref_leaf(leaf ? leaf : types::any_type(), t, ops, 0, out);
+    check_ref_leaf(leaf ? leaf : types::any_type(), t, ops, out);
   }
   for (const auto& x : t.items) check_refs(x, out);
 }
@@ -928,9 +928,6 @@ void FrameChecker::check_expr(const ir::Expr& e, std::vector<Error>& out) {
         key_term = &key;
       }
       ops.push_back(key_term);
-      ir::Term ref;
-      ref.op = ir::TermOp::Ref;
-      ref.loc = coll.loc;
       TypeRef coll_type;
       bool scalar_head = coll.op == ir::TermOp::Const && !is_composite_const(coll);
       if (!scalar_head) coll_type = type_of(coll);
@@ -950,29 +947,18 @@ void FrameChecker::check_expr(const ir::Expr& e, std::vector<Error>& out) {
           bind(coll, types::any_type());
           coll_type = types::any_type();
         }
-        check_ref_leaf(coll_type ? coll_type : types::any_type(), shown, ops, 0, ref_errs);
+        check_ref_leaf(coll_type ? coll_type : types::any_type(), shown, ops, ref_errs);
       }
       terms_.erase(&key);
       if (!ref_errs.empty()) had_pre = true;
       out.insert(out.end(), ref_errs.begin(), ref_errs.end());
       TypeRef elem = scalar_head ? nullptr : types::values(coll_type);
-      if (coll.op == ir::TermOp::Input || coll.op == ir::TermOp::Ref || coll.op == ir::TermOp::DataRef) {
-        elem = coll_type ? types::values(coll_type) : nullptr;
-      }
-      // v = <elem>: v is a pattern; the right side is a reference.
+      // v = coll[k]: v is a pattern, the right side a reference, which never
+      // unifies while its type is unknown.
       const ir::Term& v = e.terms[1];
       TypeRef tv = type_of(v);
-      bool nil_v = types::is_nil(tv), nil_r = types::is_nil(elem);
-      bool ok;
-      if (nil_v && !nil_r) {
-        ok = unify1(v, elem, false);
-      } else if (!nil_v && !nil_r) {
-        ok = types::unifies(tv, elem);
-      } else if (!nil_v && nil_r) {
-        ok = false;  // unify1 on a reference with no type
-      } else {
-        ok = false;
-      }
+      bool ok = false;
+      if (!types::is_nil(elem)) ok = types::is_nil(tv) ? unify1(v, elem, false) : types::unifies(tv, elem);
       if (!ok) {
         errs.push_back(type_error("match error\n\tleft  : " + types::to_text(tv) + "\n\tright : " +
                                       types::to_text(elem),
@@ -1059,7 +1045,6 @@ void FrameChecker::check_head_term(const ir::Term& t, std::vector<Error>& out) {
 
 void check_types(const CompiledPolicy& policy, std::vector<Error>& errors) {
   Checker c(policy, errors);
-  c.start();
   c.run();
 }
 
