@@ -24,4 +24,17 @@ bool known_format_verb(char verb);
 // cel-go's message for any other verb.
 std::string unknown_format_verb_error(char verb);
 
+// "[a, b]": a list's items printed by `print`, as both formatters write lists.
+template <typename Items, typename Print>
+std::string bracketed_list(const Items& items, Print print) {
+  std::string out = "[";
+  bool first = true;
+  for (const auto& item : items) {
+    if (!first) out += ", ";
+    first = false;
+    out += print(item);
+  }
+  return out + "]";
+}
+
 }  // namespace tollgate::cel

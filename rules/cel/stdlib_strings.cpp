@@ -276,16 +276,8 @@ std::string format_value_as_string(const Value& v, bool* ok) {
       if (!valid_utf8(v.as_string())) *ok = false;
       return v.as_string();
     case value::Kind::Array:
-    case value::Kind::Set: {
-      std::string out = "[";
-      bool first = true;
-      for (const auto& item : v.items()) {
-        if (!first) out += ", ";
-        first = false;
-        out += format_value_as_string(item, ok);
-      }
-      return out + "]";
-    }
+    case value::Kind::Set:
+      return bracketed_list(v.items(), [ok](const Value& item) { return format_value_as_string(item, ok); });
     case value::Kind::Object: {
       std::vector<std::pair<std::string, std::string>> entries;
       for (const auto& [k, val] : v.entries())

@@ -131,16 +131,7 @@ std::string format_string(const Value& v) {
       if (!valid_utf8(v.as_string())) throw FormatError{"invalid UTF-8 in bytes, cannot convert to string"};
       return v.as_string();
     case value::Kind::Array:
-    case value::Kind::Set: {
-      std::string out = "[";
-      bool first = true;
-      for (const auto& item : v.items()) {
-        if (!first) out += ", ";
-        first = false;
-        out += literal_member(item);
-      }
-      return out + "]";
-    }
+    case value::Kind::Set: return bracketed_list(v.items(), literal_member);
     case value::Kind::Object: {
       std::vector<std::pair<std::string, std::string>> pairs;
       for (const auto& [k, x] : v.entries()) {
