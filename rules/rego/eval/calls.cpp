@@ -2,6 +2,8 @@
 // pointers, user functions through the rule evaluator, and `with`
 // replacements of either (rego-notes.md §5 "with", §6).
 #include <exception>
+#include <new>
+#include <stdexcept>
 
 #include "rules/rego/eval/evaluator.h"
 #include "rules/rego/value_text.h"
@@ -102,6 +104,10 @@ bool Evaluator::call_builtin(const BuiltinInfo& info, std::span<const Value> arg
       result = info.function(args, builtin_context_);
     } catch (const BuiltinError& e) {
       return builtin_failed(info, e.code_name(), e.what(), at);
+    } catch (const std::bad_alloc&) {
+      out_of_memory(info, at);
+    } catch (const std::length_error&) {
+      out_of_memory(info, at);
     } catch (const std::exception& e) {
       return builtin_failed(info, "eval_builtin_error", e.what(), at);
     }
@@ -116,6 +122,10 @@ bool Evaluator::call_builtin(const BuiltinInfo& info, std::span<const Value> arg
     });
   } catch (const BuiltinError& e) {
     return builtin_failed(info, e.code_name(), e.what(), at);
+  } catch (const std::bad_alloc&) {
+    out_of_memory(info, at);
+  } catch (const std::length_error&) {
+    out_of_memory(info, at);
   } catch (const std::exception& e) {
     return builtin_failed(info, "eval_builtin_error", e.what(), at);
   }
@@ -123,6 +133,12 @@ bool Evaluator::call_builtin(const BuiltinInfo& info, std::span<const Value> arg
     if (!k(v)) return false;
   }
   return true;
+}
+
+// Running out of memory is no builtin error that leaves the expression
+// undefined (which could let a request through): it ends the evaluation.
+void Evaluator::out_of_memory(const BuiltinInfo& info, const ir::Term& at) {
+  abort("eval_builtin_error", prefixed(info.name, "out of memory"), current_file_, at.loc);
 }
 
 bool Evaluator::builtin_failed(const BuiltinInfo& info, const char* code, const char* message, const ir::Term& at) {

@@ -137,6 +137,7 @@ class Evaluator {
   bool eval_call(const ir::Term& t, Frame f, Yield k);
   bool call_builtin(const BuiltinInfo& info, std::span<const Value> args, const ir::Term& at, Yield k);
   bool builtin_failed(const BuiltinInfo& info, const char* code, const char* message, const ir::Term& at);
+  [[noreturn]] void out_of_memory(const BuiltinInfo& info, const ir::Term& at);
   void flush_notes(const ir::Term& at);
   bool call_mock(const FunctionOverride& o, std::span<const Value> args, const ir::Term& at, Yield k);
   void eval_print(const ir::Term& t, Frame f);
