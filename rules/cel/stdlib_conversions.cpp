@@ -96,8 +96,9 @@ Result bytes_from_string(Args a) { return Value::bytes(a[0].as_string()); }
 
 Result bool_from_string(Args a) {
   const std::string& s = a[0].as_string();
-  if (s == "1" || s == "t" || s == "true" || s == "TRUE" || s == "True") return Value::boolean(true);
-  if (s == "0" || s == "f" || s == "false" || s == "FALSE" || s == "False") return Value::boolean(false);
+  // Go's strconv.ParseBool.
+  if (s == "1" || s == "t" || s == "T" || s == "true" || s == "TRUE" || s == "True") return Value::boolean(true);
+  if (s == "0" || s == "f" || s == "F" || s == "false" || s == "FALSE" || s == "False") return Value::boolean(false);
   return make_error("cannot convert string '" + s + "' to bool");
 }
 

@@ -85,7 +85,7 @@ TEST_CASE("string conversions follow Go formatting", "[cel][strings]") {
   CHECK(show(k8s("string(-0.0045)")) == R"("-0.0045")");
   CHECK(show(k8s("string(123u)")) == R"("123")");
   CHECK(show(k8s("int('-42') + int(3.9) + int(-3.9)")) == "-42");
-  CHECK(show(k8s("bool('True') && !bool('f')")) == "true");
+  CHECK(show(k8s("bool('True') && !bool('f') && bool('T') && !bool('F')")) == "true");  // Go's ParseBool
   CHECK(k8s("int(object)", {{"object", tollgate::value::Value::string("0x1F")}}).eval_error());
   CHECK(k8s("uint(object)", {{"object", tollgate::value::Value::integer(-1)}}).eval_error());
 }
