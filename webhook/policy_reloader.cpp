@@ -51,7 +51,11 @@ void PolicyReloader::wait_for_signal() {
     if (ec || self->stopped_) return;
     // Taken before loading, like at startup: a write during the load shows
     // up as a change at the next poll.
-    self->fingerprint_ = fingerprint_policy_files(self->policy_paths_);
+    try {
+      self->fingerprint_ = fingerprint_policy_files(self->policy_paths_);
+    } catch (const std::exception& e) {
+      self->fail("SIGHUP", e.what());
+    }
     self->reload("SIGHUP");
     self->wait_for_signal();
   });
@@ -61,7 +65,11 @@ void PolicyReloader::schedule_poll() {
   poll_timer_.expires_after(poll_interval_);
   poll_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (ec || self->stopped_) return;
-    self->poll();
+    try {
+      self->poll();
+    } catch (const std::exception& e) {
+      self->fail("files changed", e.what());
+    }
     self->schedule_poll();
   });
 }
@@ -76,7 +84,29 @@ void PolicyReloader::poll() {
 }
 
 bool PolicyReloader::reload(std::string_view trigger) {
-  policies::LoadResult loaded = policies::PolicySet::load(policy_paths_, load_options_);
+  try {
+    return try_reload(trigger);
+  } catch (const std::exception& e) {
+    fail(trigger, e.what());
+  } catch (...) {
+    fail(trigger, "unknown exception");
+  }
+  return false;
+}
+
+void PolicyReloader::fail(std::string_view trigger, std::string_view why) {
+  try {
+    log_error(LogLine("policy reload failed; keeping the last good policy set")
+                  .field("trigger", trigger)
+                  .field("error", why));
+  } catch (...) {
+  }
+  metrics_.record_policy_reload(false);
+}
+
+bool PolicyReloader::try_reload(std::string_view trigger) {
+  policies::LoadResult loaded =
+      loader_ ? loader_(policy_paths_, load_options_) : policies::PolicySet::load(policy_paths_, load_options_);
   if (!loaded.errors.empty() || !loaded.policies) {
     for (const policies::LoadError& error : loaded.errors) {
       log_error(LogLine("policy load error").field("error", error.to_string()));

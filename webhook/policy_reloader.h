@@ -10,6 +10,7 @@
 #include <boost/asio/strand.hpp>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -33,6 +34,9 @@ class PolicyReloader : public std::enable_shared_from_this<PolicyReloader> {
 
   // How every reload loads the policies (the inventory given at startup).
   void set_load_options(policies::LoadOptions options) { load_options_ = std::move(options); }
+  // What loads them: PolicySet::load unless replaced (tests).
+  using Loader = std::function<policies::LoadResult(const std::vector<std::string>&, const policies::LoadOptions&)>;
+  void set_loader(Loader loader) { loader_ = std::move(loader); }
 
   // Starts listening for SIGHUP and polling the files. Call once, before
   // stop() can run.
@@ -42,9 +46,13 @@ class PolicyReloader : public std::enable_shared_from_this<PolicyReloader> {
 
   // Loads the policies now and installs them if they load without errors.
   // `trigger` says why, for the log. Returns whether the new set is in service.
+  // Never throws: a load that throws (out of memory, ...) is a failed reload,
+  // logged and counted, and the last good set stays.
   bool reload(std::string_view trigger);
 
  private:
+  bool try_reload(std::string_view trigger);
+  void fail(std::string_view trigger, std::string_view why);
   void wait_for_signal();
   void schedule_poll();
   void poll();
@@ -55,6 +63,7 @@ class PolicyReloader : public std::enable_shared_from_this<PolicyReloader> {
   std::chrono::milliseconds poll_interval_;
   std::vector<std::string> policy_paths_;
   policies::LoadOptions load_options_;
+  Loader loader_;
   PolicyFingerprint fingerprint_;
   AdmissionRouter& router_;
   Metrics& metrics_;

@@ -118,3 +118,45 @@ TEST_CASE("changed files are noticed by polling, an unchanged tree is not reload
   served.io.run_for(50ms);
   CHECK(served.io.stopped());
 }
+
+TEST_CASE("a reload that throws keeps the last good set and counts an error", "[reload]") {
+  PolicyDir dir("owner");
+  Served served(dir);
+  served.reloader->set_loader([](const std::vector<std::string>&, const tollgate::policies::LoadOptions&)
+                                  -> tollgate::policies::LoadResult { throw std::bad_alloc(); });
+  CHECK_NOTHROW(served.reloader->reload("test"));
+  CHECK_FALSE(served.reloader->reload("test"));
+  CHECK_THAT(denial_message(served.router), Catch::Contains("[must-have-owner]"));
+  CHECK(metric(served.metrics, kErrors) == 2);
+
+  // From the watcher: the io thread goes on polling.
+  served.reloader->start();
+  dir.write("constraint.yaml", required_label_constraint("team"));
+  CHECK_NOTHROW(served.io.run_for(200ms));
+  CHECK(metric(served.metrics, kErrors) == 3);
+  CHECK_THAT(denial_message(served.router), Catch::Contains("[must-have-owner]"));
+  served.reloader->stop();
+  served.io.run_for(50ms);
+}
+
+TEST_CASE("an alias bomb dropped into the watched folder is a failed reload, quickly", "[reload]") {
+  PolicyDir dir("owner");
+  Served served(dir);
+  served.reloader->start();
+  served.io.run_for(50ms);
+  // 9 levels of 9 aliases: hundreds of millions of strings once expanded.
+  std::string bomb = "l0: &l0 [a, a, a, a, a, a, a, a, a]\n";
+  for (int i = 1; i < 9; ++i) {
+    bomb += "l" + std::to_string(i) + ": &l" + std::to_string(i) + " [";
+    for (int k = 0; k < 9; ++k) bomb += (k ? ", *l" : "*l") + std::to_string(i - 1);
+    bomb += "]\n";
+  }
+  dir.write("bomb.yaml", bomb);
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 100 && metric(served.metrics, kErrors) < 1; ++i) served.io.run_for(20ms);
+  CHECK(std::chrono::steady_clock::now() - start < 3s);
+  CHECK(metric(served.metrics, kErrors) == 1);
+  CHECK_THAT(denial_message(served.router), Catch::Contains("[must-have-owner]"));
+  served.reloader->stop();
+  served.io.run_for(50ms);
+}
