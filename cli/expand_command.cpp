@@ -5,8 +5,7 @@
 #include "cli/commands.h"
 #include "cli/object_inputs.h"
 #include "policies/gator/expand_run.h"
-#include "policies/gator/yaml_writer.h"
-#include "rules/value/json.h"
+#include "policies/gator/go_marshal.h"
 
 namespace tollgate::cli {
 namespace gator = policies::gator;
@@ -32,7 +31,8 @@ void print_usage(std::ostream& out) {
          "mutated by the mutators whose source is Generated or All. An object without a\n"
          "namespace gets gator's empty Namespace (its resultants get none), one in \"default\"\n"
          "a label-less \"default\", others the Namespace among the inputs. Resultants are\n"
-         "printed sorted by name, apiVersion and kind, descending, separated by ---.\n"
+         "printed sorted by name, apiVersion and kind, descending, separated by ---, in\n"
+         "gator's YAML (go-yaml's key order and quoting) or JSON (four-space indent).\n"
          "(gator expand spells these flags -n/--filename, -f/--format, -o/--outputfile.)\n\n"
          "Exits 1 when nothing is read or an object cannot be mutated or expanded.\n\n"
          "Options:\n"
@@ -72,14 +72,16 @@ int run_expand_command(const std::vector<std::string>& args, CommandIo& io) {
     io.err << "Error: " << report.error << "\n";
     return 1;
   }
+  // As gator: documents joined by "---\n" (a JSON document has no final
+  // newline), one more newline on stdout, the text as it is in a file.
   std::string text;
   for (size_t i = 0; i < report.resultants.size(); ++i) {
     if (i > 0) text += "---\n";
-    text += format == "json" ? value::to_json_pretty(report.resultants[i]) + "\n" : gator::to_yaml(report.resultants[i]);
+    text += format == "json" ? gator::to_go_json(report.resultants[i]) : gator::to_go_yaml(report.resultants[i]);
   }
   std::string outputfile = parsed.value("outputfile");
   if (outputfile.empty()) {
-    io.out << text;
+    io.out << text << "\n";
     io.out.flush();
     return 0;
   }

@@ -1,0 +1,28 @@
+// Values written as gator expand writes them (gatekeeper-expansion.md §6.2,
+// §6.4). YAML: the object goes through JSON (numbers become doubles) into go-yaml
+// v2's emitter: block style, two-space indent, sequence items at their
+// key's indentation, keys in go-yaml's "natural" order, strings plain
+// unless YAML 1.1 would read them as something else (then double-quoted)
+// or they cannot be plain (then single-quoted), multi-line strings as
+// literal blocks, numbers in Go's shortest %g form (1e+06).
+#pragma once
+
+#include <string>
+
+#include "rules/value/value.h"
+
+namespace tollgate::policies::gator {
+
+using value::Value;
+
+// One document, ending in a newline, without `---`.
+std::string to_go_yaml(const Value& v);
+
+// Go's json.MarshalIndent(v, "", "    "): keys sorted byte-wise, four-space
+// indent, <, > and & escaped as \u003c, \u003e, \u0026, no final newline.
+std::string to_go_json(const Value& v);
+
+// go-yaml v2's key order: true when `a` sorts before `b`.
+bool go_yaml_key_less(const std::string& a, const std::string& b);
+
+}  // namespace tollgate::policies::gator

@@ -1,0 +1,68 @@
+// gator expand's YAML and JSON, byte for byte (gatekeeper-expansion.md
+// §6.3, §6.4): go-yaml v2's layout, key order, quoting and Go's numbers.
+#include "policies/gator/go_marshal.h"
+
+#include <catch2/catch.hpp>
+
+#include "policies/test_support.h"
+
+using namespace tollgate::policies::gator;
+using tollgate::policies::testing::yaml;
+
+TEST_CASE("go-yaml puts sequence items at their key's indentation", "[gator][expand]") {
+  CHECK(to_go_yaml(yaml(R"(
+apiVersion: v1
+kind: Pod
+metadata: {name: nginx-deployment-pod, labels: {app: nginx}, annotations: {owner: admin}}
+spec:
+  containers:
+  - {name: nginx, image: "nginx:latest", imagePullPolicy: Always, args: [/bin/sh], ports: [{containerPort: 80}]}
+)")) == R"(apiVersion: v1
+kind: Pod
+metadata:
+  annotations:
+    owner: admin
+  labels:
+    app: nginx
+  name: nginx-deployment-pod
+spec:
+  containers:
+  - args:
+    - /bin/sh
+    image: nginx:latest
+    imagePullPolicy: Always
+    name: nginx
+    ports:
+    - containerPort: 80
+)");
+}
+
+TEST_CASE("go-yaml orders keys naturally: non-letters first, digit runs as numbers", "[gator][expand]") {
+  CHECK(go_yaml_key_less("a9", "a10"));
+  CHECK_FALSE(go_yaml_key_less("a10", "a9"));
+  CHECK(go_yaml_key_less("B", "a"));      // letters by code point
+  CHECK(go_yaml_key_less("a-b", "aab"));  // a non-letter before a letter
+  CHECK(go_yaml_key_less("ab", "abc"));   // a prefix first
+  CHECK(to_go_yaml(yaml("{x10: 1, x9: 2, X: 3}")) == "X: 3\nx9: 2\nx10: 1\n");
+}
+
+TEST_CASE("go-yaml quotes strings YAML 1.1 would read otherwise", "[gator][expand]") {
+  CHECK(to_go_yaml(yaml(R"({a: "80", b: "true", c: "yes", d: "off", e: "1:20", f: "1.5", g: "~", h: "", i: plain})")) ==
+        "a: \"80\"\nb: \"true\"\nc: \"yes\"\nd: \"off\"\ne: \"1:20\"\nf: \"1.5\"\ng: \"~\"\nh: \"\"\ni: plain\n");
+  CHECK(to_go_yaml(yaml(R"({a: "*star", b: "key: value", c: "x #y", d: "- item"})")) ==
+        "a: '*star'\nb: 'key: value'\nc: 'x #y'\nd: '- item'\n");
+  CHECK(to_go_yaml(yaml(R"({script: "echo a\necho b\n"})")) == "script: |\n  echo a\n  echo b\n");
+}
+
+TEST_CASE("go-yaml writes numbers as Go's %g of a double, and empty collections in flow", "[gator][expand]") {
+  CHECK(to_go_yaml(yaml("{a: 80, b: 0.5, c: 1000000, d: 1234567, e: null, f: {}, g: [], h: true}")) ==
+        "a: 80\nb: 0.5\nc: 1e+06\nd: 1.234567e+06\ne: null\nf: {}\ng: []\nh: true\n");
+}
+
+TEST_CASE("gator expand's JSON: sorted keys, four spaces, HTML characters escaped, no final newline",
+          "[gator][expand]") {
+  CHECK(to_go_json(yaml("{kind: Purr, apiVersion: v1, spec: {loud: '<very> & more', tags: [a], none: {}}}")) ==
+        "{\n    \"apiVersion\": \"v1\",\n    \"kind\": \"Purr\",\n    \"spec\": {\n        \"loud\": "
+        "\"\\u003cvery\\u003e \\u0026 more\",\n        \"none\": {},\n        \"tags\": [\n            \"a\"\n"
+        "        ]\n    }\n}");
+}
