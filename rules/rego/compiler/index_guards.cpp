@@ -81,12 +81,14 @@ class GuardCollector {
     return Kind::None;
   }
 
-  void add_input(std::vector<Value> path, std::optional<Value> equals) {
+  void add_input(std::vector<Value> path, std::optional<Value> equals, Location loc) {
     ir::IndexGuard g;
     g.path = std::move(path);
     g.equals = std::move(equals);
+    g.loc = loc;
     out_.push_back(std::move(g));
   }
+  static Location ref_loc(const Term& t) { return t.op == TermOp::Ref && !t.items.empty() ? t.items[0].loc : t.loc; }
 
   // `a = b` (or `a == b`): the pair itself may be indexed; operands that are
   // calls or composites have their refs bound before.
@@ -99,7 +101,7 @@ class GuardCollector {
     const Kind kind = index_value(other);
     if (kind == Kind::None) return false;
     if (auto path = input_path(ref)) {
-      add_input(std::move(*path), kind == Kind::Equals ? std::optional(other.value) : std::nullopt);
+      add_input(std::move(*path), kind == Kind::Equals ? std::optional(other.value) : std::nullopt, ref_loc(ref));
       return true;
     }
     if (ref.op == TermOp::Local && kind == Kind::Equals) {
@@ -110,6 +112,7 @@ class GuardCollector {
           g.on_input = false;
           g.slot = ref.slot;
           g.arg = i;
+          g.loc = ref.loc;
           g.equals = other.value;
           out_.push_back(std::move(g));
           return true;
@@ -138,7 +141,7 @@ class GuardCollector {
       case TermOp::Input:
       case TermOp::Ref:
         if (whole) {
-          if (auto path = input_path(t)) add_input(std::move(*path), std::nullopt);
+          if (auto path = input_path(t)) add_input(std::move(*path), std::nullopt, ref_loc(t));
         }
         if (t.op == TermOp::Ref) ref_keys(t);
         break;
@@ -207,12 +210,36 @@ struct IndexedRef {
 
 void order_like_rule_index(ir::RuleGroup& group) {
   const size_t n = group.defs.size();
-  std::vector<IndexedRef> refs;
+  // OPA sorts the indexed refs by how often the group's clauses use them,
+  // most used first, then by where the first use is written.
+  struct RefUse {
+    IndexedRef ref;
+    size_t count = 0;
+    Location first;
+  };
+  std::vector<RefUse> uses;
   for (const auto& def : group.defs)
     for (const auto& clause : def.clauses)
-      for (const auto& g : clause.guards) refs.push_back(IndexedRef::of(g));
-  std::sort(refs.begin(), refs.end());
-  refs.erase(std::unique(refs.begin(), refs.end()), refs.end());
+      for (const auto& g : clause.guards) {
+        const IndexedRef r = IndexedRef::of(g);
+        auto it = std::find_if(uses.begin(), uses.end(), [&](const RefUse& u) { return u.ref == r; });
+        if (it == uses.end()) {
+          uses.push_back({r, 1, g.loc});
+        } else {
+          ++it->count;
+        }
+      }
+  std::stable_sort(uses.begin(), uses.end(), [](const RefUse& a, const RefUse& b) {
+    if (a.count != b.count) return a.count > b.count;
+    if (a.first.line != b.first.line) return a.first.line < b.first.line;
+    return a.first.column < b.first.column;
+  });
+  std::vector<IndexedRef> refs;
+  for (const auto& u : uses) refs.push_back(u.ref);
+  auto ref_index = [&](const ir::IndexGuard& g) {
+    const IndexedRef r = IndexedRef::of(g);
+    return static_cast<size_t>(std::find(refs.begin(), refs.end(), r) - refs.begin());
+  };
 
   // Each clause's branch at every indexed ref: 0 it does not test the ref,
   // 1 it needs the ref defined, 2 it needs a scalar there. A clause that
@@ -233,9 +260,7 @@ void order_like_rule_index(ir::RuleGroup& group) {
       e.def = d;
       e.clause = ci;
       for (const auto& g : clauses[ci].guards) {
-        const size_t r =
-            static_cast<size_t>(std::lower_bound(refs.begin(), refs.end(), IndexedRef::of(g)) - refs.begin());
-        e.ranks[r] = std::max(e.ranks[r], g.equals ? 2 : 1);
+        e.ranks[ref_index(g)] = g.equals ? 2 : 1;  // a later test of the same ref replaces an earlier one
         e.indexed = true;
       }
       entries.push_back(std::move(e));

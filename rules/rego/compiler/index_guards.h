@@ -33,9 +33,10 @@ std::vector<ir::IndexGuard> index_guards(const ir::Clause& clause, const std::ve
                                          const std::vector<ir::Term>* keys);
 
 // The order OPA evaluates a group's definitions in: the order its index trie
-// returns them. Refs are sorted; at each, definitions that do not test it
-// come first, then those that need it defined, then those that need a
-// scalar; definitions that test nothing come before all. Ties keep source
+// returns them. Refs are sorted, the most used by the group's clauses first,
+// then by where each is first written; at each, definitions that do not
+// test it come first, then those that need it defined, then those that need
+// a scalar; definitions that test nothing come before all. Ties keep source
 // order. Which definition comes second decides where a conflict is
 // reported. Sets group.order and group.position (call after
 // build_rule_index: the first-argument lists are re-sorted too).

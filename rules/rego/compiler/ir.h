@@ -118,6 +118,7 @@ struct IndexGuard {
   uint32_t slot = 0;                     // !on_input: the argument's slot
   uint32_t arg = 0;                      // !on_input: the argument's position
   std::optional<value::Value> equals;
+  Location loc;                          // where the ref is written (orders the index)
 };
 
 // One body of a rule (the main one or an `else`) and the value it gives.
