@@ -249,3 +249,18 @@ TEST_CASE("templates that form a cycle are stored but never expand", "[expansion
   CHECK(store.upsert(invalid) == "ExpansionTemplate bad generates GVK group1/v1, Kind=kind1, but also applies to that same GVK");
   CHECK(store.size() == 5);
 }
+
+TEST_CASE("a policy set refuses ExpansionTemplates that form a cycle, as gator does", "[expansion]") {
+  LoadResult r = PolicySet::from_objects(yaml_all(std::string(kExpandDeployments) + R"(---
+apiVersion: expansion.gatekeeper.sh/v1beta1
+kind: ExpansionTemplate
+metadata: {name: expand-pods}
+spec:
+  applyTo: [{groups: [''], versions: [v1], kinds: [Pod]}]
+  templateSource: spec.deployment
+  generatedGVK: {group: apps, version: v1, kind: Deployment}
+)"));
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].message == "error upserting template expand-pods: template forms expansion cycle");
+  CHECK_FALSE(r.policies);
+}
