@@ -25,6 +25,47 @@ struct IsolatedResult {
   std::string death;                  // why it died: "timed out after 10 s", "crashed: Segmentation fault"
 };
 
+// Writes all of s to fd (a pipe), giving up when the reader is gone.
+inline void write_all(int fd, const std::string& s) {
+  const char* p = s.data();
+  size_t left = s.size();
+  while (left > 0) {
+    const ssize_t n = write(fd, p, left);
+    if (n <= 0) break;
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+}
+
+// Reads fd (a pipe) until its writers close it.
+inline std::string read_all(int fd) {
+  std::string out;
+  char buffer[4096];
+  for (;;) {
+    const ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n > 0) out.append(buffer, static_cast<size_t>(n));
+    else if (n < 0 && errno == EINTR) continue;
+    else break;
+  }
+  return out;
+}
+
+// The child's wait status.
+inline int wait_child(pid_t pid) {
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return status;
+}
+
+// In a forked child: the test framework's crash handlers off (the parent
+// sees the signal instead) and the memory limit set.
+inline void enter_child(size_t memory_limit_bytes) {
+  for (int sig : {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGALRM}) signal(sig, SIG_DFL);
+  rlimit limit{memory_limit_bytes, memory_limit_bytes};
+  setrlimit(RLIMIT_AS, &limit);
+}
+
 inline IsolatedResult run_isolated(const std::function<std::string()>& work, unsigned timeout_seconds,
                                    size_t memory_limit_bytes) {
   std::cout.flush();
@@ -40,36 +81,15 @@ inline IsolatedResult run_isolated(const std::function<std::string()>& work, uns
   }
   if (pid == 0) {
     close(fds[0]);
-    // The test framework's crash handlers would report from the child as if
-    // the whole run had crashed; let the parent see the signal instead.
-    for (int sig : {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGALRM}) signal(sig, SIG_DFL);
-    rlimit limit{memory_limit_bytes, memory_limit_bytes};
-    setrlimit(RLIMIT_AS, &limit);
+    enter_child(memory_limit_bytes);
     alarm(timeout_seconds);
-    const std::string out = work();
-    const char* p = out.data();
-    size_t left = out.size();
-    while (left > 0) {
-      const ssize_t n = write(fds[1], p, left);
-      if (n <= 0) break;
-      p += n;
-      left -= static_cast<size_t>(n);
-    }
+    write_all(fds[1], work());
     _exit(0);
   }
   close(fds[1]);
-  std::string out;
-  char buffer[4096];
-  for (;;) {
-    const ssize_t n = read(fds[0], buffer, sizeof buffer);
-    if (n > 0) out.append(buffer, static_cast<size_t>(n));
-    else if (n < 0 && errno == EINTR) continue;
-    else break;
-  }
+  std::string out = read_all(fds[0]);
   close(fds[0]);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  const int status = wait_child(pid);
   if (WIFSIGNALED(status)) {
     const int sig = WTERMSIG(status);
     if (sig == SIGALRM) return {std::nullopt, "timed out after " + std::to_string(timeout_seconds) + " s"};

@@ -31,6 +31,7 @@
 
 #include "rules/rego/rego.h"
 #include "rules/value/json.h"
+#include "rules/value/utf8.h"
 #include "rules/value/value.h"
 #include "rules/value/yaml.h"
 #include "tests/conformance/opa_case_run.h"
@@ -102,23 +103,6 @@ class CanonicalJson {
     ++i_;
   }
 
-  static void append_utf8(uint32_t cp, std::string& out) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-  }
   uint32_t hex4() {
     if (i_ + 4 > s_.size()) throw std::runtime_error("bad \\u escape");
     uint32_t v = 0;
@@ -158,7 +142,7 @@ class CanonicalJson {
             const uint32_t lo = hex4();
             cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
           }
-          append_utf8(cp, out);
+          value::append_utf8(static_cast<char32_t>(cp), out);
           break;
         }
         default: out += e;

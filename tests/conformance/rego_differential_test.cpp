@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "tests/conformance/known_failures.h"
+#include "tests/conformance/opa_isolated_run.h"
 #include "tests/conformance/rego_differential.h"
 
 namespace {
@@ -95,17 +96,6 @@ bool decode(const std::string& record, size_t* index, Verdict* v) {
   return true;
 }
 
-void write_all(int fd, const std::string& s) {
-  const char* p = s.data();
-  size_t left = s.size();
-  while (left > 0) {
-    const ssize_t n = write(fd, p, left);
-    if (n <= 0) return;
-    p += n;
-    left -= static_cast<size_t>(n);
-  }
-}
-
 // Judges cases[from, to) in a forked child; returns the verdicts it sent
 // (indexed). When the child dies, the case it was on gets a verdict saying
 // why and the caller carries on after it.
@@ -119,28 +109,17 @@ void judge_batch(const std::vector<const DiffCase*>& cases, size_t from, size_t 
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
     close(fds[0]);
-    for (int sig : {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGALRM}) signal(sig, SIG_DFL);
-    rlimit limit{kMemoryLimit, kMemoryLimit};
-    setrlimit(RLIMIT_AS, &limit);
+    tollgate::conformance::enter_child(kMemoryLimit);
     for (size_t i = from; i < to; ++i) {
       alarm(kCaseTimeoutSeconds);
-      write_all(fds[1], encode(i, judge(*cases[i])));
+      tollgate::conformance::write_all(fds[1], encode(i, judge(*cases[i])));
     }
     _exit(0);
   }
   close(fds[1]);
-  std::string buffer;
-  char chunk[8192];
-  for (;;) {
-    const ssize_t n = read(fds[0], chunk, sizeof chunk);
-    if (n > 0) buffer.append(chunk, static_cast<size_t>(n));
-    else if (n < 0 && errno == EINTR) continue;
-    else break;
-  }
+  const std::string buffer = tollgate::conformance::read_all(fds[0]);
   close(fds[0]);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  const int status = tollgate::conformance::wait_child(pid);
   size_t start = 0;
   while (true) {
     const size_t end = buffer.find('\x1e', start);
