@@ -943,8 +943,12 @@ void FrameChecker::check_expr(const ir::Expr& e, std::vector<Error>& out) {
         k.name = e.has_key ? e.terms[0].name : "__local0__";
         if (k.name.empty()) k.name = "_";
         shown.items.push_back(std::move(k));
-        if (coll.op == ir::TermOp::Local && !coll_type) {
-          bind(coll, types::any_type());
+        // A collection that is not a reference is a variable in OPA (calls,
+        // composites and comprehensions are assigned to one first); the
+        // reference check types it any when nothing typed it yet.
+        bool ref_coll = coll.op == ir::TermOp::Ref || coll.op == ir::TermOp::DataRef;
+        if (!scalar_head && !ref_coll && !coll_type) {
+          if (is_var(coll)) bind(coll, types::any_type());
           coll_type = types::any_type();
         }
         check_ref_leaf(coll_type ? coll_type : types::any_type(), shown, ops, ref_errs);
