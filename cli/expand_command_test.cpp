@@ -15,36 +15,14 @@ using tollgate::cli::testing::Run;
 using tollgate::cli::testing::run;
 using tollgate::policies::gator::testing::TempTree;
 using tollgate::policies::expansion::testing::kAlwaysPullImage;
+using tollgate::policies::expansion::testing::kBasicExpansionPod;
 using tollgate::policies::expansion::testing::kExpandDeployments;
+using tollgate::policies::expansion::testing::kNginxDeployment;
 
 namespace {
 
-// With expand-deployments and always-pull-image: the basic-expansion fixture.
-const char* kDeploymentAndMutators = R"(apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: nginx-deployment
-  labels:
-    app: nginx
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app: nginx
-  template:
-    metadata:
-      labels:
-        app: nginx
-    spec:
-      containers:
-      - name: nginx
-        image: nginx:1.14.2
-        ports:
-        - containerPort: 80
-        args:
-        - "/bin/sh"
----
-apiVersion: mutations.gatekeeper.sh/v1alpha1
+// With kNginxDeployment, expand-deployments and always-pull-image: the basic-expansion fixture.
+const char* kMoreMutators = R"(apiVersion: mutations.gatekeeper.sh/v1alpha1
 kind: AssignImage
 metadata:
   name: add-tag-latest
@@ -78,25 +56,6 @@ spec:
   parameters:
     assign:
       value: "admin"
-)";
-
-const char* kExpectedPod = R"(apiVersion: v1
-kind: Pod
-metadata:
-  annotations:
-    owner: admin
-  labels:
-    app: nginx
-  name: nginx-deployment-pod
-spec:
-  containers:
-  - args:
-    - /bin/sh
-    image: nginx:latest
-    imagePullPolicy: Always
-    name: nginx
-    ports:
-    - containerPort: 80
 )";
 
 const char* kCats = R"(apiVersion: cat.myapp.sh/v1alpha1
@@ -204,7 +163,8 @@ spec:
 )";
 
 std::string basic_expansion() {
-  return std::string(kDeploymentAndMutators) + "---\n" + kExpandDeployments + "---\n" + kAlwaysPullImage;
+  return std::string(kNginxDeployment) + "---\n" + kMoreMutators + "---\n" + kExpandDeployments + "---\n" +
+         kAlwaysPullImage;
 }
 
 }  // namespace
@@ -216,7 +176,7 @@ TEST_CASE("tollgate expand prints the mutated Pod of a Deployment", "[cli][expan
   INFO(r.err);
   REQUIRE(r.code == 0);
   // gator's bytes: the YAML document, then the newline gator adds on stdout.
-  CHECK(r.out == std::string(kExpectedPod) + "\n");
+  CHECK(r.out == std::string(kBasicExpansionPod) + "\n");
 }
 
 TEST_CASE("tollgate expand orders resultants by name, descending", "[cli][expand]") {

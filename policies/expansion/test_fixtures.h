@@ -30,6 +30,54 @@ spec:
     version: "v1"
 )";
 
+// nginx-deployment, without a namespace (gator's basic-expansion fixture).
+inline const char* kNginxDeployment = R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: nginx-deployment
+  labels:
+    app: nginx
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: nginx
+  template:
+    metadata:
+      labels:
+        app: nginx
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.14.2
+        ports:
+        - containerPort: 80
+        args:
+        - "/bin/sh"
+)";
+
+// What gator expand prints for basic-expansion (kNginxDeployment,
+// kExpandDeployments, kAlwaysPullImage, an AssignImage adding `:latest` and
+// an AssignMetadata adding `owner: admin`), byte for byte.
+inline const char* kBasicExpansionPod = R"(apiVersion: v1
+kind: Pod
+metadata:
+  annotations:
+    owner: admin
+  labels:
+    app: nginx
+  name: nginx-deployment-pod
+spec:
+  containers:
+  - args:
+    - /bin/sh
+    image: nginx:latest
+    imagePullPolicy: Always
+    name: nginx
+    ports:
+    - containerPort: 80
+)";
+
 // always-pull-image: imagePullPolicy Always on generated, namespaced Pods.
 inline const char* kAlwaysPullImage = R"(apiVersion: mutations.gatekeeper.sh/v1alpha1
 kind: Assign

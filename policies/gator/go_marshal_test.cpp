@@ -4,37 +4,18 @@
 
 #include <catch2/catch.hpp>
 
+#include "policies/expansion/test_fixtures.h"
 #include "policies/test_support.h"
 
 using namespace tollgate::policies::gator;
 using tollgate::policies::testing::yaml;
 
 TEST_CASE("go-yaml puts sequence items at their key's indentation", "[gator][expand]") {
-  CHECK(to_go_yaml(yaml(R"(
-apiVersion: v1
-kind: Pod
-metadata: {name: nginx-deployment-pod, labels: {app: nginx}, annotations: {owner: admin}}
-spec:
-  containers:
-  - {name: nginx, image: "nginx:latest", imagePullPolicy: Always, args: [/bin/sh], ports: [{containerPort: 80}]}
-)")) == R"(apiVersion: v1
-kind: Pod
-metadata:
-  annotations:
-    owner: admin
-  labels:
-    app: nginx
-  name: nginx-deployment-pod
-spec:
-  containers:
-  - args:
-    - /bin/sh
-    image: nginx:latest
-    imagePullPolicy: Always
-    name: nginx
-    ports:
-    - containerPort: 80
-)");
+  // gator expand's basic-expansion output, read and written again.
+  CHECK(to_go_yaml(yaml(tollgate::policies::expansion::testing::kBasicExpansionPod)) ==
+        tollgate::policies::expansion::testing::kBasicExpansionPod);
+  CHECK(to_go_yaml(yaml("{spec: {containers: [{name: a, args: [x, [z]]}]}}")) ==
+        "spec:\n  containers:\n  - args:\n    - x\n    - - z\n    name: a\n");
 }
 
 TEST_CASE("go-yaml orders keys naturally: non-letters first, digit runs as numbers", "[gator][expand]") {

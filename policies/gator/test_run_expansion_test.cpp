@@ -10,6 +10,7 @@
 using namespace tollgate::policies;
 using namespace tollgate::policies::gator;
 using tollgate::policies::expansion::testing::kExpandDeployments;
+using tollgate::policies::expansion::testing::kNginxDeployment;
 using tollgate::policies::expansion::testing::kRequiredLabelsTemplate;
 
 namespace {
@@ -32,29 +33,6 @@ spec:
     labels:
       - key: owner
         allowedRegex: "^[a-zA-Z]+.agilebank.demo$"
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: nginx-deployment
-  namespace: my-ns
-  labels:
-    app: nginx
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app: nginx
-  template:
-    metadata:
-      labels:
-        app: nginx
-    spec:
-      containers:
-      - name: nginx
-        image: nginx:1.14.2
-        ports:
-        - containerPort: 80
 )";
 
 const char* kNamespace = R"(---
@@ -64,11 +42,19 @@ metadata:
   name: my-ns
 )";
 
+// kNginxDeployment in namespace my-ns.
+std::string deployment_in_my_ns() {
+  std::string deployment = kNginxDeployment;
+  deployment.replace(deployment.find("  name: nginx-deployment\n"), 25, "  name: nginx-deployment\n  namespace: my-ns\n");
+  return deployment;
+}
+
 TestRunReport run(const std::string& extra) {
   std::vector<SourcedObject> inputs;
   std::string error;
   REQUIRE(read_objects_file(kRequiredLabelsTemplate, &inputs, &error));
-  REQUIRE(read_objects_text(std::string(kFixture) + "---\n" + kExpandDeployments + extra, "fixture.yaml", &inputs, &error));
+  REQUIRE(read_objects_text(std::string(kFixture) + "---\n" + deployment_in_my_ns() + "---\n" + kExpandDeployments + extra,
+                            "fixture.yaml", &inputs, &error));
   // The Rego code of the template uses the constraint's message, as gator's fixture template does.
   TestRunReport report = run_gator_test(inputs, {}, engine_factory(EnginePreference::Rego));
   INFO(report.error);
@@ -102,9 +88,10 @@ TEST_CASE("gator test stops when a generator cannot be expanded", "[gator][test]
   std::vector<SourcedObject> inputs;
   std::string error;
   REQUIRE(read_objects_file(kRequiredLabelsTemplate, &inputs, &error));
-  std::string fixture = kFixture;
-  fixture.replace(fixture.find("  template:\n    metadata:"), 12, "  notemplate:\n");
-  REQUIRE(read_objects_text(fixture + "---\n" + kExpandDeployments, "fixture.yaml", &inputs, &error));
+  std::string deployment = deployment_in_my_ns();
+  deployment.replace(deployment.find("  template:\n    metadata:"), 12, "  notemplate:\n");
+  REQUIRE(read_objects_text(std::string(kFixture) + "---\n" + deployment + "---\n" + kExpandDeployments, "fixture.yaml",
+                            &inputs, &error));
   TestRunReport report = run_gator_test(inputs, {});
   CHECK(report.error ==
         "auditing objects: fixture.yaml: expanding resource nginx-deployment: error expanding resource "
