@@ -5,7 +5,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <cstdint>
 #include <exception>
+#include <functional>
 #include <optional>
 #include <type_traits>
 
@@ -81,7 +83,16 @@ class Session final : public ConnectionTracker::Connection, public std::enable_s
         stream_(make_stream(std::move(socket), context_.get())),
         handler_(handler),
         limits_(limits),
-        tracker_(std::move(tracker)) {}
+        tracker_(std::move(tracker)),
+        // Bytes wait here only until the parser can take them: a header, a
+        // chunk-size line or a trailer section. Bounded, so that one that
+        // never ends fails as soon as it outgrows the header limit instead
+        // of growing until the read timeout.
+        buffer_(limits.max_header_bytes + kFirstReadBytes),
+        on_chunk_header_([this](std::uint64_t, beast::string_view extensions, error_code& ec) {
+          chunk_extension_bytes_ += extensions.size();
+          if (chunk_extension_bytes_ > limits_.max_header_bytes) ec = http::error::bad_chunk_extension;
+        }) {}
 
   ~Session() override {
     if (registered_) tracker_->remove(id_);
@@ -151,7 +162,10 @@ class Session final : public ConnectionTracker::Connection, public std::enable_s
   void read_header() {
     state_ = State::Reading;
     parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
     parser_->body_limit(limits_.max_body_bytes);
+    chunk_extension_bytes_ = 0;
+    parser_->on_chunk_header(on_chunk_header_);
     lowest().expires_after(limits_.read_timeout);
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = this->shared_from_this()](error_code ec, size_t) { self->on_header(ec); });
@@ -208,9 +222,22 @@ class Session final : public ConnectionTracker::Connection, public std::enable_s
                                        std::to_string(limits_.max_body_bytes) + " bytes"),
                      11, true);
     }
-    if (ec == http::error::header_limit) {
+    if (ec == http::error::header_limit ||
+        (ec == http::error::buffer_overflow && !(parser_ && parser_->is_header_done()))) {
       return respond(text_response(http::status::request_header_fields_too_large, "request header is too large"), 11,
                      true);
+    }
+    if (ec == http::error::buffer_overflow) {
+      return respond(text_response(http::status::bad_request,
+                                   "malformed HTTP request: a chunk-size line or the trailer is larger than the limit of " +
+                                       std::to_string(limits_.max_header_bytes) + " bytes"),
+                     11, true);
+    }
+    if (ec == http::error::bad_chunk_extension && chunk_extension_bytes_ > limits_.max_header_bytes) {
+      return respond(text_response(http::status::bad_request,
+                                   "malformed HTTP request: chunk extensions are larger than the limit of " +
+                                       std::to_string(limits_.max_header_bytes) + " bytes"),
+                     11, true);
     }
     if (is_http_syntax_error(ec)) {
       return respond(text_response(http::status::bad_request, "malformed HTTP request: " + ec.message()), 11, true);
@@ -288,6 +315,9 @@ class Session final : public ConnectionTracker::Connection, public std::enable_s
   size_t lingered_bytes_ = 0;
   State state_ = State::Handshake;
   beast::flat_buffer buffer_;
+  size_t chunk_extension_bytes_ = 0;
+  // The parser keeps a reference to it.
+  std::function<void(std::uint64_t, beast::string_view, error_code&)> on_chunk_header_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response<http::empty_body>> interim_;
   HttpResponse response_;

@@ -18,8 +18,13 @@
 
 namespace tollgate::webhook {
 
+// Every limit of the HTTP parser, set explicitly on each request.
 struct SessionLimits {
   size_t max_body_bytes = 7 * 1024 * 1024;
+  // The request line and header fields (431 beyond). A chunked body's
+  // overhead is held to it as well: each chunk-size line, the trailer
+  // section, and all chunk extensions of one request together (400 beyond).
+  size_t max_header_bytes = 8 * 1024;
   // From the first byte of a request (or the start of the TLS handshake)
   // until it is read; also bounds writing the response.
   std::chrono::seconds read_timeout{10};
