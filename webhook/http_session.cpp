@@ -102,7 +102,7 @@ class Session final : public ConnectionTracker::Connection, public std::enable_s
     id_ = tracker_->add(this->weak_from_this());
     registered_ = true;
     // Start on the connection's strand: drain() posts to it too.
-    net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->start(); });
+    net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->guarded([&] { self->start(); }); });
   }
 
   void drain() override {
@@ -133,7 +133,9 @@ class Session final : public ConnectionTracker::Connection, public std::enable_s
       state_ = State::Handshake;
       lowest().expires_after(limits_.read_timeout);
       stream_.async_handshake(ssl::stream_base::server,
-                              [self = this->shared_from_this()](error_code ec) { self->on_handshake(ec); });
+                              [self = this->shared_from_this()](error_code ec) {
+                                self->guarded([&] { self->on_handshake(ec); });
+                              });
     } else {
       await_request();
     }
@@ -153,9 +155,11 @@ class Session final : public ConnectionTracker::Connection, public std::enable_s
     lowest().expires_after(limits_.idle_timeout);
     stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
                             [self = this->shared_from_this()](error_code ec, size_t bytes) {
-                              self->buffer_.commit(bytes);
-                              if (ec) return self->draining_ ? self->graceful_close() : self->close();
-                              self->read_header();
+                              self->guarded([&] {
+                                self->buffer_.commit(bytes);
+                                if (ec) return self->draining_ ? self->graceful_close() : self->close();
+                                self->read_header();
+                              });
                             });
   }
 
@@ -168,7 +172,9 @@ class Session final : public ConnectionTracker::Connection, public std::enable_s
     parser_->on_chunk_header(on_chunk_header_);
     lowest().expires_after(limits_.read_timeout);
     http::async_read_header(stream_, buffer_, *parser_,
-                            [self = this->shared_from_this()](error_code ec, size_t) { self->on_header(ec); });
+                            [self = this->shared_from_this()](error_code ec, size_t) {
+                              self->guarded([&] { self->on_header(ec); });
+                            });
   }
 
   void on_header(error_code ec) {
@@ -178,7 +184,9 @@ class Session final : public ConnectionTracker::Connection, public std::enable_s
     try {
       refused = handler_.screen(header);
     } catch (const std::exception& e) {
-      refused = internal_error(e);
+      refused = internal_error(e.what());
+    } catch (...) {
+      refused = internal_error("unknown exception");
     }
     if (refused) {
       // The body was not read, so the connection cannot carry another request.
@@ -189,8 +197,10 @@ class Session final : public ConnectionTracker::Connection, public std::enable_s
     if (expect != header.end() && beast::iequals(expect->value(), "100-continue")) {
       interim_.emplace(http::status::continue_, header.version());
       return http::async_write(stream_, *interim_, [self = this->shared_from_this()](error_code ec, size_t) {
-        if (ec) return self->close();
-        self->read_body();
+        self->guarded([&] {
+          if (ec) return self->close();
+          self->read_body();
+        });
       });
     }
     read_body();
@@ -198,7 +208,9 @@ class Session final : public ConnectionTracker::Connection, public std::enable_s
 
   void read_body() {
     http::async_read(stream_, buffer_, *parser_,
-                     [self = this->shared_from_this()](error_code ec, size_t) { self->on_body(ec); });
+                     [self = this->shared_from_this()](error_code ec, size_t) {
+                       self->guarded([&] { self->on_body(ec); });
+                     });
   }
 
   void on_body(error_code ec) {
@@ -208,7 +220,9 @@ class Session final : public ConnectionTracker::Connection, public std::enable_s
     try {
       response = handler_.handle(request);
     } catch (const std::exception& e) {
-      response = internal_error(e);
+      response = internal_error(e.what());
+    } catch (...) {
+      response = internal_error("unknown exception");
     }
     respond(std::move(response), request.version(), !request.keep_alive());
   }
@@ -248,9 +262,32 @@ class Session final : public ConnectionTracker::Connection, public std::enable_s
     close();
   }
 
-  HttpResponse internal_error(const std::exception& e) {
-    log_error(LogLine("request handler failed").field("error", e.what()));
-    return text_response(http::status::internal_server_error, std::string("internal error: ") + e.what());
+  HttpResponse internal_error(const char* what) {
+    log_error(LogLine("request handler failed").field("error", what));
+    return text_response(http::status::internal_server_error, std::string("internal error: ") + what);
+  }
+
+  // Runs one step of the connection: whatever it throws (out of memory while
+  // answering, ...) ends this connection only, never the I/O thread.
+  template <class Step>
+  void guarded(Step&& step) noexcept {
+    try {
+      step();
+    } catch (const std::exception& e) {
+      abandon(e.what());
+    } catch (...) {
+      abandon("unknown exception");
+    }
+  }
+
+  void abandon(const char* what) noexcept {
+    try {
+      log_error(LogLine("connection failed; closing it").field("error", what));
+    } catch (...) {
+    }
+    state_ = State::Closing;
+    error_code ignored;
+    lowest().socket().close(ignored);
   }
 
   void respond(HttpResponse response, unsigned version, bool close_after) {
@@ -261,10 +298,12 @@ class Session final : public ConnectionTracker::Connection, public std::enable_s
     response_.prepare_payload();
     lowest().expires_after(limits_.read_timeout);
     http::async_write(stream_, response_, [self = this->shared_from_this()](error_code ec, size_t) {
-      if (ec) return self->close();
-      if (!self->response_.keep_alive()) return self->unread_body_ ? self->linger() : self->graceful_close();
-      self->response_ = {};
-      self->await_request();
+      self->guarded([&] {
+        if (ec) return self->close();
+        if (!self->response_.keep_alive()) return self->unread_body_ ? self->linger() : self->graceful_close();
+        self->response_ = {};
+        self->await_request();
+      });
     });
   }
 
@@ -278,10 +317,12 @@ class Session final : public ConnectionTracker::Connection, public std::enable_s
     buffer_.consume(buffer_.size());
     stream_.async_read_some(buffer_.prepare(kFirstReadBytes), [self = this->shared_from_this()](error_code ec,
                                                                                                 size_t bytes) {
-      self->lingered_bytes_ += bytes;
-      if (ec) return self->close();
-      if (self->lingered_bytes_ > kLingerBytes) return self->graceful_close();
-      self->discard_incoming();
+      self->guarded([&] {
+        self->lingered_bytes_ += bytes;
+        if (ec) return self->close();
+        if (self->lingered_bytes_ > kLingerBytes) return self->graceful_close();
+        self->discard_incoming();
+      });
     });
   }
 

@@ -1,6 +1,7 @@
-// The HTTP limits of a session, tried by a real client over loopback: a
+// A session under hostile requests, tried by a real client over loopback: a
 // chunked body cannot smuggle unbounded chunk extensions or trailers past the
-// header and body limits.
+// header and body limits, and nothing a request makes the handler throw ends
+// the server.
 #include "webhook/http_session.h"
 
 #include <catch2/catch.hpp>
@@ -15,6 +16,7 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <functional>
 
 using namespace tollgate::webhook;
 namespace net = boost::asio;
@@ -132,4 +134,39 @@ TEST_CASE("a header that never ends is refused with 431", "[http][limits]") {
   LoopbackServer server;
   Answer a = exchange(server.port(), "POST /validate HTTP/1.1\r\nX-Long: ", std::string(64 * 1024, 'a'), 128);
   CHECK(a.status_line == "HTTP/1.1 431 Request Header Fields Too Large");
+}
+
+namespace {
+
+// Throws what no handler should, on the path "/throw".
+class Throwing : public HttpHandler {
+ public:
+  HttpResponse handle(const HttpRequest& request) override {
+    if (request.target() == "/throw") throw 42;
+    return text_response(http::status::ok, "fine");
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a handler that throws anything is a 500 and the server keeps serving", "[http][limits]") {
+  net::io_context io;
+  tcp::acceptor acceptor(io, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0));
+  Throwing handler;
+  SessionLimits limits;
+  auto tracker = std::make_shared<ConnectionTracker>();
+  std::function<void()> accept = [&] {
+    acceptor.async_accept([&](boost::system::error_code ec, tcp::socket socket) {
+      if (ec) return;
+      start_plain_session(std::move(socket), handler, limits, tracker);
+      accept();
+    });
+  };
+  accept();
+  std::thread thread([&] { io.run(); });
+  unsigned short port = acceptor.local_endpoint().port();
+  CHECK(exchange(port, "GET /throw HTTP/1.1\r\nHost: x\r\n\r\n").status_line == "HTTP/1.1 500 Internal Server Error");
+  CHECK(exchange(port, "GET /ok HTTP/1.1\r\nHost: x\r\n\r\n").status_line == "HTTP/1.1 200 OK");
+  io.stop();
+  thread.join();
 }
