@@ -12,6 +12,7 @@
 #include "policies/model/constraint.h"
 #include "policies/model/constraint_template.h"
 #include "policies/model/loader.h"
+#include "policies/model/parameter_defaults.h"
 #include "policies/mutation/load_mutation_system.h"
 #include "policies/mutation/mutation_system.h"
 #include "policies/rego_driver.h"
@@ -146,7 +147,9 @@ LoadResult CompiledPolicySet::build(const std::vector<LoadedObject>& objects, st
       ctx.error("/kind", "constraint kind " + std::string(kind) + " is not defined by any loaded ConstraintTemplate");
       continue;
     }
-    std::optional<Constraint> c = parse_constraint(o->value, ctx);
+    // As gator and the API server do, the constraint is seen with its schema's defaults.
+    std::optional<Constraint> c =
+        parse_constraint(default_constraint(o->value, t->second->definition.parameters_schema), ctx);
     if (!c) continue;
     std::string id = c->kind + "/" + c->name;
     if (!constraint_ids.emplace(id, true).second) {

@@ -169,6 +169,9 @@ std::optional<ConstraintTemplate> parse_constraint_template(const Value& object,
     }
   }
 
+  t.parameters_schema = object["spec"]["crd"]["spec"]["validation"]["openAPIV3Schema"];
+  if (!t.parameters_schema.is_object()) t.parameters_schema = Value::null();
+
   const Value& targets = object["spec"]["targets"];
   if (!targets.is_array() || targets.items().size() != 1) {
     ctx.error(targets.is_array() ? "/spec/targets" : "/spec",

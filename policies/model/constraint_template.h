@@ -66,6 +66,9 @@ struct ConstraintTemplate {
   std::string kind;  // spec.crd.spec.names.kind: the constraint kind it defines
   // targets[0].operations; empty (or "*") = every operation.
   std::vector<std::string> operations;
+  // spec.crd.spec.validation.openAPIV3Schema: the schema of the constraints'
+  // spec.parameters, whose `default:`s they are loaded with; null when absent.
+  value::Value parameters_schema;
   bool has_rego = false;
   std::optional<RegoSource> rego;
   std::optional<CelSource> cel;
