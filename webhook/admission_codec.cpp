@@ -1,5 +1,6 @@
 #include "webhook/admission_codec.h"
 
+#include "policies/model/object_shape.h"
 #include "rules/value/base64.h"
 #include "rules/value/json.h"
 
@@ -57,6 +58,13 @@ bool decode_admission_review(std::string_view body, AdmissionReviewRequest* out,
   if (uid.empty()) {
     *error = "AdmissionReview request has no uid";
     return false;
+  }
+  for (const char* field : {"object", "oldObject"}) {
+    std::string reason = policies::malformed_object_reason(request[field]);
+    if (!reason.empty()) {
+      *error = std::string("AdmissionReview request.") + field + " is not a Kubernetes object: " + reason;
+      return false;
+    }
   }
   out->api_version = std::string(api_version);
   out->uid = std::string(uid);

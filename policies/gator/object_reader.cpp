@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "policies/model/loader.h"
+#include "policies/model/object_shape.h"
 #include "rules/value/yaml.h"
 
 namespace tollgate::policies::gator {
@@ -25,6 +26,11 @@ bool read_objects_text(std::string_view text, const std::string& file, std::vect
     const Value* kind = doc.value.find("kind");
     if (!doc.value.is_object() || kind == nullptr || !kind->is_string() || kind->as_string().empty()) {
       *error = file + ":" + std::to_string(doc.first_line) + ": Object 'Kind' is missing";
+      return false;
+    }
+    std::string malformed = malformed_object_reason(doc.value);
+    if (!malformed.empty()) {
+      *error = file + ":" + std::to_string(doc.first_line) + ": " + malformed;
       return false;
     }
     out->push_back(SourcedObject{std::move(doc.value), file, doc.first_line});
