@@ -44,6 +44,14 @@ bool read_objects_file(const std::string& path, std::vector<SourcedObject>* out,
     *error = "reading " + path + ": cannot open file";
     return false;
   }
+  // The policy loader's limit: converting YAML costs ~100x its size.
+  std::error_code size_ec;
+  uintmax_t size = fs::file_size(path, size_ec);
+  if (!size_ec && size > value::kDefaultMaxYamlFileBytes) {
+    *error = "reading " + path + ": file is larger than the limit of " +
+             std::to_string(value::kDefaultMaxYamlFileBytes) + " bytes";
+    return false;
+  }
   std::ostringstream text;
   text << in.rdbuf();
   return read_objects_text(text.str(), path, out, error);
