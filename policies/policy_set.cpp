@@ -138,8 +138,9 @@ LoadResult CompiledPolicySet::build(const std::vector<LoadedObject>& objects, st
   }
 
   StringMap<bool> constraint_ids;
+  std::vector<LoadError> warnings;
   for (const LoadedObject* o : classified.constraints) {
-    ParseContext ctx(o->origin, errors);
+    ParseContext ctx(o->origin, errors, &warnings);
     std::string_view kind = o->value["kind"].string_or("");
     auto t = set->template_by_kind_.find(kind);
     if (t == set->template_by_kind_.end()) {
@@ -203,6 +204,7 @@ LoadResult CompiledPolicySet::build(const std::vector<LoadedObject>& objects, st
   }
 
   LoadResult result;
+  result.warnings = std::move(warnings);
   if (!errors.empty()) {
     result.errors = std::move(errors);
     return result;
@@ -214,6 +216,7 @@ LoadResult CompiledPolicySet::build(const std::vector<LoadedObject>& objects, st
   for (const auto& t : set->templates_) set->stats_.templates_with_cel += t->definition.cel ? 1 : 0;
   set->stats_.constraints = set->constraints_.size();
   for (const Entry& e : set->constraints_) {
+    if (!e.constraint.enforcement.recognized()) continue;  // not enforced by Gatekeeper: in no slot
     const std::string& a = e.constraint.enforcement.action();
     size_t slot = a == "deny" ? 0 : a == "dryrun" ? 1 : a == "warn" ? 2 : 3;
     set->stats_.constraints_by_action[slot]++;

@@ -130,6 +130,9 @@ class PolicySet;
 struct LoadResult {
   std::shared_ptr<const PolicySet> policies;  // null when errors is non-empty
   std::vector<LoadError> errors;
+  // What loads but deserves the author's attention (a constraint with an
+  // unrecognized enforcementAction); callers print them and go on.
+  std::vector<LoadError> warnings;
 };
 
 class PolicySet {

@@ -40,15 +40,21 @@ std::optional<EnforcementAction> EnforcementAction::parse(const Value& constrain
     return out;
   }
 
+  const Value* given = spec.find("enforcementAction");
   std::string_view action = fields::string_field(spec, "enforcementAction", "/spec", ctx);
-  if (!action.empty()) {
-    if (!is_valid_enforcement_action(action)) {
-      ctx.error("/spec/enforcementAction", "unrecognized enforcementAction: \"" + std::string(action) +
-                                               "\" is not within the supported list [deny dryrun warn scoped]");
-      return std::nullopt;
-    }
+  if (ctx.error_count() != errors_before) return std::nullopt;
+  if (given != nullptr && given->is_string() && !is_valid_enforcement_action(action)) {
+    // Loaded as written (gator does), but in force only where gator runs.
     out.action_ = std::string(action);
+    out.recognized_ = false;
+    out.by_point_.push_back({kGatorPoint, {out.action_}});
+    ctx.warning("/spec/enforcementAction",
+                "unrecognized enforcementAction: \"" + out.action_ +
+                    "\" is not within the supported list [deny dryrun warn scoped]: gator test and verify report "
+                    "its violations without failing; the webhook and audit do not enforce the constraint");
+    return out;
   }
+  if (!action.empty()) out.action_ = std::string(action);
 
   if (!out.scoped()) {
     for (const char* p : kKnownPoints) out.by_point_.push_back({p, {out.action_}});

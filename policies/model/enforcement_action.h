@@ -22,9 +22,16 @@ class EnforcementAction {
   // constraint object; reports invalid values into ctx.
   static std::optional<EnforcementAction> parse(const value::Value& constraint, ParseContext& ctx);
 
-  // "deny", "dryrun", "warn" or "scoped".
+  // "deny", "dryrun", "warn" or "scoped"; or, when not recognized, the
+  // value as written (gatekeeper-expansion.md §9).
   const std::string& action() const { return action_; }
   bool scoped() const { return action_ == "scoped"; }
+  // False for a value outside deny|dryrun|warn|scoped (`foo`, an explicit
+  // ""). Such a constraint loads with a warning: gator evaluates it and
+  // reports its results under that action, which never fails a run;
+  // Gatekeeper's controller keeps it out of the webhook and audit, so at
+  // every other point nothing is in force.
+  bool recognized() const { return recognized_; }
 
   // The actions in force at an enforcement point: for a non-scoped
   // constraint its action; for a scoped one the listed actions whose points
@@ -39,6 +46,7 @@ class EnforcementAction {
   };
 
   std::string action_ = "deny";
+  bool recognized_ = true;
   std::vector<PointActions> by_point_;        // the known points
   std::vector<std::string> wildcard_actions_;  // any other point: entries listing "*"
 };

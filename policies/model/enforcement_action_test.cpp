@@ -74,11 +74,39 @@ spec:
   CHECK(a->actions_at(kGatorPoint) == Actions{"deny"});
 }
 
+TEST_CASE("enforcement action: an unrecognized value loads with a warning, in force only where gator runs",
+          "[enforcement]") {
+  for (const char* text : {"spec: {enforcementAction: foo}", "spec: {enforcementAction: Deny}",
+                           "spec: {enforcementAction: ''}"}) {
+    Value v = yaml(text);
+    std::vector<LoadError> errors;
+    std::vector<LoadError> warnings;
+    ObjectOrigin origin("c.yaml", nullptr);
+    ParseContext ctx(origin, errors, &warnings);
+    auto a = EnforcementAction::parse(v, ctx);
+    INFO(text);
+    REQUIRE(a);
+    CHECK(errors.empty());
+    CHECK_FALSE(a->recognized());
+    std::string written = v["spec"]["enforcementAction"].as_string();
+    CHECK(a->action() == written);
+    CHECK(a->actions_at(kGatorPoint) == Actions{written});
+    CHECK(a->actions_at(kValidationPoint).empty());
+    CHECK(a->actions_at(kAuditPoint).empty());
+    CHECK(a->actions_at(kVapPoint).empty());
+    REQUIRE(warnings.size() == 1);
+    CHECK_THAT(warnings[0].message, Catch::StartsWith("unrecognized enforcementAction: \"" + written +
+                                                      "\" is not within the supported list [deny dryrun warn scoped]"));
+  }
+  auto known = parse("spec: {enforcementAction: dryrun}");
+  REQUIRE(known);
+  CHECK(known->recognized());
+}
+
 TEST_CASE("enforcement action: invalid values are load errors", "[enforcement]") {
   std::vector<LoadError> errors;
-  CHECK_FALSE(parse("spec: {enforcementAction: Deny}", &errors));
+  CHECK_FALSE(parse("spec: {enforcementAction: [deny]}", &errors));
   REQUIRE(errors.size() == 1);
-  CHECK_THAT(errors[0].message, Catch::Contains("unrecognized enforcementAction: \"Deny\""));
 
   CHECK_FALSE(parse("spec: {enforcementAction: scoped}", &errors));
   CHECK_THAT(errors[0].message, Catch::Contains("scopedEnforcementActions is missing"));

@@ -98,7 +98,7 @@ metadata:
         file + ":2:1: constraint kind K8sMissing is not defined by any loaded ConstraintTemplate");
 }
 
-TEST_CASE("loader: an invalid enforcementAction is an error at that field", "[loader]") {
+TEST_CASE("loader: an unrecognized enforcementAction is a warning at that field, the constraint loads", "[loader]") {
   PolicyDir dir("bad-action");
   dir.write("t.yaml", kRegoTemplate);
   std::string file = dir.write("c.yaml", R"(apiVersion: constraints.gatekeeper.sh/v1beta1
@@ -109,10 +109,17 @@ spec:
   enforcementAction: block
 )");
   LoadResult r = PolicySet::load({dir.path()}, verify_mode());
-  REQUIRE(r.errors.size() == 1);
-  CHECK(r.errors[0].file == file);
-  CHECK(r.errors[0].line == 6);
-  CHECK_THAT(r.errors[0].message, Catch::Contains("unrecognized enforcementAction: \"block\""));
+  INFO(testing::joined_errors(r.errors));
+  REQUIRE(r.policies);
+  REQUIRE(r.warnings.size() == 1);
+  CHECK(r.warnings[0].file == file);
+  CHECK(r.warnings[0].line == 6);
+  CHECK_THAT(r.warnings[0].message, Catch::Contains("unrecognized enforcementAction: \"block\""));
+  // Gatekeeper does not enforce it: it is in no enforcement-action count.
+  PolicyStats s = r.policies->stats();
+  CHECK(s.constraints == 1);
+  CHECK(s.constraints_by_action[0] + s.constraints_by_action[1] + s.constraints_by_action[2] +
+            s.constraints_by_action[3] == 0);
 }
 
 TEST_CASE("loader: a Rego-only template loads and runs on the Rego engine", "[loader]") {
@@ -213,7 +220,7 @@ items:
   kind: K8sDenyAll
   metadata: {name: bad}
   spec:
-    enforcementAction: nope
+    enforcementAction: [deny]
 )");
   LoadResult r = PolicySet::load({dir.path()});
   REQUIRE(r.errors.size() == 1);

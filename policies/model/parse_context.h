@@ -37,17 +37,24 @@ class ObjectOrigin {
 // going, so one load shows every problem at once.
 class ParseContext {
  public:
-  ParseContext(const ObjectOrigin& origin, std::vector<LoadError>& errors) : origin_(origin), errors_(errors) {}
+  ParseContext(const ObjectOrigin& origin, std::vector<LoadError>& errors, std::vector<LoadError>* warnings = nullptr)
+      : origin_(origin), errors_(errors), warnings_(warnings) {}
 
   void error(std::string_view pointer, std::string message) { errors_.push_back(origin_.error_at(pointer, std::move(message))); }
   // An error whose location was computed by the caller (e.g. inside embedded code).
   void error(LoadError e) { errors_.push_back(std::move(e)); }
+  // Something loads but will not behave as its author may expect; dropped
+  // when the caller collects no warnings.
+  void warning(std::string_view pointer, std::string message) {
+    if (warnings_ != nullptr) warnings_->push_back(origin_.error_at(pointer, std::move(message)));
+  }
   size_t error_count() const { return errors_.size(); }
   const ObjectOrigin& origin() const { return origin_; }
 
  private:
   const ObjectOrigin& origin_;
   std::vector<LoadError>& errors_;
+  std::vector<LoadError>* warnings_;
 };
 
 // Checked field access for policy objects. A field that is absent or null is

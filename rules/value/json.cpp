@@ -182,9 +182,13 @@ class SaxBuilder : public nlohmann::json_sax<nlohmann::json> {
     if (u <= static_cast<uint64_t>(INT64_MAX)) return add(Value::integer(static_cast<int64_t>(u)));
     return add(Value::bignum(uint_text(u)));
   }
+  explicit SaxBuilder(bool keep_number_text = false) : keep_number_text_(keep_number_text) {}
+
   bool number_float(number_float_t d, const string_t& raw) override {
     bool integral_text = raw.find_first_of(".eE") == std::string::npos;
-    return add(integral_text ? Value::bignum(raw) : Value::number(d));
+    if (integral_text) return add(Value::bignum(raw));
+    if (keep_number_text_ && (!std::isfinite(d) || format_double_g(d) != raw)) return add(Value::number_with_text(raw, Value::number(d)));
+    return add(Value::number(d));
   }
   bool string(string_t& s) override { return add(Value::string(std::move(s))); }
   bool binary(binary_t& b) override { return add(Value::bytes(std::string(b.begin(), b.end()))); }
@@ -235,6 +239,7 @@ class SaxBuilder : public nlohmann::json_sax<nlohmann::json> {
   }
 
   std::vector<Frame> stack_;
+  bool keep_number_text_ = false;
 };
 
 bool is_number_error(simdjson::error_code code) {
@@ -339,6 +344,15 @@ bool parse_json(std::string_view text, Value* out, JsonError* error) {
     error->offset = ok ? 0 : builder.error_offset;
   }
   return false;
+}
+
+bool parse_json_keeping_number_text(std::string_view text, Value* out, JsonError* error) {
+  SaxBuilder builder(/*keep_number_text=*/true);
+  if (nlohmann::json::sax_parse(text.begin(), text.end(), &builder)) {
+    *out = std::move(builder.result);
+    return true;
+  }
+  return parse_json(text, out, error);  // for parse_json's error message and offset
 }
 
 Value parse_json_or_throw(std::string_view text) {

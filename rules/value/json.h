@@ -23,6 +23,12 @@ struct JsonError {
 bool parse_json(std::string_view text, Value* out, JsonError* error);
 // Throws std::runtime_error on failure (for tests and tools).
 Value parse_json_or_throw(std::string_view text);
+// Like parse_json, but a number whose text differs from how its value prints
+// keeps that text (1.0, 2.50, 1e2: Value::number_with_text), as OPA reads
+// JSON with UseNumber (`opa eval` input and data, json.unmarshal). Not the
+// hot path: Gatekeeper decodes admission requests into float64, which is
+// what parse_json gives.
+bool parse_json_keeping_number_text(std::string_view text, Value* out, JsonError* error);
 
 // Compact JSON, object keys in sorted order (as Go's encoder writes maps).
 // Doubles print in the shortest form that round-trips; integral doubles

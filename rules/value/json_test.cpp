@@ -135,6 +135,20 @@ TEST_CASE("JSON numbers keep their kind and print like Go", "[json]") {
         "-9223372036854775808,1.5e+300]");
 }
 
+TEST_CASE("JSON read keeping number text prints 1.0, 2.50 and 1e2 as written", "[json]") {
+  Value v;
+  JsonError err;
+  REQUIRE(parse_json_keeping_number_text(R"({"a": [1.0, 2.50, 1e2, 1, 0.5, 3.14, -0.0], "b": 1e-7})", &v, &err));
+  CHECK(to_json(v) == R"({"a":[1.0,2.50,1e2,1,0.5,3.14,-0.0],"b":1e-7})");
+  const auto& a = v["a"].items();
+  CHECK(a[3].is_int());
+  CHECK(a[4].is_double());
+  CHECK(a[0] == Value::integer(1));  // still the number one
+  CHECK(a[2] == Value::integer(100));
+  CHECK_FALSE(parse_json_keeping_number_text("[1.0,", &v, &err));
+  CHECK_FALSE(err.message.empty());
+}
+
 TEST_CASE("integers beyond 64 bits stay exact text", "[json]") {
   Value v = parse_json_or_throw(R"({"big": -123456789012345678901234567890, "n": 2})");
   CHECK(v["big"].is_bignum());

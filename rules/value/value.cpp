@@ -271,6 +271,21 @@ Value Value::bignum(std::string text) {
   return v;
 }
 
+Value Value::number_with_text(std::string text, const Value& value) {
+  Decimal d;
+  if (value.is_int()) d = decimal_from_int(value.as_int());
+  else if (value.is_uint()) d = decimal_from_uint(value.as_uint());
+  else if (value.is_double() && std::isfinite(value.as_double())) d = decimal_from_double(value.as_double());
+  else if (value.is_bignum()) d = bignum_node(value).decimal;
+  else if (!parse_decimal(text, &d, nullptr)) throw std::invalid_argument("invalid number text: \"" + text + "\"");
+  double nearest = decimal_to_double(d);
+  size_t h = hash_decimal(d, nearest);
+  Value v;
+  v.kind_ = Kind::BigNum;
+  v.u_.node = new BigNumNode(std::move(text), std::move(d), nearest, h);
+  return v;
+}
+
 Value Value::string(std::string s) {
   Value v;
   v.kind_ = Kind::String;

@@ -31,7 +31,7 @@ enum class Kind : uint8_t {
   Int,     // int64
   Uint,    // uint64 (CEL uint)
   Double,  // IEEE double
-  BigNum,  // arbitrary-precision decimal kept as canonical text (Rego)
+  BigNum,  // arbitrary-precision decimal kept as text: canonical, or as written (Rego)
   String,
   Array,
   Object,
@@ -96,6 +96,14 @@ class Value {
   static Value number(double d) { Value v; v.kind_ = Kind::Double; v.u_.d = d; return v; }
   // Canonical decimal text, e.g. "1000000000000000000000" or "-1.5e300".
   static Value bignum(std::string text);
+  // A number kept as written ("1.0", "2.50", "1e2": Rego literals, JSON read
+  // with its number text, as OPA's json.Number does): a BigNum whose
+  // as_string() is `text` verbatim and that compares and hashes exactly as
+  // `value` (the number the text was read as: Int 1, Double 1e-7, ...; a
+  // non-number or non-finite double means the text's own exact value). Only
+  // for text that differs from the number's usual print, so plain integers
+  // never allocate.
+  static Value number_with_text(std::string text, const Value& value = Value());
   static Value string(std::string s);
   static Value string(std::string_view s) { return string(std::string(s)); }
   static Value string(const char* s) { return string(std::string(s)); }
