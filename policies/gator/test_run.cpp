@@ -128,7 +128,10 @@ TestRunReport run_gator_test(const std::vector<SourcedObject>& inputs, const std
     for (const std::string& d : decision.engine_disagreements) report.engine_disagreements.push_back(s.file + ": " + d);
     ReviewedObject reviewed{s, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
                             decision.results};
-    for (const Result& r : decision.results) report.violations.push_back({r, find_constraint(r), reviewed_object});
+    // The constraint as the engine saw it: with its schema's defaults, as gator prints it.
+    for (const Result& r : decision.results) {
+      report.violations.push_back({r, r.constraint.is_null() ? find_constraint(r) : r.constraint, reviewed_object});
+    }
     report.reviewed.push_back(std::move(reviewed));
   }
   std::stable_sort(report.violations.begin(), report.violations.end(),
