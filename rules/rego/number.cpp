@@ -1,5 +1,6 @@
 #include "rules/rego/number.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -43,7 +44,29 @@ std::optional<Value> number_from_text(std::string_view text) {
   Decimal d;
   std::string canonical;
   if (!value::parse_decimal(text, &d, &canonical)) return std::nullopt;
-  return from_decimal(d, std::move(canonical));
+  Value v = from_decimal(d, std::move(canonical));
+  // OPA's number is its text (ast.Number is a json.Number): 1.0, 2.50 and
+  // 1e2 print as written. Keep the text where it is JSON number syntax and
+  // differs from how the value prints anyway; plain integers stay Int.
+  if (v.is_int() && text.find_first_of(".eE") == std::string_view::npos && text[0] != '+') return v;
+  const bool json_syntax = (text[0] >= '0' && text[0] <= '9') ||
+                           (text[0] == '-' && text.size() > 1 && text[1] >= '0' && text[1] <= '9');
+  if (json_syntax && number_text(v) != text) return Value::number_with_text(std::string(text), v);
+  return v;
+}
+
+bool integer_text(const Value& v) {
+  switch (v.kind()) {
+    case Kind::Int:
+    case Kind::Uint: return true;
+    case Kind::Double: {
+      // How Gatekeeper's float64 input reaches OPA: FormatFloat(x, 'g', -1).
+      const double x = v.as_double();
+      return x == std::trunc(x) && std::fabs(x) < 9.2e18;
+    }
+    case Kind::BigNum: return v.as_string().find_first_of(".eE") == std::string::npos;
+    default: return false;
+  }
 }
 
 Value canonical_number(const Value& v) {
@@ -83,6 +106,24 @@ std::string number_text(const Value& v) {
     case Kind::BigNum: return v.as_string();
     default: return {};
   }
+}
+
+bool opa_key_finds(const Value& probe, const Value& stored) {
+  return !probe.is_number() || !integer_text(probe) || integer_text(stored);
+}
+
+bool opa_set_contains(const Value& set, const Value& x) {
+  const auto& items = set.items();
+  auto it = std::lower_bound(items.begin(), items.end(), x, [](const Value& a, const Value& b) { return a < b; });
+  return it != items.end() && *it == x && opa_key_finds(x, *it);
+}
+
+const Value* opa_object_get(const Value& object, const Value& key) {
+  const auto& entries = object.entries();
+  auto it = std::lower_bound(entries.begin(), entries.end(), key,
+                             [](const Value::Entry& e, const Value& k) { return e.first < k; });
+  if (it == entries.end() || it->first != key || !opa_key_finds(key, it->first)) return nullptr;
+  return &it->second;
 }
 
 }  // namespace tollgate::rego

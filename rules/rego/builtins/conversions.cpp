@@ -90,7 +90,8 @@ Result to_number(Args args, BuiltinContext&) {
       return parse_go_float(s);
     }
     default:
-      if (v.is_number()) return canonical_number(v);
+      // A number comes back as it is, text and all (OPA returns the operand).
+      if (v.is_number()) return v.is_bignum() ? v : canonical_number(v);
       throw_operand_type_error(1, v, {"null", "boolean", "number", "string"});
   }
 }

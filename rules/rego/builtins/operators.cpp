@@ -5,6 +5,7 @@
 #include "rules/rego/builtins/builtin.h"
 #include "rules/rego/builtins/operands.h"
 #include "rules/rego/builtins/set_algebra.h"
+#include "rules/rego/number.h"
 
 namespace tollgate::rego {
 
@@ -51,7 +52,7 @@ std::optional<Value> member(Args args, BuiltinContext&) {
   const Value& x = args[0];
   const Value& coll = args[1];
   switch (coll.kind()) {
-    case value::Kind::Set: return Value::boolean(coll.contains(x));
+    case value::Kind::Set: return Value::boolean(opa_set_contains(coll, x));
     case value::Kind::Array:
       for (const Value& item : coll.items()) {
         if (item == x) return Value::boolean(true);
@@ -72,14 +73,16 @@ std::optional<Value> member_with_key(Args args, BuiltinContext&) {
   const Value& val = args[1];
   const Value& coll = args[2];
   switch (coll.kind()) {
-    case value::Kind::Set: return Value::boolean(coll.contains(key) && key == val);
+    case value::Kind::Set: return Value::boolean(opa_set_contains(coll, key) && key == val);
     case value::Kind::Object: {
-      const Value* found = coll.find(key);
+      const Value* found = opa_object_get(coll, key);
       return Value::boolean(found != nullptr && *found == val);
     }
     case value::Kind::Array: {
       int64_t index = 0;
-      if (!key.is_number() || !integral_int64(key, &index) || index < 0) return Value::boolean(false);
+      // Array.Get takes Number.Int(): 1.0 indexes nothing.
+      if (!key.is_number() || !integer_text(key) || !integral_int64(key, &index) || index < 0)
+        return Value::boolean(false);
       const Value* found = coll.at(static_cast<size_t>(index));
       return Value::boolean(found != nullptr && *found == val);
     }

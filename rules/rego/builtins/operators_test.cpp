@@ -52,6 +52,19 @@ TEST_CASE("set operators: difference, intersection, union", "[builtins]") {
   CHECK(std::string(call_error("or", {a, json("[1]")}).what()) == "operand 2 must be set but got array");
 }
 
+TEST_CASE("membership: an integer finds only an integer among set members and object keys", "[builtins]") {
+  const Value two = Value::integer(2);
+  const Value two_f = *number_from_text("2.0");
+  // OPA's hash lookup: 2 does not find 2.0, 2.0 finds 2; arrays compare by value.
+  CHECK(call("internal.member_2", {two, set_of({two_f})}) == Value::boolean(false));
+  CHECK(call("internal.member_2", {two_f, set_of({two})}) == Value::boolean(true));
+  CHECK(call("internal.member_2", {two, Value::array({two_f})}) == Value::boolean(true));
+  CHECK(call("internal.member_3", {two, str("x"), Value::object({{two_f, str("x")}})}) == Value::boolean(false));
+  CHECK(call("internal.member_3", {two_f, str("x"), Value::object({{two, str("x")}})}) == Value::boolean(true));
+  CHECK(call("internal.member_3", {*number_from_text("1.0"), str("b"), json(R"(["a", "b"])")}) ==
+        Value::boolean(false));
+}
+
 TEST_CASE("membership: x in c and k, v in c", "[builtins]") {
   CHECK(call("internal.member_2", {json("1"), set_of({json("1")})}) == Value::boolean(true));
   CHECK(call("internal.member_2", {json("1"), json("[2, 1.0]")}) == Value::boolean(true));

@@ -435,7 +435,9 @@ Arg convert(const Value& v) {
     case Kind::Uint:
     case Kind::Double:
     case Kind::BigNum: {
-      Value n = canonical_number(v);
+      // OPA tries json.Number's Int64, then big.Int, then Float64 on the
+      // number's text: 1.0 and 1e2 are float64 there.
+      Value n = v.is_bignum() && !integer_text(v) ? v : canonical_number(v);
       if (n.is_int()) {
         a.type = Arg::Type::Int;
         a.i = n.as_int();

@@ -28,6 +28,14 @@ TEST_CASE("sprintf: the conformance suite's cases", "[builtins]") {
   CHECK(fmt("%s", {*number_from_text("1208925819614629174706175")}) == "1208925819614629174706175");
 }
 
+TEST_CASE("sprintf: a number written 1e2 or 1.0 is a float64 to Go, 100 an int", "[builtins]") {
+  CHECK(fmt("%s", {*number_from_text("1e2")}) == "%!s(float64=100)");
+  CHECK(fmt("%s", {*number_from_text("100")}) == "%!s(int=100)");
+  CHECK(fmt("%v", {*number_from_text("1.0")}) == "1");
+  CHECK(fmt("%d", {*number_from_text("1.0")}) == "%!d(float64=1)");
+  CHECK(fmt("%v", {Value::array({*number_from_text("1.0"), *number_from_text("1e2")})}) == "[1.0, 1e2]");
+}
+
 TEST_CASE("sprintf: %v of composites prints Rego text with sorted keys and members", "[builtins]") {
   CHECK(fmt("%v", {json(R"({"b": [2], "a": 1})")}) == R"({"a": 1, "b": [2]})");
   CHECK(fmt("%v", {set_of({str("b"), str("a")})}) == R"({"a", "b"})");

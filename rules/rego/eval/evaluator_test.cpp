@@ -51,10 +51,10 @@ TEST_CASE("missing keys, bad indexes and indexing scalars are undefined, not err
   CHECK(run({}, "x := input.a[-1]", in).undefined());
   CHECK(run({}, "x := input.a[\"0\"]", in).undefined());
   CHECK(run({}, "x := input.a[1.5]", in).undefined());
+  CHECK(run({}, "x := input.a[1.0]", in).undefined());  // OPA indexes with Number.Int(): "1.0" is none
   CHECK(run({}, "x := input.s.field", in).undefined());
   CHECK(run({}, "x := input.o.k.deeper", in).undefined());
   CHECK(run({}, "x := input.a[1]", in).json("x") == "2");
-  CHECK(run({}, "x := input.a[1.0]", in).json("x") == "2");
 }
 
 TEST_CASE("unification binds either side, through arrays and objects", "[eval]") {
