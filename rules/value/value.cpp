@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "rules/value/decimal.h"
+#include "rules/value/eval_budget.h"
 #include "rules/value/node_pool.h"
 
 namespace tollgate::value {
@@ -17,7 +18,7 @@ namespace tollgate::value {
 namespace {
 
 struct StringNode : detail::PooledNode {
-  explicit StringNode(std::string s) : text(std::move(s)) {}
+  explicit StringNode(std::string s) : text(std::move(s)) { charge_memory(sizeof(StringNode) + text.capacity()); }
   std::string text;
 };
 
@@ -32,12 +33,16 @@ struct BigNumNode : StringNode {
 };
 
 struct ArrayNode : detail::PooledNode {
-  explicit ArrayNode(std::vector<Value> v) : items(std::move(v)) {}
+  explicit ArrayNode(std::vector<Value> v) : items(std::move(v)) {
+    charge_memory(sizeof(ArrayNode) + items.capacity() * sizeof(Value));
+  }
   std::vector<Value> items;
 };
 
 struct ObjectNode : detail::PooledNode {
-  explicit ObjectNode(std::vector<Value::Entry> e) : entries(std::move(e)) {}
+  explicit ObjectNode(std::vector<Value::Entry> e) : entries(std::move(e)) {
+    charge_memory(sizeof(ObjectNode) + entries.capacity() * sizeof(Value::Entry));
+  }
   std::vector<Value::Entry> entries;
 };
 
@@ -266,8 +271,8 @@ Value Value::bignum(std::string text) {
   double nearest = decimal_to_double(d);
   size_t h = hash_decimal(d, nearest);
   Value v;
-  v.kind_ = Kind::BigNum;
   v.u_.node = new BigNumNode(std::move(canonical), std::move(d), nearest, h);
+  v.kind_ = Kind::BigNum;
   return v;
 }
 
@@ -281,29 +286,29 @@ Value Value::number_with_text(std::string text, const Value& value) {
   double nearest = decimal_to_double(d);
   size_t h = hash_decimal(d, nearest);
   Value v;
-  v.kind_ = Kind::BigNum;
   v.u_.node = new BigNumNode(std::move(text), std::move(d), nearest, h);
+  v.kind_ = Kind::BigNum;
   return v;
 }
 
 Value Value::string(std::string s) {
   Value v;
-  v.kind_ = Kind::String;
   v.u_.node = new StringNode(std::move(s));
+  v.kind_ = Kind::String;
   return v;
 }
 
 Value Value::bytes(std::string b) {
   Value v;
-  v.kind_ = Kind::Bytes;
   v.u_.node = new StringNode(std::move(b));
+  v.kind_ = Kind::Bytes;
   return v;
 }
 
 Value Value::array(std::vector<Value> items) {
   Value v;
-  v.kind_ = Kind::Array;
   v.u_.node = new ArrayNode(std::move(items));
+  v.kind_ = Kind::Array;
   return v;
 }
 
@@ -372,8 +377,8 @@ Value Value::object(std::vector<Entry> entries) {
 Value Value::object_sorted(std::vector<Entry> entries) {
   assert(strictly_sorted(entries));
   Value v;
-  v.kind_ = Kind::Object;
   v.u_.node = new ObjectNode(std::move(entries));
+  v.kind_ = Kind::Object;
   return v;
 }
 
@@ -382,8 +387,8 @@ Value Value::set(std::vector<Value> items) {
   items.erase(std::unique(items.begin(), items.end(), [](const Value& a, const Value& b) { return compare(a, b) == 0; }),
               items.end());
   Value v;
-  v.kind_ = Kind::Set;
   v.u_.node = new ArrayNode(std::move(items));
+  v.kind_ = Kind::Set;
   return v;
 }
 
