@@ -8,6 +8,9 @@ namespace tollgate::rego {
 
 namespace {
 
+// OPA's code for a query stopped from outside (its cancellation).
+Error budget_error(const value::BudgetExceeded& e) { return Error{"eval_cancel_error", e.message, "", {}}; }
+
 class CompiledQueryRunner : public PreparedQuery {
  public:
   CompiledQueryRunner(std::shared_ptr<const CompiledPolicy> policy, compiler::CompiledQuery query, std::string text)
@@ -33,6 +36,9 @@ class CompiledQueryRunner : public PreparedQuery {
     } catch (const eval::EvalAbort& abort) {
       out.rows.clear();
       out.error = abort.error;
+    } catch (const value::BudgetExceeded& e) {
+      out.rows.clear();
+      out.error = budget_error(e);
     }
     return out;
   }
@@ -97,6 +103,9 @@ DocumentResult evaluate_document_at(const CompiledPolicy& policy, const std::vec
   } catch (const eval::EvalAbort& abort) {
     out.value.reset();
     out.error = abort.error;
+  } catch (const value::BudgetExceeded& e) {
+    out.value.reset();
+    out.error = budget_error(e);
   }
   return out;
 }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "rules/rego/ast.h"
+#include "rules/value/eval_budget.h"
 #include "rules/value/value.h"
 
 namespace tollgate::rego {
@@ -52,6 +53,10 @@ struct QueryOptions {
   bool strict_builtin_errors = false;
   Tracer* tracer = nullptr;     // --explain
   int64_t now_ns = 0;           // time.now_ns; 0 = the wall clock at query start
+  // Time, step and memory budgets (rules/value/eval_budget.h); null = the
+  // process defaults. Exceeding one aborts the query with an
+  // eval_cancel_error ("evaluation exceeded its time budget of 3s").
+  const value::EvalLimits* limits = nullptr;
 };
 
 struct QueryResult {

@@ -14,6 +14,7 @@
 #include "rules/rego/go_float.h"
 #include "rules/rego/number.h"
 #include "rules/value/decimal.h"
+#include "rules/value/eval_budget.h"
 
 namespace tollgate::rego {
 
@@ -41,6 +42,7 @@ std::string replace_pairs(std::string_view s, const std::vector<std::pair<std::s
     }
     prev_match_empty = match != nullptr && match->first.empty();
     if (match != nullptr) {
+      value::charge_memory(match->second.size());  // a long replacement multiplies the input
       out.append(s.substr(last, i - last));
       out.append(match->second);
       i += match->first.size();
@@ -72,6 +74,7 @@ Result concat(Args args, BuiltinContext&) {
     size += item.as_string().size() + sep.size();
   }
   if (coll.items().size() == 1) return coll.items()[0];
+  value::charge_memory(size);  // before asking for it: a long separator multiplies the input
   std::string out;
   out.reserve(size);
   bool first = true;

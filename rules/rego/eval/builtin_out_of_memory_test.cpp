@@ -17,6 +17,9 @@ TEST_CASE("a builtin that runs out of memory is an evaluation error, even when e
       {tollgate::value::Value::string("sep"), tollgate::value::Value::string(std::string(1 << 20, '-'))},
       {tollgate::value::Value::string("items"), tollgate::value::Value::array(std::vector<tollgate::value::Value>(1000000, tollgate::value::Value::string("")))},
   });
+  // Without a memory budget (which would stop it first, with its own error).
+  tollgate::value::EvalLimits no_memory_budget{.memory_bytes = 0};
+  options.limits = &no_memory_budget;
   auto o = run({}, "x := concat(input.sep, input.items)", options);
   REQUIRE(o.result.error);
   CHECK(o.result.error->code == "eval_builtin_error");

@@ -98,6 +98,7 @@ bool Evaluator::eval_call(const ir::Term& t, Frame f, Yield k) {
 
 bool Evaluator::call_builtin(const BuiltinInfo& info, std::span<const Value> args, const ir::Term& at, Yield k) {
   if (!info.refused.empty()) abort("eval_builtin_error", prefixed(info.name, info.refused.c_str()), current_file_, at.loc);
+  budget_.step();
   if (info.function != nullptr) {
     std::optional<Value> result;
     try {
@@ -117,6 +118,8 @@ bool Evaluator::call_builtin(const BuiltinInfo& info, std::span<const Value> arg
   std::vector<Value> results;
   try {
     info.relation(args, builtin_context_, [&](const Value& v) {
+      budget_.step();
+      budget_.charge(sizeof(Value));
       results.push_back(v);
       return true;
     });

@@ -21,7 +21,11 @@ FrameBuffer::FrameBuffer(uint32_t size) {
 }
 
 Evaluator::Evaluator(const CompiledPolicy& policy, const QueryOptions& options)
-    : policy_(policy), options_(options), data_(options.data), tracer_(options.tracer) {
+    : budget_(options.limits != nullptr ? *options.limits : value::default_eval_limits()),
+      policy_(policy),
+      options_(options),
+      data_(options.data),
+      tracer_(options.tracer) {
   state_ = State{options_.input ? &*options_.input : nullptr, nullptr, nullptr, &root_memo_};
   builtin_context_.now_ns = options.now_ns;  // 0: read by time.now_ns on first use
   builtin_context_.nondeterministic_cache = &nondeterministic_cache_;
@@ -56,6 +60,7 @@ bool Evaluator::run(const ir::Body& body, Frame frame, Next k, std::string_view 
 // ---- bodies and expressions ----
 
 bool Evaluator::eval_body(const ir::Body& body, size_t i, Frame f, Next k) {
+  budget_.step();
   // Expressions with at most one solution run directly, in this loop; the
   // first one that may iterate continues in continuation-passing style.
   for (; i < body.exprs.size() && fast_path(); ++i) {
@@ -161,6 +166,7 @@ bool Evaluator::eval_plain(const ir::Expr& e, Frame f, Next k) {
 bool Evaluator::eval_some_in(const ir::Expr& e, Frame f, Next k) {
   return eval_term(e.terms[2], f, [&](const Value& coll) {
     return for_each_entry(coll, [&](const Value& key, const Value& val) {
+      budget_.step();
       if (e.has_key) {
         return unify_value(e.terms[0], key, f, [&] { return unify_value(e.terms[1], val, f, k); });
       }
@@ -253,6 +259,7 @@ bool Evaluator::walk(const Value& v, const ir::Term& ref, size_t pos, Frame f, Y
   if (op->op == TermOp::Local) {
     const uint32_t slot = op->slot;
     return for_each_entry(v, [&](const Value& entry_key, const Value& entry_value) {
+      budget_.step();
       f[slot] = &entry_key;
       bool go = walk(entry_value, ref, pos + 1, f, k);
       f[slot] = nullptr;
@@ -261,6 +268,7 @@ bool Evaluator::walk(const Value& v, const ir::Term& ref, size_t pos, Frame f, Y
   }
   if (is_open(*op, f)) {
     return for_each_entry(v, [&](const Value& entry_key, const Value& entry_value) {
+      budget_.step();
       return unify_value(*op, entry_key, f, [&] { return walk(entry_value, ref, pos + 1, f, k); });
     });
   }
@@ -309,6 +317,9 @@ bool Evaluator::eval_composite(const ir::Term& t, Frame f, Yield k) {
   });
 }
 
+// A std::map node holding one key/value pair (three pointers, colour, pair).
+constexpr size_t kMapEntryBytes = 4 * sizeof(void*) + sizeof(std::pair<Value, Value>);
+
 bool Evaluator::eval_comprehension(const ir::Term& t, Frame f, Yield k) {
   switch (t.op) {
     case TermOp::ArrayCompr:
@@ -316,6 +327,8 @@ bool Evaluator::eval_comprehension(const ir::Term& t, Frame f, Yield k) {
       std::vector<Value> out;
       eval_body(*t.body, 0, f, [&] {
         return eval_term(t.items[0], f, [&](const Value& v) {
+          // What the collection holds before it becomes a Value counts too.
+          budget_.charge(sizeof(Value));
           out.push_back(v);
           return true;
         });
@@ -327,6 +340,7 @@ bool Evaluator::eval_comprehension(const ir::Term& t, Frame f, Yield k) {
       eval_body(*t.body, 0, f, [&] {
         return eval_term(t.items[0], f, [&](const Value& key) {
           return eval_term(t.items[1], f, [&](const Value& val) {
+            budget_.charge(kMapEntryBytes);
             auto [it, added] = out.emplace(key, val);
             if (!added && it->second != val)
               abort("eval_conflict_error", "object keys must be unique", current_file_, t.loc);

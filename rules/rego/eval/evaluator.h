@@ -187,6 +187,8 @@ class Evaluator {
   void trace(TraceOp op, std::string_view file, Location loc, std::string_view text);
   [[noreturn]] void abort(std::string code, std::string message, std::string_view file, Location loc);
 
+  // First member: installed as the thread's budget before anything is built.
+  value::EvalBudget budget_;
   const CompiledPolicy& policy_;
   const QueryOptions& options_;
   Value data_;  // base documents (object or null)
