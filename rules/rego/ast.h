@@ -132,6 +132,15 @@ struct Import {
   Location loc;
 };
 
+// A `# METADATA` comment block (OPA's annotations, parsed by the compiler
+// only when a rule calls rego.metadata.*): where the METADATA comment is and
+// the YAML of the comment lines that follow it (column 1, consecutive lines,
+// each without its `#` and one leading space, newline-terminated).
+struct MetadataBlock {
+  Location loc;
+  std::string yaml;
+};
+
 struct Module {
   std::string file;
   RegoVersion version = RegoVersion::V1;  // the syntax the module was parsed with
@@ -139,6 +148,7 @@ struct Module {
   Location package_loc;
   std::vector<Import> imports;
   std::vector<Rule> rules;
+  std::vector<MetadataBlock> metadata;    // in source order
 };
 
 // A compile- or parse-time error, or an evaluation error, in OPA's terms.

@@ -113,8 +113,9 @@ bool decode_escapes(std::string_view inner, bool brace_escape, std::string* out,
 
 class Lexer {
  public:
-  Lexer(std::string_view text, std::string_view file, std::vector<Token>* tokens, std::vector<Error>* errors)
-      : text_(text), file_(file), tokens_(tokens), errors_(errors) {}
+  Lexer(std::string_view text, std::string_view file, std::vector<Token>* tokens, std::vector<Error>* errors,
+        std::vector<Comment>* comments)
+      : text_(text), file_(file), tokens_(tokens), errors_(errors), comments_(comments) {}
 
   bool run() {
     // A UTF-8 byte-order mark at the very start is ignored, as OPA does.
@@ -175,8 +176,15 @@ class Lexer {
         advance();
       } else if (c == '#') {
         gap_space_ = true;
+        const Location loc = here();
+        const size_t start = pos_ + 1;
         while (pos_ < text_.size() && text_[pos_] != '\n') {
           if (!check_char_in_text()) return false;
+        }
+        if (comments_ != nullptr) {
+          size_t end = pos_;
+          if (end > start && text_[end - 1] == '\r') --end;
+          comments_->push_back(Comment{text_.substr(start, end - start), loc});
         }
       } else {
         break;
@@ -391,6 +399,7 @@ class Lexer {
   std::string_view file_;
   std::vector<Token>* tokens_;
   std::vector<Error>* errors_;
+  std::vector<Comment>* comments_;
   size_t pos_ = 0;
   uint32_t line_ = 1;
   uint32_t col_ = 1;
@@ -401,10 +410,11 @@ class Lexer {
 
 }  // namespace
 
-bool tokenize(std::string_view text, std::string_view file, std::vector<Token>* tokens, std::vector<Error>* errors) {
+bool tokenize(std::string_view text, std::string_view file, std::vector<Token>* tokens, std::vector<Error>* errors,
+              std::vector<Comment>* comments) {
   tokens->clear();
   tokens->reserve(text.size() / 3 + 1);
-  return Lexer(text, file, tokens, errors).run();
+  return Lexer(text, file, tokens, errors, comments).run();
 }
 
 bool decode_string_token(const Token& token, std::string* out, std::string* error) {

@@ -2,7 +2,8 @@
 //
 // Words are always Ident tokens: whether `if`, `in`, `contains` or `every`
 // is a keyword depends on the syntax version and the module's imports, so the
-// parser decides. Whitespace and comments are dropped, but every token records
+// parser decides. Whitespace and comments are not tokens (comments can be
+// collected on the side, for METADATA annotations), but every token records
 // whether whitespace (or a newline) came before it: a ref continues only with
 // an adjacent `.`, `[` or `(`, and newlines separate the literals of a body.
 //
@@ -68,10 +69,19 @@ struct Token {
   bool template_last = false;   // ends it (closing quote); otherwise an expression follows
 };
 
+// A comment: its text after the `#` up to the end of the line (a trailing
+// carriage return left out) and where its `#` is, as OPA's scanner keeps it.
+struct Comment {
+  std::string_view text;
+  Location loc;
+};
+
 // Tokenizes the whole text; the last token is End. On the first lexical error
 // (bad character, unterminated string, malformed number) appends a
-// rego_parse_error naming file:line:col and returns false.
-bool tokenize(std::string_view text, std::string_view file, std::vector<Token>* tokens, std::vector<Error>* errors);
+// rego_parse_error naming file:line:col and returns false. With `comments`,
+// every comment is also recorded there, in order (no copy of its text).
+bool tokenize(std::string_view text, std::string_view file, std::vector<Token>* tokens, std::vector<Error>* errors,
+              std::vector<Comment>* comments = nullptr);
 
 // The value of a String token ("..." with JSON escapes; \uXXXX surrogate
 // pairs combine, a lone surrogate becomes U+FFFD) or RawString token.

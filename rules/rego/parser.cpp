@@ -1541,15 +1541,49 @@ class Parser {
   uintptr_t stack_base_ = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
 };
 
+// OPA's parseAnnotations: a comment in column 1 whose text starts (after
+// spaces) with METADATA opens a block; the block takes the comments that
+// follow on the next lines in column 1, up to one that is itself a METADATA
+// comment.
+bool is_metadata_comment(const Comment& c) {
+  if (c.loc.column != 1) return false;
+  std::string_view t = c.text;
+  while (!t.empty() && (t.front() == ' ' || t.front() == '\t' || t.front() == '\v' || t.front() == '\f')) {
+    t.remove_prefix(1);
+  }
+  return t.substr(0, 8) == "METADATA";
+}
+
+std::vector<MetadataBlock> metadata_blocks(const std::vector<Comment>& comments) {
+  std::vector<MetadataBlock> out;
+  for (size_t i = 0; i < comments.size(); ++i) {
+    if (!is_metadata_comment(comments[i])) continue;
+    MetadataBlock block;
+    block.loc = comments[i].loc;
+    for (size_t j = i + 1; j < comments.size(); ++j) {
+      const Comment& c = comments[j];
+      if (c.loc.column != 1 || c.loc.line != comments[j - 1].loc.line + 1 || is_metadata_comment(c)) break;
+      std::string_view line = c.text;
+      if (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+      block.yaml.append(line);
+      block.yaml.push_back('\n');
+    }
+    out.push_back(std::move(block));
+  }
+  return out;
+}
+
 }  // namespace
 
 ParseResult parse_module(std::string_view file, std::string_view text, RegoVersion version) {
   ParseResult result;
   std::vector<Token> tokens;
-  if (!tokenize(text, file, &tokens, &result.errors)) return result;
+  std::vector<Comment> comments;
+  if (!tokenize(text, file, &tokens, &result.errors, &comments)) return result;
   Parser parser(file, tokens, version, result.errors);
   result.module = parser.module();
   if (!result.errors.empty()) result.module.reset();
+  if (result.module) result.module->metadata = metadata_blocks(comments);
   return result;
 }
 

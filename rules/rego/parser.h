@@ -27,6 +27,8 @@
 //     (carrying e's `with` modifiers), so that an undefined e yields set() and the
 //     builtin prints "<undefined>".
 //   - Module::version is V1 when parsed as v1 or when a v0 module imports rego.v1.
+//   - Module::metadata holds the `# METADATA` comment blocks as raw YAML (OPA's
+//     annotations); the compiler reads them only when a rule calls rego.metadata.*.
 //
 // Nesting is capped (1000 levels, and a stack budget): deeper input is a parse
 // error, never a crash.
