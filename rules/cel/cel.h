@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "rules/cel/static_type.h"
+#include "rules/value/eval_budget.h"
 #include "rules/value/value.h"
 
 namespace tollgate::cel {
@@ -41,6 +42,9 @@ struct EvalResult {
   Value value;
   std::optional<std::string> error;  // set when evaluation produced an error value
   uint64_t cost = 0;                 // cost units consumed (cel-go model, approximate)
+  // The evaluation was stopped by its memory or time budget
+  // (rules/value/eval_budget.h): an error whatever the failure policy.
+  bool budget_exceeded = false;
   bool ok() const { return !error.has_value(); }
 };
 
@@ -59,6 +63,10 @@ struct Activation {
 
 struct EvalOptions {
   uint64_t cost_limit = 1'000'000;  // Kubernetes PerCallLimit; 0 = unlimited
+  // Memory and time budgets; null = the process defaults. The cost limit
+  // bounds the work, the memory budget what a cheap-looking expression
+  // (a list doubled again and again) builds before the cost limit trips.
+  const value::EvalLimits* limits = nullptr;
 };
 
 class Program {

@@ -30,12 +30,26 @@ class PlannedProgram final : public Program {
       heap_slots.resize(plan_.slot_count);
       c.slots = heap_slots.data();
     }
-    Result r = plan_.root->eval(c);
     EvalResult out;
+    std::optional<Result> r;
+    // Evaluated inside another evaluation (a lazy variable): a budget
+    // exceeded stops the outer one too, rather than becoming an error value
+    // the outer expression could swallow.
+    const bool nested = value::EvalBudget::current() != nullptr;
+    try {
+      value::EvalBudget budget(options.limits != nullptr ? *options.limits : value::default_eval_limits());
+      r.emplace(plan_.root->eval(c));
+    } catch (const value::BudgetExceeded& e) {
+      if (nested) throw;
+      out.cost = c.cost;
+      out.error = "operation cancelled: " + e.message;
+      out.budget_exceeded = true;
+      return out;
+    }
     out.cost = c.cost;
     if (c.over_budget()) out.error = kCostLimitExceeded;
-    else if (r.is_error()) out.error = r.error_message();
-    else out.value = r.take();
+    else if (r->is_error()) out.error = r->error_message();
+    else out.value = r->take();
     return out;
   }
 
