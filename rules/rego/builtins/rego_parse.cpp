@@ -1,13 +1,16 @@
 // rego.parse_module (OPA topdown/parse.go): a module's AST as OPA's
 // encoding/json writes an ast.Module (locations left out, as OPA's default
-// JSON options do), parsed as Rego v1. A parse error is a builtin error
-// carrying the parser's message.
+// JSON options do; comments as {"Text": <base64>}), parsed as Rego v1. A
+// parse error is a builtin error carrying the parser's message.
+#include <algorithm>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 #include "rules/rego/ast.h"
 #include "rules/rego/builtins/builtin.h"
 #include "rules/rego/builtins/operands.h"
+#include "rules/rego/lexer.h"
 #include "rules/rego/parser.h"
 
 namespace tollgate::rego {
@@ -162,7 +165,21 @@ Value rule_json(const Rule& r) {
   return entry_object(std::move(fields));
 }
 
-Value module_json(const Module& m) {
+// Go's encoding/json writes a []byte as standard padded base64.
+std::string base64(std::string_view bytes) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  for (size_t i = 0; i < bytes.size(); i += 3) {
+    const size_t n = std::min<size_t>(3, bytes.size() - i);
+    uint32_t chunk = 0;
+    for (size_t k = 0; k < 3; ++k) chunk = (chunk << 8) | (k < n ? static_cast<unsigned char>(bytes[i + k]) : 0u);
+    for (size_t k = 0; k < 4; ++k) out.push_back(k <= n ? kAlphabet[(chunk >> (18 - 6 * k)) & 0x3F] : '=');
+  }
+  return out;
+}
+
+Value module_json(const Module& m, const std::vector<Comment>& comments) {
   std::vector<Value> path = {typed("var", Value::string("data"))};
   for (const auto& p : m.package) path.push_back(typed("string", Value::string(p)));
   std::vector<std::pair<const char*, Value>> fields = {
@@ -181,6 +198,12 @@ Value module_json(const Module& m) {
     for (const Rule& r : m.rules) rules.push_back(rule_json(r));
     fields.emplace_back("rules", Value::array(std::move(rules)));
   }
+  // An ast.Comment marshals as {"Text": <its bytes>} (no location by default).
+  if (!comments.empty()) {
+    std::vector<Value> out;
+    for (const Comment& c : comments) out.push_back(entry_object({{"Text", Value::string(base64(c.text))}}));
+    fields.emplace_back("comments", Value::array(std::move(out)));
+  }
   return entry_object(std::move(fields));
 }
 
@@ -197,13 +220,30 @@ Result parse_module_builtin(Args args, BuiltinContext&) {
     }
     throw_builtin_error(message);
   }
-  return module_json(*parsed.module);
+  std::vector<Token> tokens;
+  std::vector<Error> errors;
+  std::vector<Comment> comments;
+  tokenize(text, file, &tokens, &errors, &comments);
+  return module_json(*parsed.module, comments);
+}
+
+// The compiler replaces every call of rego.metadata.chain() and
+// rego.metadata.rule() in a rule (rules/rego/compiler/metadata_calls.h);
+// only a query can still reach them, and there is no rule to describe.
+Result metadata_chain_builtin(Args, BuiltinContext&) {
+  throw_builtin_error("the rego.metadata.chain function must only be called within the scope of a rule");
+}
+
+Result metadata_rule_builtin(Args, BuiltinContext&) {
+  throw_builtin_error("the rego.metadata.rule function must only be called within the scope of a rule");
 }
 
 }  // namespace
 
 void register_rego_parse_builtins(BuiltinRegistry& r) {
   r.add({.name = "rego.parse_module", .arity = 2, .function = parse_module_builtin});
+  r.add({.name = "rego.metadata.chain", .arity = 0, .function = metadata_chain_builtin});
+  r.add({.name = "rego.metadata.rule", .arity = 0, .function = metadata_rule_builtin});
 }
 
 }  // namespace tollgate::rego

@@ -39,6 +39,12 @@ TEST_CASE("rego.parse_module writes functions, negation and calls", "[builtins]"
                                {"type": "var", "value": "x"}]}])"));
 }
 
+TEST_CASE("rego.parse_module keeps the comments as Go marshals their bytes", "[builtins]") {
+  const Value m = parse("# METADATA\n# title: t\npackage t\np := 1 # one\n");
+  CHECK(m["comments"] == json(R"([{"Text": "IE1FVEFEQVRB"}, {"Text": "IHRpdGxlOiB0"}, {"Text": "IG9uZQ=="}])"));
+  CHECK(parse("package t\np := 1\n").find("comments") == nullptr);
+}
+
 TEST_CASE("rego.parse_module reports parse errors as OPA does", "[builtins]") {
   CHECK(std::string(call_error("rego.parse_module", {str("x.rego"), str("package foo.")}).what()) ==
         "1 error occurred: x.rego:1: rego_parse_error: unexpected eof token: expected ident");
