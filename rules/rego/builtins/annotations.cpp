@@ -180,15 +180,9 @@ std::optional<Value> parse_annotation_block(std::string_view yaml, std::string_v
 
 namespace {
 
-Value path_array(const std::vector<std::string>& path) {
-  std::vector<Value> out;
-  for (const auto& p : path) out.push_back(str(p));
-  return Value::array(std::move(out));
-}
-
-Value chain_entry(const std::vector<std::string>& path, const Value* annotations) {
+Value chain_entry(const std::vector<Value>& path, const Value* annotations) {
   value::ObjectBuilder out;
-  out.add("path", path_array(path));
+  out.add("path", Value::array(path));
   if (annotations) out.add("annotations", *annotations);
   return out.build();
 }
@@ -207,7 +201,6 @@ Value metadata_chain(const RuleAnnotations& a) {
 
 Value metadata_rule(const RuleAnnotations& a) {
   if (!a.rule_scope.empty()) return a.rule_scope.front();
-  if (a.document) return *a.document;
   return Value::empty_object();
 }
 

@@ -26,21 +26,21 @@ std::optional<value::Value> parse_annotation_block(std::string_view yaml, std::s
 
 // What OPA's AnnotationSet knows about one rule. Paths are below `data`.
 struct RuleAnnotations {
-  std::vector<std::string> rule_path;       // the rule's ground ref prefix: {"testing", "p"}
+  std::vector<value::Value> rule_path;      // the ground prefix of the rule's path: ["testing", "p"]
   std::vector<value::Value> rule_scope;     // scope "rule" blocks of this rule, closest to it first
   std::optional<value::Value> document;     // the scope "document" block for rule_path
-  std::vector<std::string> package_path;    // {"testing"}
+  std::vector<value::Value> package_path;   // ["testing"]
   std::optional<value::Value> package;      // the scope "package" block of the package
   // scope "subpackages" blocks of the package and its ancestors, closest first.
-  std::vector<std::pair<std::vector<std::string>, value::Value>> subpackages;
+  std::vector<std::pair<std::vector<value::Value>, value::Value>> subpackages;
 };
 
 // rego.metadata.chain(): [{"path": [...], "annotations": {...}}, ...] — the
 // rule's own entries (one without annotations when it has none), then the
 // document, package and subpackages entries.
 value::Value metadata_chain(const RuleAnnotations& a);
-// rego.metadata.rule(): the closest rule-scope block, else the document
-// block, else {}.
+// rego.metadata.rule(): the closest rule-scope block, else {} (OPA's
+// getPrimaryRuleAnnotations looks at the rule scope only).
 value::Value metadata_rule(const RuleAnnotations& a);
 
 }  // namespace tollgate::rego

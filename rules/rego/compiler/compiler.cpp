@@ -5,6 +5,7 @@
 #include "rules/rego/ast_text.h"
 #include "rules/rego/compiler/index_guards.h"
 #include "rules/rego/compiler/iteration_flags.h"
+#include "rules/rego/compiler/metadata_calls.h"
 #include "rules/rego/compiler/negation_hoist.h"
 #include "rules/rego/compiler/recursion.h"
 #include "rules/rego/compiler/resolver.h"
@@ -172,6 +173,8 @@ PolicyCompilation compile_modules(std::vector<Module> modules, const CompileOpti
   PolicyCompilation out;
   std::vector<Error> unused_vars;
   for (const Module& m : modules) check_unused_declared_vars(m, unused_vars);
+  std::vector<Error> metadata_errors;
+  rewrite_rego_metadata_calls(modules, metadata_errors);
   hoist_negated_operands(modules);
   auto policy = std::make_shared<CompiledPolicy>();
   policy->options = options;
@@ -188,6 +191,10 @@ PolicyCompilation compile_modules(std::vector<Module> modules, const CompileOpti
   if (!out.errors.empty()) return out;
   if (!unused_vars.empty()) {
     out.errors = std::move(unused_vars);
+    return out;
+  }
+  if (!metadata_errors.empty()) {
+    out.errors = std::move(metadata_errors);
     return out;
   }
 
