@@ -3,6 +3,7 @@
 #include <set>
 
 #include "rules/rego/ast_text.h"
+#include "rules/rego/compiler/function_args.h"
 #include "rules/rego/compiler/index_guards.h"
 #include "rules/rego/compiler/iteration_flags.h"
 #include "rules/rego/compiler/metadata_calls.h"
@@ -175,6 +176,7 @@ PolicyCompilation compile_modules(std::vector<Module> modules, const CompileOpti
   for (const Module& m : modules) check_unused_declared_vars(m, unused_vars);
   std::vector<Error> metadata_errors;
   rewrite_rego_metadata_calls(modules, metadata_errors);
+  move_evaluated_args_into_bodies(modules);
   hoist_negated_operands(modules);
   auto policy = std::make_shared<CompiledPolicy>();
   policy->options = options;
