@@ -18,21 +18,7 @@ namespace {
 
 const std::string kRequiredLabels = std::string(TOLLGATE_SHARED_DIR) + "/testdata/gatekeeper-library/library/general/requiredlabels";
 
-const char* kDenyAllTemplate = R"(
-apiVersion: templates.gatekeeper.sh/v1
-kind: ConstraintTemplate
-metadata: {name: k8sdenyall}
-spec:
-  crd: {spec: {names: {kind: K8sDenyAll}}}
-  targets:
-  - target: admission.k8s.gatekeeper.sh
-    code:
-    - engine: K8sNativeValidation
-      source:
-        validations:
-        - expression: "false"
-          messageExpression: "'denied ' + variables.anyObject.metadata.name"
-)";
+using tollgate::policies::testing::kDenyAllTemplate;
 
 std::shared_ptr<const PolicySet> policies(const std::string& constraints_yaml, LoadOptions options = {}) {
   std::vector<Value> objects = yaml_all(kDenyAllTemplate);

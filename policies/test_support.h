@@ -31,6 +31,24 @@ inline std::vector<value::Value> yaml_all(std::string_view text) {
   return out;
 }
 
+// A CEL template whose constraints (kind K8sDenyAll) deny every object
+// with "denied <name>".
+inline constexpr const char* kDenyAllTemplate = R"(
+apiVersion: templates.gatekeeper.sh/v1
+kind: ConstraintTemplate
+metadata: {name: k8sdenyall}
+spec:
+  crd: {spec: {names: {kind: K8sDenyAll}}}
+  targets:
+  - target: admission.k8s.gatekeeper.sh
+    code:
+    - engine: K8sNativeValidation
+      source:
+        validations:
+        - expression: "false"
+          messageExpression: "'denied ' + variables.anyObject.metadata.name"
+)";
+
 inline std::string joined_errors(const std::vector<LoadError>& errors) {
   std::string out;
   for (const LoadError& e : errors) out += e.to_string() + "\n";

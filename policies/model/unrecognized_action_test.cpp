@@ -15,20 +15,7 @@ using tollgate::value::Value;
 
 namespace {
 
-const char* kPolicies = R"(
-apiVersion: templates.gatekeeper.sh/v1
-kind: ConstraintTemplate
-metadata: {name: k8sdenyall}
-spec:
-  crd: {spec: {names: {kind: K8sDenyAll}}}
-  targets:
-  - target: admission.k8s.gatekeeper.sh
-    code:
-    - engine: K8sNativeValidation
-      source:
-        validations:
-        - expression: "false"
-          messageExpression: "'denied ' + variables.anyObject.metadata.name"
+const std::string kPolicies = std::string(testing::kDenyAllTemplate) + R"(
 ---
 apiVersion: constraints.gatekeeper.sh/v1beta1
 kind: K8sDenyAll
