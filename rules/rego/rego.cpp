@@ -33,6 +33,8 @@ class CompiledQueryRunner : public PreparedQuery {
             return true;
           },
           text_);
+      // OPA's Query.Iter: the first strict builtin error, with the rows.
+      if (evaluator.strict_builtin_error()) out.error = *evaluator.strict_builtin_error();
     } catch (const eval::EvalAbort& abort) {
       out.rows.clear();
       out.error = abort.error;
@@ -100,6 +102,7 @@ DocumentResult evaluate_document_at(const CompiledPolicy& policy, const std::vec
   try {
     eval::Evaluator evaluator(policy, options);
     out.value = evaluator.document(keys);
+    if (evaluator.strict_builtin_error()) out.error = *evaluator.strict_builtin_error();
   } catch (const eval::EvalAbort& abort) {
     out.value.reset();
     out.error = abort.error;

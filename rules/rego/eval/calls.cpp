@@ -145,9 +145,12 @@ void Evaluator::out_of_memory(const BuiltinInfo& info, const ir::Term& at) {
 }
 
 bool Evaluator::builtin_failed(const BuiltinInfo& info, const char* code, const char* message, const ir::Term& at) {
-  // Non-strict: the expression is undefined and evaluation goes on.
-  if (!options_.strict_builtin_errors) return true;
-  abort(code, prefixed(info.name, message), current_file_, at.loc);
+  // The expression is undefined and evaluation goes on (OPA's evalBuiltin
+  // collects the error); strict mode reports the first one at the end.
+  if (options_.strict_builtin_errors && !strict_builtin_error_) {
+    strict_builtin_error_ = Error{code, prefixed(info.name, message), std::string(current_file_), at.loc};
+  }
+  return true;
 }
 
 void Evaluator::flush_notes(const ir::Term& at) {

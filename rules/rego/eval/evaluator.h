@@ -62,6 +62,10 @@ class Evaluator {
   bool run(const ir::Body& body, Frame frame, Next k, std::string_view query_text);
   // The document at data.<path>.
   std::optional<Value> document(const std::vector<Value>& path);
+  // With strict builtin errors: the first builtin error met. As in OPA's
+  // Query.Iter, the call was undefined and evaluation went on; the caller
+  // reports this error with the rows found (unless the evaluation aborted).
+  const std::optional<Error>& strict_builtin_error() const { return strict_builtin_error_; }
 
  private:
   struct DataOverride {
@@ -197,6 +201,7 @@ class Evaluator {
   BuiltinContext builtin_context_;
   std::unordered_map<std::string, Value> nondeterministic_cache_;
   std::vector<std::string> trace_notes_;
+  std::optional<Error> strict_builtin_error_;
   Tracer* tracer_;
   int depth_ = 1;
   // The module of the rule being evaluated (empty in the query itself), which
