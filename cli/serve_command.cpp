@@ -1,5 +1,6 @@
 #include <cstdlib>
 #include <ostream>
+#include <utility>
 
 #include "cli/args.h"
 #include "cli/commands.h"
@@ -17,7 +18,15 @@ const std::vector<OptionSpec>& serve_options() {
       {"tls-key", 0, true, false, "FILE", "PEM private key"},
       {"addr", 0, true, false, "HOST:PORT", "HTTPS listen address (default 127.0.0.1:8443; port 0 picks one)"},
       {"metrics-addr", 0, true, false, "HOST:PORT", "plain-HTTP /metrics address (default 127.0.0.1:9090; \"\" disables)"},
-      {"threads", 0, true, false, "N", "serving threads (default: hardware concurrency)"},
+      {"threads", 0, true, false, "N", "I/O threads (default: hardware concurrency)"},
+      {"eval-threads", 0, true, false, "N",
+       "threads evaluating /validate and /mutate, apart from the I/O threads so that /healthz, /readyz and "
+       "/metrics answer whatever an evaluation does (default: as many as --threads)"},
+      {"eval-queue", 0, true, false, "N",
+       "admission requests that may wait for an evaluation thread; beyond them the answer is 503 (default 256)"},
+      {"shutdown-timeout", 0, true, false, "SECONDS",
+       "after SIGTERM, how long requests in flight may take before connections are cut and evaluations cancelled "
+       "(default 25)"},
       {"ready-file", 0, true, false, "FILE", "write the bound addresses here once listening"},
       {"gatekeeper-namespace", 0, true, false, "NS",
        "admit requests by system:serviceaccount:NS:gatekeeper-admin untouched, as Gatekeeper exempts its own service "
@@ -41,7 +50,7 @@ void print_usage(std::ostream& out) {
       << format_options_help(serve_options());
 }
 
-bool parse_threads(const std::string& text, int* out) {
+bool parse_count(const std::string& text, int* out) {
   if (text.empty() || text.size() > 6) return false;
   int n = 0;
   for (char c : text) {
@@ -81,9 +90,13 @@ int run_serve_command(const std::vector<std::string>& args, CommandIo& io) {
     print_usage(io.err);
     return 2;
   }
-  if (parsed.has("threads") && !parse_threads(parsed.value("threads"), &options.threads)) {
-    io.err << "Error: --threads takes a non-negative integer, not \"" << parsed.value("threads") << "\"\n";
-    return 2;
+  for (auto [flag, target] : {std::pair{"threads", &options.threads}, std::pair{"eval-threads", &options.eval_threads},
+                               std::pair{"eval-queue", &options.eval_queue},
+                               std::pair{"shutdown-timeout", &options.shutdown_timeout_seconds}}) {
+    if (parsed.has(flag) && !parse_count(parsed.value(flag), target)) {
+      io.err << "Error: --" << flag << " takes a non-negative integer, not \"" << parsed.value(flag) << "\"\n";
+      return 2;
+    }
   }
   io.out.flush();
   return webhook::run_server(options);

@@ -11,6 +11,7 @@
 #include "webhook/admission_codec.h"
 #include "webhook/log.h"
 #include "webhook/metrics.h"
+#include "webhook/worker_pool.h"
 
 namespace tollgate::webhook {
 namespace {
@@ -227,11 +228,43 @@ std::optional<HttpResponse> AdmissionRouter::screen(const HttpRequestHeader& hea
   return std::nullopt;
 }
 
-HttpResponse AdmissionRouter::handle(const HttpRequest& request) {
+HttpResponse AdmissionRouter::handle(const HttpRequest& request) { return answer(request, nullptr); }
+
+bool AdmissionRouter::answers_later(const HttpRequest& request) const {
+  if (pool_ == nullptr) return false;
+  Endpoint endpoint = find_endpoint(request_path(to_std(request.target())));
+  return endpoint == Endpoint::Validate || endpoint == Endpoint::Mutate;
+}
+
+void AdmissionRouter::answer_later(HttpRequest request, const std::atomic<bool>* cancelled, Done done) {
+  pool_->submit([this, request = std::move(request), cancelled, done = std::move(done)](bool run) {
+    if (!run) {
+      HttpResponse busy = text_response(http::status::service_unavailable,
+                                        "too many admission requests waiting to be evaluated; try again");
+      busy.set(http::field::retry_after, "1");
+      return done(std::move(busy));
+    }
+    if (cancelled->load(std::memory_order_relaxed)) {
+      // Its client went away while it waited: nobody reads the answer.
+      return done(text_response(http::status::service_unavailable, "cancelled before evaluation"));
+    }
+    HttpResponse response;
+    try {
+      response = answer(request, cancelled);
+    } catch (const std::exception& e) {
+      response = text_response(http::status::internal_server_error, std::string("internal error: ") + e.what());
+    } catch (...) {
+      response = text_response(http::status::internal_server_error, "internal error: unknown exception");
+    }
+    done(std::move(response));
+  });
+}
+
+HttpResponse AdmissionRouter::answer(const HttpRequest& request, const std::atomic<bool>* cancelled) {
   if (auto refused = screen(request)) return std::move(*refused);
   switch (find_endpoint(request_path(to_std(request.target())))) {
-    case Endpoint::Validate: return validate(request);
-    case Endpoint::Mutate: return mutate(request);
+    case Endpoint::Validate: return validate(request, cancelled);
+    case Endpoint::Mutate: return mutate(request, cancelled);
     case Endpoint::Healthz: return text_response(http::status::ok, "ok");
     case Endpoint::Readyz: return ready();
     case Endpoint::None: break;
@@ -250,7 +283,7 @@ HttpResponse AdmissionRouter::ready() const {
   return text_response(http::status::ok, "ok");
 }
 
-HttpResponse AdmissionRouter::validate(const HttpRequest& request) {
+HttpResponse AdmissionRouter::validate(const HttpRequest& request, const std::atomic<bool>* cancelled) {
   Clock::time_point start = Clock::now();
   AdmissionReviewRequest review;
   std::string error;
@@ -297,7 +330,7 @@ HttpResponse AdmissionRouter::validate(const HttpRequest& request) {
   return response;
 }
 
-HttpResponse AdmissionRouter::mutate(const HttpRequest& request) {
+HttpResponse AdmissionRouter::mutate(const HttpRequest& request, const std::atomic<bool>* cancelled) {
   Clock::time_point start = Clock::now();
   AdmissionReviewRequest review;
   std::string error;

@@ -14,6 +14,7 @@
 namespace tollgate::webhook {
 
 class Metrics;
+class WorkerPool;
 
 // How the endpoints treat requests beyond the policies (Gatekeeper's flags).
 struct AdmissionOptions {
@@ -38,15 +39,22 @@ class AdmissionRouter final : public HttpHandler {
   void set_policies(std::shared_ptr<const policies::PolicySet> policies);
   // Makes /readyz fail from now on (the server is shutting down).
   void stop_being_ready() { draining_.store(true); }
+  // Where /validate and /mutate are evaluated (answer_later): off the I/O
+  // threads, 503 when its queue is full. Without one (tests), in handle().
+  void set_worker_pool(WorkerPool* pool) { pool_ = pool; }
 
   // Unknown path: 404; wrong method: 405; POST whose Content-Type is not
   // application/json: 415.
   std::optional<HttpResponse> screen(const HttpRequestHeader& header) override;
   HttpResponse handle(const HttpRequest& request) override;
+  // /validate and /mutate when a worker pool is set.
+  bool answers_later(const HttpRequest& request) const override;
+  void answer_later(HttpRequest request, const std::atomic<bool>* cancelled, Done done) override;
 
  private:
-  HttpResponse validate(const HttpRequest& request);
-  HttpResponse mutate(const HttpRequest& request);
+  HttpResponse answer(const HttpRequest& request, const std::atomic<bool>* cancelled);
+  HttpResponse validate(const HttpRequest& request, const std::atomic<bool>* cancelled);
+  HttpResponse mutate(const HttpRequest& request, const std::atomic<bool>* cancelled);
   HttpResponse ready() const;
   // A request by the exempt user (AdmissionOptions::exempt_username).
   bool exempt(const value::Value& request) const;
@@ -55,6 +63,7 @@ class AdmissionRouter final : public HttpHandler {
   AdmissionOptions options_;
   std::atomic<std::shared_ptr<const policies::PolicySet>> policies_;
   std::atomic<bool> draining_{false};
+  WorkerPool* pool_ = nullptr;
 };
 
 // True for "application/json" with any parameters ("; charset=utf-8"),

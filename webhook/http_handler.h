@@ -2,6 +2,8 @@
 // (so that it can be refused before its body is read), then answer it.
 #pragma once
 
+#include <atomic>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +26,17 @@ class HttpHandler {
   // Called with the complete request. The listener sets the HTTP version,
   // keep-alive and Content-Length of the response.
   virtual HttpResponse handle(const HttpRequest& request) = 0;
+
+  // Requests for which answers_later is true go to answer_later instead of
+  // handle (admission evaluations, which run off the I/O threads). The
+  // answer is given to `done` exactly once, from any thread. `cancelled`
+  // turns true when the client goes away or the server gives up at shutdown;
+  // it stays valid until `done` is called.
+  using Done = std::function<void(HttpResponse)>;
+  virtual bool answers_later(const HttpRequest& request) const { return false; }
+  virtual void answer_later(HttpRequest request, const std::atomic<bool>* cancelled, Done done) {
+    done(handle(request));
+  }
 };
 
 // Beast 1.74 speaks boost::string_view; the project speaks std::string_view.

@@ -2,6 +2,7 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/ssl.hpp>
 
@@ -10,6 +11,8 @@
 #include <functional>
 #include <optional>
 #include <type_traits>
+
+#include <poll.h>
 
 #include "webhook/log.h"
 
@@ -50,6 +53,18 @@ void ConnectionTracker::drain_all() {
   for (auto& connection : open) connection->drain();
 }
 
+void ConnectionTracker::cancel_all() {
+  cancelling_.store(true, std::memory_order_release);
+  std::vector<std::shared_ptr<Connection>> open;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [id, weak] : connections_) {
+      if (auto connection = weak.lock()) open.push_back(std::move(connection));
+    }
+  }
+  for (auto& connection : open) connection->cancel();
+}
+
 namespace {
 
 constexpr size_t kFirstReadBytes = 16 * 1024;
@@ -60,6 +75,17 @@ constexpr std::chrono::seconds kCloseTimeout{2};
 // reads it (what Go's net/http avoids the same way).
 constexpr size_t kLingerBytes = 1024 * 1024;
 constexpr std::chrono::seconds kLingerTime{1};
+// While a request is answered off the I/O thread, how often a connection
+// with unread bytes is looked at again for a hang-up (a TLS close_notify
+// arrives just before the FIN).
+constexpr std::chrono::milliseconds kHangUpRecheck{50};
+
+// True when the peer has closed or reset the connection, even with bytes
+// still unread before the end (poll's POLLRDHUP, Linux).
+bool peer_hung_up(int fd) {
+  pollfd watched{fd, POLLRDHUP, 0};
+  return ::poll(&watched, 1, 0) > 0 && (watched.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+}
 
 bool is_http_syntax_error(const error_code& ec) {
   return ec.category() == make_error_code(http::error::bad_method).category() && ec != http::error::end_of_stream &&
@@ -84,6 +110,7 @@ class Session final : public ConnectionTracker::Connection, public std::enable_s
         handler_(handler),
         limits_(limits),
         tracker_(std::move(tracker)),
+        recheck_(stream_.get_executor()),
         // Bytes wait here only until the parser can take them: a header, a
         // chunk-size line or a trailer section. Bounded, so that one that
         // never ends fails as soon as it outgrows the header limit instead
@@ -112,8 +139,10 @@ class Session final : public ConnectionTracker::Connection, public std::enable_s
     });
   }
 
+  void cancel() override { cancelled_.store(true, std::memory_order_relaxed); }
+
  private:
-  enum class State { Handshake, Idle, Reading, Writing, Closing };
+  enum class State { Handshake, Idle, Reading, Answering, Writing, Closing };
 
   static Stream make_stream(tcp::socket socket, ssl::context* context) {
     if constexpr (Tls) {
@@ -216,6 +245,7 @@ class Session final : public ConnectionTracker::Connection, public std::enable_s
   void on_body(error_code ec) {
     if (ec) return on_read_error(ec);
     HttpRequest request = parser_->release();
+    if (handler_.answers_later(request)) return answer_later(std::move(request));
     HttpResponse response;
     try {
       response = handler_.handle(request);
@@ -225,6 +255,54 @@ class Session final : public ConnectionTracker::Connection, public std::enable_s
       response = internal_error("unknown exception");
     }
     respond(std::move(response), request.version(), !request.keep_alive());
+  }
+
+  // The answer comes from another thread; meanwhile the connection is
+  // watched, so that a client that goes away cancels its evaluation.
+  void answer_later(HttpRequest request) {
+    state_ = State::Answering;
+    client_gone_ = false;
+    cancelled_.store(tracker_->cancelling(), std::memory_order_relaxed);
+    unsigned version = request.version();
+    bool close_after = !request.keep_alive();
+    watch_client();
+    handler_.answer_later(std::move(request), &cancelled_,
+                          [self = this->shared_from_this(), version, close_after](HttpResponse response) {
+                            net::dispatch(self->stream_.get_executor(),
+                                          [self, version, close_after, response = std::move(response)]() mutable {
+                                            self->guarded([&] { self->on_answer(std::move(response), version, close_after); });
+                                          });
+                          });
+  }
+
+  void watch_client() {
+    lowest().socket().async_wait(tcp::socket::wait_read, [self = this->shared_from_this()](error_code ec) {
+      self->guarded([&] { self->on_client_readable(ec); });
+    });
+  }
+
+  void on_client_readable(error_code ec) {
+    if (state_ != State::Answering || ec == net::error::operation_aborted) return;
+    if (ec || peer_hung_up(lowest().socket().native_handle())) {
+      client_gone_ = true;
+      cancelled_.store(true, std::memory_order_relaxed);
+      log_info(LogLine("client closed the connection before its answer; evaluation cancelled"));
+      return;
+    }
+    // Bytes of a next request or of a TLS record: they stay for later.
+    recheck_.expires_after(kHangUpRecheck);
+    recheck_.async_wait([self = this->shared_from_this()](error_code wait_ec) {
+      self->guarded([&] { self->on_client_readable(wait_ec); });
+    });
+  }
+
+  void on_answer(HttpResponse response, unsigned version, bool close_after) {
+    if (state_ != State::Answering) return;
+    error_code ignored;
+    lowest().socket().cancel(ignored);  // the watch
+    recheck_.cancel();
+    if (client_gone_) return close();
+    respond(std::move(response), version, close_after);
   }
 
   void on_read_error(error_code ec) {
@@ -355,6 +433,11 @@ class Session final : public ConnectionTracker::Connection, public std::enable_s
   bool unread_body_ = false;
   size_t lingered_bytes_ = 0;
   State state_ = State::Handshake;
+  // Set when the client goes away while its request is answered elsewhere,
+  // or when the server gives up at shutdown; read by the evaluation.
+  std::atomic<bool> cancelled_{false};
+  bool client_gone_ = false;
+  net::steady_timer recheck_;
   beast::flat_buffer buffer_;
   size_t chunk_extension_bytes_ = 0;
   // The parser keeps a reference to it.

@@ -1,7 +1,8 @@
 // One HTTP/1.1 connection, plain or TLS: keep-alive, the idle and read
 // timeouts, the body limit (413 before the body is read), and draining at
-// shutdown. Requests go to an HttpHandler; evaluation runs right here on the
-// I/O thread that read the request.
+// shutdown. Requests go to an HttpHandler, answered right here on the I/O
+// thread that read them, or elsewhere (HttpHandler::answers_later) while the
+// connection is watched for a client that goes away.
 #pragma once
 
 #include <atomic>
@@ -41,6 +42,8 @@ class ConnectionTracker {
     virtual ~Connection() = default;
     // Close now if idle; otherwise close after the response being prepared.
     virtual void drain() = 0;
+    // Cancel the evaluation of the request in flight, if any (thread-safe).
+    virtual void cancel() = 0;
   };
 
   uint64_t add(std::weak_ptr<Connection> connection);
@@ -49,12 +52,17 @@ class ConnectionTracker {
   // Marks the tracker draining (new connections close at once) and drains every open one.
   void drain_all();
   bool draining() const { return draining_.load(std::memory_order_acquire); }
+  // At the shutdown deadline: cancels every evaluation in flight, and those
+  // that start from now on.
+  void cancel_all();
+  bool cancelling() const { return cancelling_.load(std::memory_order_acquire); }
 
  private:
   mutable std::mutex mutex_;
   uint64_t next_id_ = 0;
   std::unordered_map<uint64_t, std::weak_ptr<Connection>> connections_;
   std::atomic<bool> draining_{false};
+  std::atomic<bool> cancelling_{false};
 };
 
 void start_plain_session(boost::asio::ip::tcp::socket socket, HttpHandler& handler, const SessionLimits& limits,

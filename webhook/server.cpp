@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -24,12 +25,17 @@
 #include "webhook/policy_fingerprint.h"
 #include "webhook/policy_reloader.h"
 #include "webhook/tls_context.h"
+#include "webhook/worker_pool.h"
 
 namespace tollgate::webhook {
 namespace {
 
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
+
+// How long evaluations cancelled at the shutdown deadline have to notice it
+// before the process exits without them.
+constexpr std::chrono::milliseconds kEvaluationCancelGrace{500};
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;
@@ -75,6 +81,7 @@ class Shutdown : public std::enable_shared_from_this<Shutdown> {
     const char* name = signal == SIGTERM ? "SIGTERM" : signal == SIGINT ? "SIGINT" : "signal";
     if (started_) {
       log_warn(LogLine("second signal: closing open connections now").field("signal", name));
+      tracker_->cancel_all();
       io_.stop();
       return;
     }
@@ -101,6 +108,7 @@ class Shutdown : public std::enable_shared_from_this<Shutdown> {
     if (std::chrono::steady_clock::now() >= give_up_at_) {
       log_warn(LogLine("shutdown deadline passed: closing the remaining connections")
                    .field("open_connections", static_cast<int64_t>(open)));
+      tracker_->cancel_all();
       io_.stop();
       return;
     }
@@ -174,6 +182,10 @@ int serve(const ServerOptions& options) {
   // Declared after everything the sessions refer to, so that connections
   // still owned by the io_context at the deadline are destroyed first.
   net::io_context io(threads);
+  // After the io_context: its tasks hold connections, which must go before it.
+  WorkerPool evaluators(options.eval_threads > 0 ? static_cast<size_t>(options.eval_threads) : static_cast<size_t>(threads),
+                        static_cast<size_t>(std::max(0, options.eval_queue)));
+  router.set_worker_pool(&evaluators);
 
   auto admission_listener = std::make_shared<Listener>(
       io, resolve_listen_address(io, options.addr),
@@ -202,7 +214,10 @@ int serve(const ServerOptions& options) {
 
   admission_listener->start();
   std::string ready = "listening on https://" + format_endpoint(admission_listener->local_endpoint()) + "\n";
-  log_info(LogLine(ready.substr(0, ready.size() - 1)).field("threads", static_cast<int64_t>(threads)));
+  log_info(LogLine(ready.substr(0, ready.size() - 1))
+               .field("threads", static_cast<int64_t>(threads))
+               .field("eval_threads", static_cast<int64_t>(evaluators.threads()))
+               .field("eval_queue", static_cast<int64_t>(evaluators.queue_limit())));
   if (metrics_listener) {
     metrics_listener->start();
     std::string line = "metrics on http://" + format_endpoint(metrics_listener->local_endpoint());
@@ -215,6 +230,16 @@ int serve(const ServerOptions& options) {
   for (int i = 1; i < threads; ++i) workers.emplace_back([&io] { io.run(); });
   io.run();
   for (std::thread& worker : workers) worker.join();
+  evaluators.stop();
+  if (!evaluators.wait_idle(kEvaluationCancelGrace)) {
+    // An evaluation that does not notice its cancellation must not keep the
+    // process (its memory and the pod's grace period) hostage.
+    log_warn(LogLine("stopped with evaluations still running; not waiting for them")
+                 .field("evaluations", static_cast<int64_t>(evaluators.running())));
+    std::fflush(nullptr);
+    std::_Exit(0);
+  }
+  router.set_worker_pool(nullptr);
   log_info(LogLine("stopped"));
   return 0;
 }

@@ -19,12 +19,21 @@ struct ServerOptions {
   std::string addr = "127.0.0.1:8443";    // --addr HOST:PORT (port 0 = pick a free one)
   std::string metrics_addr = "127.0.0.1:9090";  // --metrics-addr HOST:PORT ("" = disabled)
   int threads = 0;                        // --threads (0 = hardware concurrency)
+  // /validate and /mutate are evaluated on their own threads (--eval-threads,
+  // 0 = as many as --threads), so that a slow evaluation never holds up the
+  // I/O threads: /healthz, /readyz, /metrics and reading requests. Requests
+  // wait for a free one in a queue of at most --eval-queue; beyond it they
+  // get 503 at once.
+  int eval_threads = 0;
+  int eval_queue = 256;
   size_t max_body_bytes = 7 * 1024 * 1024;  // Gatekeeper's limit: larger bodies get 413 before being read
   int read_timeout_seconds = 10;
   int idle_timeout_seconds = 60;
   // After SIGTERM/SIGINT: how long in-flight requests may take to finish
-  // before the remaining connections are cut (Kubernetes' default grace
-  // period is 30 s). A second signal cuts them at once.
+  // before the remaining connections are cut and evaluations still running
+  // are cancelled (Kubernetes' default grace period is 30 s). A second signal
+  // does that at once. The process ends within this bound plus half a
+  // second, whatever the evaluations do.
   int shutdown_timeout_seconds = 25;
   // Where to print "listening on https://HOST:PORT" / "metrics on http://HOST:PORT" lines once bound
   // (tests read the chosen ports from these lines when port 0 is used). The lines always go to the

@@ -1,0 +1,116 @@
+// `tollgate serve` while an evaluation never ends (a policy walking 3000^3
+// index triples for a labelled Namespace): health, readiness, metrics and
+// other requests still answer, a full evaluation queue answers 503, and
+// SIGTERM still ends the process within its bound.
+#include "tests/e2e/e2e_support.h"
+
+using namespace tollgate::e2e;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+nlohmann::json slow_namespace(const std::string& name) {
+  return {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", name}, {"labels", {{"slow", "yes"}}}}}};
+}
+
+std::string raw_validate(const std::string& body) {
+  return "POST /validate?timeout=10s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+         "Content-Length: " +
+         std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+// The slow template and its constraint, one evaluation thread, a queue of one,
+// and a one-second drain bound.
+struct SlowServer {
+  explicit SlowServer(std::vector<std::string> extra = {}) {
+    certs = work.path / "certs";
+    make_dev_certs(certs);
+    fs::path policies = work.path / "policies";
+    fs::create_directories(policies);
+    fs::copy_file(fixture("slow/template.yaml"), policies / "template.yaml");
+    fs::copy_file(fixture("slow/constraint.yaml"), policies / "constraint.yaml");
+    std::vector<std::string> args = {"--eval-threads", "1", "--eval-queue", "1", "--shutdown-timeout", "1"};
+    for (std::string& arg : extra) args.push_back(std::move(arg));
+    server.emplace(work.path, std::vector<fs::path>{policies}, certs, args);
+  }
+  HttpsClient client() { return HttpsClient(server->port, certs / "ca.crt"); }
+  // Sends a request for a slow Namespace and does not wait for the answer.
+  std::unique_ptr<HttpsClient> start_slow(const std::string& uid) {
+    auto slow = std::make_unique<HttpsClient>(server->port, certs / "ca.crt");
+    slow->write_raw(raw_validate(admission_review(slow_namespace("slow-" + uid), uid)));
+    return slow;
+  }
+
+  TempDir work;
+  fs::path certs;
+  std::optional<WebhookServer> server;
+};
+
+template <class Call>
+std::chrono::milliseconds timed(Call call) {
+  auto start = Clock::now();
+  call();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+}
+
+}  // namespace
+
+TEST_CASE("an evaluation that never ends holds up neither health, readiness, metrics nor other endpoints",
+          "[e2e][responsive]") {
+  SlowServer s;
+  // As many never-ending requests as the server has I/O threads (2): with
+  // evaluation on the I/O threads, nothing would answer any more.
+  auto running = s.start_slow("uid-slow-1");
+  auto waiting = s.start_slow("uid-slow-2");
+  std::this_thread::sleep_for(300ms);  // read, one evaluating and one queued
+
+  for (int round = 0; round < 3; ++round) {
+    auto took = timed([&] {
+      CHECK(s.client().get("/healthz").result() == http::status::ok);
+      CHECK(s.client().get("/readyz").result() == http::status::ok);
+      CHECK(HttpClient(s.server->metrics_port).get("/healthz").result() == http::status::ok);
+      HttpResponse metrics = HttpClient(s.server->metrics_port).get("/metrics");
+      CHECK(metrics.result() == http::status::ok);
+      CHECK_THAT(metrics.body(), Catch::Contains("gatekeeper_constraints"));
+      // Answered on the I/O threads: no evaluation thread needed.
+      CHECK(s.client().get("/nowhere").result() == http::status::not_found);
+    });
+    CHECK(took < 2s);
+  }
+}
+
+TEST_CASE("with the evaluation threads busy and their queue full, an admission request gets 503 at once",
+          "[e2e][responsive]") {
+  SlowServer s;
+  auto running = s.start_slow("uid-running");
+  std::this_thread::sleep_for(300ms);
+  auto waiting = s.start_slow("uid-waiting");
+  std::this_thread::sleep_for(300ms);
+
+  HttpResponse refused;
+  auto took = timed([&] {
+    refused = s.client().post("/validate?timeout=10s",
+                              admission_review(load_json(fixture("namespace_with_owner.json")), "uid-refused"));
+  });
+  CHECK(refused.result() == http::status::service_unavailable);
+  CHECK(refused[http::field::retry_after] == "1");
+  CHECK_THAT(refused.body(), Catch::Contains("too many admission requests"));
+  CHECK(took < 2s);
+  CHECK(s.client().get("/healthz").result() == http::status::ok);
+}
+
+TEST_CASE("SIGTERM ends the server within its drain bound while an evaluation never ends", "[e2e][responsive]") {
+  SlowServer s;
+  auto running = s.start_slow("uid-running");
+  auto waiting = s.start_slow("uid-waiting");
+  std::this_thread::sleep_for(300ms);
+
+  s.server->process().signal(SIGTERM);
+  // Drain bound 1 s, then half a second for the evaluations to notice they are cancelled.
+  auto code = s.server->process().wait_exit(5s);
+  REQUIRE(code);
+  CHECK(*code == 0);
+  std::string log = s.server->process().stderr_text();
+  CHECK_THAT(log, Catch::Contains("shutdown deadline passed"));
+}
