@@ -168,6 +168,14 @@ std::shared_ptr<const CelTemplateProgram> CelTemplateProgram::compile(const CelS
   return program;
 }
 
+namespace {
+// The k8s wording of an evaluation error of one expression.
+std::string expression_error(const std::string& text, const std::string& error, bool compiled) {
+  if (!compiled) return error;  // already "compilation error: ..."
+  return "expression '" + text + "' resulted in error: " + error;
+}
+}  // namespace
+
 cel::EvalResult CelTemplateProgram::run(const Expression& e, const cel::Activation& activation) const {
   if (e.program == nullptr) {
     cel::EvalResult r;
@@ -176,20 +184,22 @@ cel::EvalResult CelTemplateProgram::run(const Expression& e, const cel::Activati
   }
   cel::EvalOptions options;
   options.cost_limit = kPerCallCostLimit;
-  return e.program->evaluate(activation, options);
+  cel::EvalResult r = e.program->evaluate(activation, options);
+  if (r.budget_exceeded) value::fail_request_on_budget_error(expression_error(e.text, *r.error, true));
+  return r;
 }
 
 void CelTemplateProgram::fail(std::string error, std::vector<std::string>& messages) const {
   if (failure_policy_ == FailurePolicy::Fail) messages.push_back(std::move(error));
 }
 
-namespace {
-// The k8s wording of an evaluation error of one expression.
-std::string expression_error(const std::string& text, const std::string& error, bool compiled) {
-  if (!compiled) return error;  // already "compilation error: ..."
-  return "expression '" + text + "' resulted in error: " + error;
+bool CelTemplateProgram::stopped(const Expression& e, const cel::EvalResult& r, std::vector<std::string>& messages) {
+  if (!r.budget_exceeded) return false;
+  // Never ignored, whatever the failure policy: an expression stopped for its
+  // budget decided nothing, and ignoring it would let anything through.
+  messages.push_back(expression_error(e.text, *r.error, true));
+  return true;
 }
-}  // namespace
 
 void CelTemplateProgram::evaluate(const CelReviewInput& input, const Constraint& constraint,
                                   std::vector<std::string>& messages) const {
@@ -201,6 +211,7 @@ void CelTemplateProgram::evaluate(const CelReviewInput& input, const Constraint&
   std::vector<std::string> match_errors;
   for (const Expression& m : match_conditions_) {
     cel::EvalResult r = run(m, activation);
+    if (stopped(m, r, messages)) return;
     if (!r.ok()) {
       match_errors.push_back(expression_error(m.text, *r.error, m.program != nullptr));
       continue;
@@ -228,6 +239,7 @@ void CelTemplateProgram::evaluate(const CelReviewInput& input, const Constraint&
 
   for (const Validation& v : validations_) {
     cel::EvalResult r = run(v.expression, activation);
+    if (stopped(v.expression, r, messages)) return;
     if (over_budget(r)) return;
     if (!r.ok()) {
       fail(expression_error(v.expression.text, *r.error, v.expression.program != nullptr), messages);
@@ -238,6 +250,7 @@ void CelTemplateProgram::evaluate(const CelReviewInput& input, const Constraint&
     std::string message;
     if (v.has_message_expression) {
       cel::EvalResult m = run(v.message_expression, activation);
+      if (stopped(v.message_expression, m, messages)) return;
       if (over_budget(m)) return;
       // A messageExpression that errors, is not a string, is blank, spans
       // lines or is too long is dropped (Kubernetes only logs it).

@@ -67,6 +67,9 @@ class CelTemplateProgram {
   cel::EvalResult run(const Expression& e, const cel::Activation& activation) const;
   // Applies the failure policy to an error; returns true if a message was added.
   void fail(std::string error, std::vector<std::string>& messages) const;
+  // A run stopped by its memory or time budget: reported whatever the
+  // failure policy; true when evaluation must stop.
+  static bool stopped(const Expression& e, const cel::EvalResult& r, std::vector<std::string>& messages);
 
   std::vector<Validation> validations_;
   std::vector<Expression> variables_;  // the template's variables, in order

@@ -182,6 +182,8 @@ void RegoTemplateProgram::evaluate(const Value& review, const Value& parameters,
     // being named "template" ("template:50: eval_conflict_error: ...").
     rego::Error e = *result.error;
     if (!policy_->files.empty() && e.file == *policy_->files[0]) e.file = "template";
+    // A budget exceeded fails the request at the webhook (code 500).
+    if (e.code == "eval_cancel_error") value::fail_request_on_budget_error(e.opa_text());
     out.push_back({e.opa_text(), empty_object()});
     return;
   }
