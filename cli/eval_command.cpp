@@ -5,6 +5,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/eval_budget_flags.h"
 #include "cli/eval_rego.h"
 #include "policies/gator/review_builder.h"
 #include "policies/review_request.h"
@@ -31,6 +32,7 @@ const std::vector<OptionSpec>& eval_options() {
       {"constraint", 0, true, false, "FILE", "Rego: build input as Gatekeeper does, {review, parameters}, from -i (an object\n"
                                              "or AdmissionReview) and this Constraint's spec.parameters"},
       {"explain", 0, false, false, "", "Rego: print a trace of every rule and expression entered, evaluated or failed"},
+      max_eval_time_option(),
       {"help", 'h', false, false, "", "show this help"},
   };
   return specs;
@@ -83,6 +85,10 @@ int run_eval_command(const std::vector<std::string>& args, CommandIo& io) {
   ParsedArgs parsed;
   if (auto exit_code = parse_command_args(args, eval_options(), print_usage, io.out, io.err, &parsed)) {
     return *exit_code;
+  }
+  if (std::string budget_error; !apply_max_eval_time(parsed, &budget_error)) {
+    io.err << "Error: " << budget_error << "\n";
+    return 2;
   }
   std::string error;
   if (!parsed.has("cel")) return run_rego_eval(parsed, io);

@@ -4,6 +4,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/eval_budget_flags.h"
 #include "webhook/admission_router.h"
 #include "webhook/server.h"
 
@@ -33,6 +34,7 @@ const std::vector<OptionSpec>& serve_options() {
        "account (default $POD_NAMESPACE, else gatekeeper-system; \"\" exempts nobody)"},
       {"mutation-annotations", 0, false, false, "",
        "add gatekeeper.sh/mutations and gatekeeper.sh/mutation-id to mutated objects"},
+      max_eval_time_option(),
       {"help", 'h', false, false, "", "show this help"},
   };
   return specs;
@@ -67,6 +69,10 @@ int run_serve_command(const std::vector<std::string>& args, CommandIo& io) {
   ParsedArgs parsed;
   if (auto exit_code = parse_command_args(args, serve_options(), print_usage, io.out, io.err, &parsed)) {
     return *exit_code;
+  }
+  if (std::string budget_error; !apply_max_eval_time(parsed, &budget_error)) {
+    io.err << "Error: " << budget_error << "\n";
+    return 2;
   }
   if (!parsed.positional.empty()) {
     io.err << "Error: unexpected argument \"" << parsed.positional.front() << "\"\n";

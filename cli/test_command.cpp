@@ -3,6 +3,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/eval_budget_flags.h"
 #include "cli/object_inputs.h"
 #include "policies/gator/object_reader.h"
 #include "policies/gator/test_report.h"
@@ -21,6 +22,7 @@ const std::vector<OptionSpec>& test_options() {
       {"namespace", 'n', true, false, "NAMESPACE", "namespace objects that name none are created in for mutation (default \"default\", as kubectl)"},
       {"deny-only", 0, false, false, "", "print only results that deny"},
       {"engine", 0, true, false, "ENGINE", "auto (as Gatekeeper: CEL when a template has it, else Rego), rego, cel, or all (both; a disagreement fails)"},
+      max_eval_time_option(),
       {"help", 'h', false, false, "", "show this help"},
   };
   return specs;
@@ -49,6 +51,10 @@ int run_test_command(const std::vector<std::string>& args, CommandIo& io) {
   ParsedArgs parsed;
   if (auto exit_code = parse_command_args(args, test_options(), print_usage, io.out, io.err, &parsed)) {
     return *exit_code;
+  }
+  if (std::string budget_error; !apply_max_eval_time(parsed, &budget_error)) {
+    io.err << "Error: " << budget_error << "\n";
+    return 2;
   }
   std::string error;
   if (!parsed.positional.empty()) {

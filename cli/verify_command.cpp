@@ -3,6 +3,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/eval_budget_flags.h"
 #include "policies/gator/run_filter.h"
 #include "policies/gator/suite.h"
 #include "policies/gator/verify.h"
@@ -19,6 +20,7 @@ const std::vector<OptionSpec>& verify_options() {
       {"verbose", 'v', false, false, "", "print every test and case, not only failures"},
       {"output", 'o', true, false, "FORMAT", "output format: text (default) or json"},
       {"engine", 0, true, false, "ENGINE", "auto (as Gatekeeper: CEL when a template has it, else Rego), rego, cel, or all (both; a disagreement fails the case)"},
+      max_eval_time_option(),
       {"help", 'h', false, false, "", "show this help"},
   };
   return specs;
@@ -38,6 +40,10 @@ int run_verify_command(const std::vector<std::string>& args, CommandIo& io) {
   ParsedArgs parsed;
   if (auto exit_code = parse_command_args(args, verify_options(), print_usage, io.out, io.err, &parsed)) {
     return *exit_code;
+  }
+  if (std::string budget_error; !apply_max_eval_time(parsed, &budget_error)) {
+    io.err << "Error: " << budget_error << "\n";
+    return 2;
   }
   std::string error;
   if (parsed.positional.empty()) {

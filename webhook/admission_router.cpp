@@ -7,6 +7,7 @@
 #include "policies/expansion/expanded_review.h"
 #include "policies/expansion/expansion_system.h"
 #include "policies/mutation_review.h"
+#include "rules/value/eval_budget.h"
 #include "rules/value/json.h"
 #include "webhook/admission_codec.h"
 #include "webhook/log.h"
@@ -285,6 +286,10 @@ HttpResponse AdmissionRouter::ready() const {
 
 HttpResponse AdmissionRouter::validate(const HttpRequest& request, const std::atomic<bool>* cancelled) {
   Clock::time_point start = Clock::now();
+  // Every evaluation of this request ends within the API server's ?timeout=
+  // (capped by --max-eval-time) or when its client goes; one stopped so fails
+  // the request (500), as Gatekeeper answers a failed evaluation.
+  value::RequestDeadline deadline = value::RequestDeadline::for_admission_request(to_std(request.target()), cancelled);
   AdmissionReviewRequest review;
   std::string error;
   if (!decode_admission_review(request.body(), &review, &error)) {
