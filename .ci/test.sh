@@ -5,7 +5,10 @@ cd "$(dirname "$0")/.."
 bash .ci/install-deps.sh --test
 
 build=${TOLLGATE_BUILD_DIR:-build}
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release
+# ccache (when installed) only speeds up rebuilds on a machine that keeps its cache.
+launcher=()
+command -v ccache >/dev/null 2>&1 && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release "${launcher[@]}"
 cmake --build "$build" -j"$(nproc)"
 
 # The CEL conformance data comes from the npm package @bufbuild/cel-spec,
