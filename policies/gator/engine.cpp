@@ -11,6 +11,7 @@ EngineBuild build_engine_with(const std::vector<Value>& objects, EnginePreferenc
   options.allow_unsupported_templates = true;
   EngineBuild build;
   LoadResult loaded = PolicySet::from_objects(objects, options);
+  build.warnings = std::move(loaded.warnings);
   if (!loaded.errors.empty() || !loaded.policies) {
     build.errors = std::move(loaded.errors);
     if (build.errors.empty()) build.errors.push_back(LoadError{"", 0, 0, "the policy engine returned no policies"});

@@ -20,6 +20,8 @@ struct EngineBuild {
   // words it (it names the template); the PolicySet still holds everything
   // else.
   std::vector<std::string> unsupported;
+  // Load warnings (an unrecognized enforcementAction); named like errors.
+  std::vector<LoadError> warnings;
 };
 
 using EngineFactory = std::function<EngineBuild(const std::vector<Value>& objects)>;

@@ -71,6 +71,10 @@ TestRunReport run_gator_test(const std::vector<SourcedObject>& inputs, const std
     return report;
   }
   report.warnings = engine.unsupported;
+  for (LoadError& w : engine.warnings) {
+    locate(w, policy_sources);
+    report.load_warnings.push_back(w.to_string());
+  }
 
   auto find_constraint = [&](const Result& r) {
     for (const Value& c : constraints) {

@@ -36,6 +36,9 @@ struct TestRunReport {
   std::vector<ReviewedObject> reviewed;
   std::vector<ViolationReport> violations;  // every result, sorted by (action, message) as gator does
   std::vector<std::string> warnings;        // templates that could not run
+  // Policies that load but deserve a word ("file:line:col: message"), e.g. a
+  // constraint with an unrecognized enforcementAction.
+  std::vector<std::string> load_warnings;
   // EnginePreference::All: "<file>: <Kind>/<name>: rego: [...]; cel: [...]" per disagreement.
   std::vector<std::string> engine_disagreements;
   std::string error;                        // fatal: nothing was reviewed

@@ -90,4 +90,7 @@ TEST_CASE("gator test: an unrecognized enforcementAction reports the violation w
   REQUIRE(report.violations.size() == 1);
   CHECK(report.violations[0].result.enforcement_action == "foo");
   CHECK_FALSE(is_enforced_denial(report.violations[0].result));
+  REQUIRE(report.load_warnings.size() == 1);
+  CHECK_THAT(report.load_warnings[0],
+             Catch::StartsWith("in.yaml:" ) && Catch::Contains("unrecognized enforcementAction: \"foo\""));
 }
