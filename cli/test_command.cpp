@@ -98,6 +98,7 @@ int run_test_command(const std::vector<std::string>& args, CommandIo& io) {
   for (const std::string& warning : report.warnings) {
     io.err << "Warning: " << warning << " (its constraints were not evaluated)\n";
   }
+  for (const std::string& warning : report.load_warnings) io.err << "Warning: " << warning << "\n";
   gator::TestOutputOptions options;
   options.format = gator::parse_test_output_format(parsed.value("output"));
   options.deny_only = parsed.flag("deny-only");

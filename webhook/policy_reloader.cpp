@@ -117,6 +117,9 @@ bool PolicyReloader::try_reload(std::string_view trigger) {
     metrics_.record_policy_reload(false);
     return false;
   }
+  for (const policies::LoadError& warning : loaded.warnings) {
+    log_warn(LogLine("policy load warning").field("warning", warning.to_string()));
+  }
   policies::PolicyStats stats = loaded.policies->stats();
   policies::mutation::MutatorStats mutator_stats = loaded.policies->mutation().stats();
   router_.set_policies(std::move(loaded.policies));

@@ -153,6 +153,9 @@ int serve(const ServerOptions& options) {
               << join(options.policy_paths) << "; not serving\n";
     return 1;
   }
+  for (const policies::LoadError& warning : loaded.warnings) {
+    log_warn(LogLine("policy load warning").field("warning", warning.to_string()));
+  }
   policies::PolicyStats stats = loaded.policies->stats();
   policies::mutation::MutatorStats mutator_stats = loaded.policies->mutation().stats();
   log_info(LogLine("policies loaded")
