@@ -1,7 +1,8 @@
 // `tollgate serve` while an evaluation never ends (a policy walking 3000^3
 // index triples for a labelled Namespace): health, readiness, metrics and
-// other requests still answer, a full evaluation queue answers 503, and
-// SIGTERM still ends the process within its bound.
+// other requests still answer, a full evaluation queue answers 503, a client
+// that hangs up cancels its evaluation, and SIGTERM still ends the process
+// within its bound.
 #include "tests/e2e/e2e_support.h"
 
 using namespace tollgate::e2e;
@@ -21,7 +22,7 @@ std::string raw_validate(const std::string& body) {
 }
 
 // The slow template and its constraint, one evaluation thread, a queue of one,
-// and a one-second drain bound.
+// no evaluation time budget and a one-second drain bound.
 struct SlowServer {
   explicit SlowServer(std::vector<std::string> extra = {}) {
     certs = work.path / "certs";
@@ -30,7 +31,9 @@ struct SlowServer {
     fs::create_directories(policies);
     fs::copy_file(fixture("slow/template.yaml"), policies / "template.yaml");
     fs::copy_file(fixture("slow/constraint.yaml"), policies / "constraint.yaml");
-    std::vector<std::string> args = {"--eval-threads", "1", "--eval-queue", "1", "--shutdown-timeout", "1"};
+    // No time budget: only a cancellation ends the slow evaluation.
+    std::vector<std::string> args = {"--eval-threads", "1", "--eval-queue", "1", "--shutdown-timeout", "1",
+                                     "--max-eval-time", "0"};
     for (std::string& arg : extra) args.push_back(std::move(arg));
     server.emplace(work.path, std::vector<fs::path>{policies}, certs, args);
   }
@@ -113,4 +116,23 @@ TEST_CASE("SIGTERM ends the server within its drain bound while an evaluation ne
   CHECK(*code == 0);
   std::string log = s.server->process().stderr_text();
   CHECK_THAT(log, Catch::Contains("shutdown deadline passed"));
+}
+
+TEST_CASE("a client that hangs up before its answer frees its evaluation thread", "[e2e][responsive]") {
+  SlowServer s;
+  auto gone = s.start_slow("uid-gone");
+  std::this_thread::sleep_for(300ms);
+  auto hung_up = Clock::now();
+  gone.reset();  // closes the connection
+
+  // The only evaluation thread answers the next request at once: the
+  // evaluation of the request nobody waits for any more was cancelled.
+  auto review = nlohmann::json::parse(
+      s.client()
+          .post("/validate?timeout=10s", admission_review(load_json(fixture("namespace_with_owner.json")), "uid-next"))
+          .body());
+  CHECK(review["response"]["uid"] == "uid-next");
+  CHECK(review["response"]["allowed"] == true);
+  CHECK(Clock::now() - hung_up < 2s);
+  CHECK_THAT(s.server->process().stderr_text(), Catch::Contains("client closed the connection before its answer"));
 }
