@@ -9,28 +9,18 @@
 
 #include "rules/value/eval_budget.h"
 #include "webhook/admission_router.h"
+#include "webhook/admission_test_support.h"
 #include "webhook/metrics.h"
 
 using namespace tollgate::webhook;
 using tollgate::policies::PolicySet;
+using tollgate::webhook::testing::kReview;
+using tollgate::webhook::testing::post;
 
 namespace {
 
 // A deny constraint: were a failed evaluation a violation, the answer would be 403.
 const std::string kSlowPolicy = std::string(TOLLGATE_SOURCE_DIR) + "/tests/fixtures/budget/slow_loop.yaml";
-
-const char* kReview =
-    R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"abc-123",)"
-    R"("kind":{"group":"","version":"v1","kind":"Namespace"},"operation":"CREATE","name":"team-a",)"
-    R"("object":{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"team-a"}}}})";
-
-HttpRequest post(std::string target) {
-  HttpRequest request(http::verb::post, target, 11);
-  request.set(http::field::content_type, "application/json");
-  request.body() = kReview;
-  request.prepare_payload();
-  return request;
-}
 
 struct RestoreLimits {
   tollgate::value::EvalLimits saved = tollgate::value::default_eval_limits();

@@ -9,6 +9,7 @@
 #include "policies/mutation/json_patch_test_support.h"
 #include "rules/value/base64.h"
 #include "rules/value/json.h"
+#include "webhook/admission_test_support.h"
 #include "webhook/metrics.h"
 
 using namespace tollgate::webhook;
@@ -23,6 +24,8 @@ using tollgate::policies::mutation::MutationResult;
 using tollgate::policies::mutation::MutationSystem;
 using tollgate::policies::mutation::MutatorStats;
 using tollgate::value::Value;
+using tollgate::webhook::testing::kReview;
+using tollgate::webhook::testing::post;
 
 namespace {
 
@@ -80,19 +83,6 @@ Decision denial() {
   decision.reason = "Forbidden";
   decision.message = "[all-must-have-owner] you must provide labels: {\"owner\"}";
   return decision;
-}
-
-const char* kReview =
-    R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"abc-123",)"
-    R"("kind":{"group":"","version":"v1","kind":"Namespace"},"operation":"CREATE","name":"team-a",)"
-    R"("object":{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"team-a"}}}})";
-
-HttpRequest post(std::string target, std::string body, std::string content_type = "application/json") {
-  HttpRequest request(http::verb::post, target, 11);
-  if (!content_type.empty()) request.set(http::field::content_type, content_type);
-  request.body() = std::move(body);
-  request.prepare_payload();
-  return request;
 }
 
 HttpRequest get(std::string target) { return HttpRequest(http::verb::get, target, 11); }

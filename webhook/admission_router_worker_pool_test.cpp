@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "webhook/admission_router.h"
+#include "webhook/admission_test_support.h"
 #include "webhook/metrics.h"
 #include "webhook/worker_pool.h"
 
@@ -20,6 +21,8 @@ using tollgate::policies::mutation::MutationRequest;
 using tollgate::policies::mutation::MutationResult;
 using tollgate::policies::mutation::MutationSystem;
 using tollgate::policies::mutation::MutatorStats;
+using tollgate::webhook::testing::kReview;
+using tollgate::webhook::testing::post;
 
 namespace {
 
@@ -54,19 +57,6 @@ class GatedPolicySet final : public PolicySet {
  private:
   NoMutators mutation_;
 };
-
-const char* kReview =
-    R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"abc-123",)"
-    R"("kind":{"group":"","version":"v1","kind":"Namespace"},"operation":"CREATE","name":"team-a",)"
-    R"("object":{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"team-a"}}}})";
-
-HttpRequest post(std::string target) {
-  HttpRequest request(http::verb::post, target, 11);
-  request.set(http::field::content_type, "application/json");
-  request.body() = kReview;
-  request.prepare_payload();
-  return request;
-}
 
 // An answer given to answer_later's `done`, from whichever thread.
 struct Answer {
