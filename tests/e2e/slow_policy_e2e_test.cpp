@@ -1,5 +1,5 @@
-// `tollgate serve` while an evaluation never ends (a policy walking 3000^3
-// index triples for a labelled Namespace): health, readiness, metrics and
+// `tollgate serve` while an evaluation runs for minutes (a policy hashing a
+// 100 kB string 3000^2 times for a labelled Namespace): health, readiness, metrics and
 // other requests still answer, a full evaluation queue answers 503, a client
 // that hangs up cancels its evaluation, and SIGTERM still ends the process
 // within its bound.
@@ -66,7 +66,7 @@ TEST_CASE("an evaluation that never ends holds up neither health, readiness, met
   // evaluation on the I/O threads, nothing would answer any more.
   auto running = s.start_slow("uid-slow-1");
   auto waiting = s.start_slow("uid-slow-2");
-  std::this_thread::sleep_for(300ms);  // read, one evaluating and one queued
+  std::this_thread::sleep_for(150ms);  // read, one evaluating and one queued
 
   for (int round = 0; round < 3; ++round) {
     auto took = timed([&] {
@@ -87,9 +87,9 @@ TEST_CASE("with the evaluation threads busy and their queue full, an admission r
           "[e2e][responsive]") {
   SlowServer s;
   auto running = s.start_slow("uid-running");
-  std::this_thread::sleep_for(300ms);
+  std::this_thread::sleep_for(150ms);
   auto waiting = s.start_slow("uid-waiting");
-  std::this_thread::sleep_for(300ms);
+  std::this_thread::sleep_for(150ms);
 
   HttpResponse refused;
   auto took = timed([&] {
@@ -107,7 +107,7 @@ TEST_CASE("SIGTERM ends the server within its drain bound while an evaluation ne
   SlowServer s;
   auto running = s.start_slow("uid-running");
   auto waiting = s.start_slow("uid-waiting");
-  std::this_thread::sleep_for(300ms);
+  std::this_thread::sleep_for(150ms);
 
   s.server->process().signal(SIGTERM);
   // Drain bound 1 s, then half a second for the evaluations to notice they are cancelled.
@@ -121,7 +121,7 @@ TEST_CASE("SIGTERM ends the server within its drain bound while an evaluation ne
 TEST_CASE("a client that hangs up before its answer frees its evaluation thread", "[e2e][responsive]") {
   SlowServer s;
   auto gone = s.start_slow("uid-gone");
-  std::this_thread::sleep_for(300ms);
+  std::this_thread::sleep_for(150ms);
   auto hung_up = Clock::now();
   gone.reset();  // closes the connection
 
