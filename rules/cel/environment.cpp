@@ -37,7 +37,12 @@ class PlannedProgram final : public Program {
     // the outer expression could swallow.
     const bool nested = value::EvalBudget::current() != nullptr;
     try {
-      value::EvalBudget budget(options.limits != nullptr ? *options.limits : value::default_eval_limits());
+      // Memory only: CEL's work is bounded by its cost limit, and it takes
+      // no steps that would look at a clock.
+      value::EvalLimits limits = options.limits != nullptr ? *options.limits : value::default_eval_limits();
+      limits.time = std::chrono::nanoseconds(0);
+      limits.steps = 0;
+      value::EvalBudget budget(limits);
       r.emplace(plan_.root->eval(c));
     } catch (const value::BudgetExceeded& e) {
       if (nested) throw;
