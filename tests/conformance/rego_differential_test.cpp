@@ -306,6 +306,25 @@ TEST_CASE("Rego differential answers compare numbers by their text", "[rego-diff
   CHECK(v.by_value);
   CHECK(v.klass == "number text");
 
+  // The corpus prints OPA's non-integer numbers as float64 (1e2 as 100.0):
+  // number text that denotes the same float64 agrees, an integer never
+  // agrees with a float.
+  c.opa_output = R"({"result": [{"expressions": [{"value": {"r": [100.0, 1.5, 1]}, "text": "data.t", "location": {"row": 1, "col": 1}}]}]})";
+  a.value = tollgate::value::Value::object(
+      {{tollgate::value::Value::string("r"),
+        tollgate::value::Value::array({tollgate::value::Value::number_with_text("1e2"),
+                                       tollgate::value::Value::number_with_text("1.50"),
+                                       tollgate::value::Value::integer(1)})}});
+  CHECK(diff::compare(c, a).exact);
+  a.value = tollgate::value::Value::object(
+      {{tollgate::value::Value::string("r"),
+        tollgate::value::Value::array({tollgate::value::Value::integer(100),
+                                       tollgate::value::Value::number_with_text("1.50"),
+                                       tollgate::value::Value::integer(1)})}});
+  CHECK_FALSE(diff::compare(c, a).exact);
+  CHECK(diff::number_as_corpus_prints("1.999999999999999778") == "1.9999999999999998");
+  CHECK(diff::number_as_corpus_prints("18446744073709551616") == "18446744073709551616");
+
   c.opa_output = "{}";
   CHECK_FALSE(diff::compare(c, a).by_value);
   a.defined = false;
