@@ -21,8 +21,11 @@ namespace tollgate::cli {
 using value::Value;
 namespace fs = std::filesystem;
 
-bool read_document(const std::string& path, CommandIo& io, Value* out, std::string* error) {
-  std::string text;
+namespace {
+
+// The whole of a file ("-" = stdin).
+bool read_document_text(const std::string& path, CommandIo& io, std::string* out, std::string* error) {
+  std::string& text = *out;
   if (path == "-") {
     std::ostringstream buffer;
     buffer << io.in.rdbuf();
@@ -37,6 +40,10 @@ bool read_document(const std::string& path, CommandIo& io, Value* out, std::stri
     buffer << in.rdbuf();
     text = buffer.str();
   }
+  return true;
+}
+
+bool parse_one_document(const std::string& path, const std::string& text, Value* out, std::string* error) {
   std::vector<value::YamlDocument> documents;
   value::YamlError yaml_error;
   if (!value::parse_yaml(text, &documents, &yaml_error)) {
@@ -50,6 +57,24 @@ bool read_document(const std::string& path, CommandIo& io, Value* out, std::stri
   }
   *out = documents.front().value;
   return true;
+}
+
+// The Rego input document as `opa eval -i` reads it: JSON with its number
+// text kept (OPA decodes with UseNumber: 1.0 stays 1.0, 1e2 stays 1e2);
+// anything else is YAML, as read_document reads it.
+bool read_rego_input(const std::string& path, CommandIo& io, Value* out, std::string* error) {
+  std::string text;
+  if (!read_document_text(path, io, &text, error)) return false;
+  value::JsonError json_error;
+  if (value::parse_json_keeping_number_text(text, out, &json_error)) return true;
+  return parse_one_document(path, text, out, error);
+}
+
+}  // namespace
+
+bool read_document(const std::string& path, CommandIo& io, Value* out, std::string* error) {
+  std::string text;
+  return read_document_text(path, io, &text, error) && parse_one_document(path, text, out, error);
 }
 
 namespace {
@@ -211,7 +236,10 @@ int run_rego_eval(const ParsedArgs& parsed, CommandIo& io) {
   options.data = inputs.data;
   if (parsed.has("input")) {
     Value input;
-    if (!read_document(parsed.value("input"), io, &input, &error)) {
+    // With --constraint the object is decoded as Gatekeeper decodes a request
+    // (numbers as float64), otherwise as `opa eval -i` reads its input.
+    const bool as_opa = !parsed.has("constraint");
+    if (!(as_opa ? read_rego_input : read_document)(parsed.value("input"), io, &input, &error)) {
       io.err << "Error: reading input: " << error << "\n";
       return 1;
     }
