@@ -7,16 +7,19 @@
 #include <cstdint>
 #include <string>
 
+#include "rules/rego/number.h"
 #include "rules/value/value.h"
 
 namespace tollgate::rego::eval {
 
 // coll[key], or null when undefined. For a set the result is the member
-// (which equals key).
+// (which equals key). Object keys and set members are found as OPA finds
+// them by hash (opa_key_finds): an integer finds only an integer, so
+// {2.0: "x"}[2] and {2.0}[2] are undefined while {2: "x"}[2.0] is "x".
 inline const value::Value* lookup(const value::Value& coll, const value::Value& key) {
   using value::Kind;
   switch (coll.kind()) {
-    case Kind::Object: return coll.find(key);
+    case Kind::Object: return opa_object_get(coll, key);
     case Kind::Array: {
       int64_t i = -1;
       if (key.is_int()) {
@@ -29,7 +32,7 @@ inline const value::Value* lookup(const value::Value& coll, const value::Value& 
       }
       return i >= 0 ? coll.at(static_cast<size_t>(i)) : nullptr;
     }
-    case Kind::Set: return coll.contains(key) ? &key : nullptr;
+    case Kind::Set: return opa_set_contains(coll, key) ? &key : nullptr;
     default: return nullptr;
   }
 }

@@ -439,7 +439,7 @@ bool Evaluator::unify_items(const ir::Term& p, const Value& v, size_t i, Frame f
 bool Evaluator::unify_entries(const ir::Term& p, const Value& v, size_t i, Frame f, Next k) {
   if (i >= p.items.size()) return k();
   return eval_term(p.items[i], f, [&](const Value& key) {
-    const Value* val = v.find(key);
+    const Value* val = opa_object_get(v, key);  // as OPA's hash lookup: 2 does not find 2.0
     if (val == nullptr) return true;
     return unify_value(p.items[i + 1], *val, f, [&] { return unify_entries(p, v, i + 2, f, k); });
   });
