@@ -118,9 +118,13 @@ Value remainder_numbers(const Value& a, const Value& b) {
   }
   GoFloat x = go_float_of(a), y = go_float_of(b);
   if (!x.is_int() || !y.is_int()) throw_builtin_error("modulo on floating-point number");
-  if (y.is_zero()) throw_builtin_error("modulo by zero");
+  // OPA v1.5.1's arithRem tests `b.Int64() == 0`, and Go's big.Int.Int64 is
+  // the low 64 bits: a divisor that is a multiple of 2^64 (18446744073709551616)
+  // is "modulo by zero" there too.
+  const BigInt divisor = y.truncated();
+  if (!divisor.any_bit_below(64)) throw_builtin_error("modulo by zero");
   BigInt remainder;
-  BigInt::divide(x.truncated(), y.truncated(), nullptr, &remainder);
+  BigInt::divide(x.truncated(), divisor, nullptr, &remainder);
   return number_from_big_int(remainder);
 }
 

@@ -119,7 +119,13 @@ TEST_CASE("arithmetic errors use OPA's messages", "[arithmetic]") {
 
 TEST_CASE("remainder of big integers is exact", "[arithmetic]") {
   CHECK(number_text(remainder_numbers(num("100000000000000000000"), Value::integer(7))) == "2");
-  CHECK(number_text(remainder_numbers(Value::integer(10), num("18446744073709551616"))) == "10");
+  CHECK(number_text(remainder_numbers(Value::integer(10), num("18446744073709551618"))) == "10");
+}
+
+TEST_CASE("modulo by a multiple of 2^64 is modulo by zero, as OPA v1.5.1 reads the divisor's low 64 bits",
+          "[arithmetic]") {
+  CHECK(error_of(Value::integer(10), '%', num("18446744073709551616")) == "modulo by zero");
+  CHECK(error_of(Value::integer(10), '%', num("-36893488147419103232")) == "modulo by zero");
 }
 
 TEST_CASE("abs, round, ceil and floor follow OPA", "[arithmetic]") {
