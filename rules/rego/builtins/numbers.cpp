@@ -130,18 +130,24 @@ std::optional<Value> sum(Args args, BuiltinContext&) { return sum_numbers(number
 
 std::optional<Value> product(Args args, BuiltinContext&) { return product_numbers(numbers_operand(args)); }
 
+// Of equal values (2 and 2.0) OPA keeps the last one it meets: max and min
+// replace their pick on Compare <= 0 / >= 0, so max([1.5, 2, 2.0]) is 2.0.
 std::optional<Value> max(Args args, BuiltinContext&) {
   const std::vector<Value>& items = collection_operand(args);
   if (items.empty()) return std::nullopt;
-  return *std::max_element(items.begin(), items.end(),
-                           [](const Value& a, const Value& b) { return value::compare(a, b) < 0; });
+  const Value* pick = &items.front();
+  for (const Value& item : items)
+    if (value::compare(*pick, item) <= 0) pick = &item;
+  return *pick;
 }
 
 std::optional<Value> min(Args args, BuiltinContext&) {
   const std::vector<Value>& items = collection_operand(args);
   if (items.empty()) return std::nullopt;
-  return *std::min_element(items.begin(), items.end(),
-                           [](const Value& a, const Value& b) { return value::compare(a, b) < 0; });
+  const Value* pick = &items.front();
+  for (const Value& item : items)
+    if (value::compare(*pick, item) >= 0) pick = &item;
+  return *pick;
 }
 
 std::optional<Value> sort(Args args, BuiltinContext&) {

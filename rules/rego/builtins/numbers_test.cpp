@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "rules/rego/builtins/builtin_test_support.h"
+#include "rules/rego/number.h"
 
 namespace tollgate::rego {
 namespace {
@@ -45,6 +46,10 @@ TEST_CASE("sum, product, max, min and sort", "[builtins]") {
   CHECK(call("max", {json("[1, \"a\", null]")}) == str("a"));
   CHECK(call("min", {json("[3, 2, 1, 4, 6, -7, 10]")}) == json("-7"));
   CHECK(call("min", {set_of({json("1"), json("2")})}) == json("1"));
+  // Of equal numbers the last one is the answer, as OPA prints it.
+  const Value two_kinds = Value::array({json("1.5"), json("2"), Value::number_with_text("2.0", json("2"))});
+  CHECK(number_text(call("max", {two_kinds})) == "2.0");
+  CHECK(number_text(call("min", {Value::array({json("2"), Value::number_with_text("2.0", json("2"))})})) == "2.0");
   CHECK_FALSE(try_call("max", {json("[]")}).has_value());
   CHECK_FALSE(try_call("min", {set_of({})}).has_value());
   CHECK(call("sort", {json("[4, \"a\", 3, null, [1]]")}) == json("[null, 3, 4, \"a\", [1]]"));

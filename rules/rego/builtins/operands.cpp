@@ -87,7 +87,10 @@ bool integral_int64(const Value& number, int64_t* out) {
 int64_t int_operand(std::span<const Value> args, int pos) {
   const Value& v = number_operand(args, pos);
   int64_t out = 0;
-  if (!integral_int64(v, &out)) throw_operand_error(pos, "must be integer number but got floating-point number");
+  // OPA's IntOperand is json.Number.Int64: number text 1.0 or 1e2 is not an
+  // integer there even though its value is.
+  if (!integer_text(v) || !integral_int64(v, &out))
+    throw_operand_error(pos, "must be integer number but got floating-point number");
   return out;
 }
 

@@ -115,6 +115,9 @@ TEST_CASE("substring works in code points", "[builtins]") {
   CHECK(std::string(e.what()) == "negative offset");
   CHECK(error_text("substring", {str("aaa"), json("1.5"), I(1)}) ==
         "operand 2 must be integer number but got floating-point number");
+  // As OPA reads the operand (json.Number.Int64): 1e2 is a float by its text.
+  CHECK(error_text("substring", {str("aaa"), Value::number_with_text("1e2", I(100)), I(1)}) ==
+        "operand 2 must be integer number but got floating-point number");
 }
 
 TEST_CASE("trim, trim_left, trim_right use cutsets of code points", "[builtins]") {
