@@ -119,6 +119,9 @@ bool opa_set_contains(const Value& set, const Value& x) {
 }
 
 const Value* opa_object_get(const Value& object, const Value& key) {
+  // Only a number key can find a key it should not: anything else (the
+  // string keys of every input lookup) takes Value::find's fast path.
+  if (!key.is_number()) return object.find(key);
   const auto& entries = object.entries();
   auto it = std::lower_bound(entries.begin(), entries.end(), key,
                              [](const Value::Entry& e, const Value& k) { return e.first < k; });
