@@ -15,6 +15,7 @@
 #include "rules/rego/builtins/builtin.h"
 #include "rules/rego/builtins/go_json.h"
 #include "rules/rego/builtins/operands.h"
+#include "rules/rego/number.h"
 
 namespace tollgate::rego {
 
@@ -145,7 +146,8 @@ Result sign_req(Args args, BuiltinContext&) {
 
   if (!args[2].is_number()) throw_operand_type_error(1, args[2], {"number"});
   int64_t time_ns = 0;
-  if (!integral_int64(args[2], &time_ns))
+  // OPA reads it with json.Number.Int64: the text must be an integer, so -1e9 is refused.
+  if (!integer_text(args[2]) || !integral_int64(args[2], &time_ns))
     throw_operand_error(3, "could not convert time_ns value into a unix timestamp");
 
   validate_request_keys(request, 1);
