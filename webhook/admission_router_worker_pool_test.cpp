@@ -8,6 +8,7 @@
 #include "webhook/admission_router.h"
 #include "webhook/admission_test_support.h"
 #include "webhook/metrics.h"
+#include "webhook/wait_test_support.h"
 #include "webhook/worker_pool.h"
 
 using namespace tollgate::webhook;
@@ -21,6 +22,7 @@ using tollgate::policies::mutation::MutationRequest;
 using tollgate::policies::mutation::MutationResult;
 using tollgate::policies::mutation::MutationSystem;
 using tollgate::policies::mutation::MutatorStats;
+using tollgate::webhook::testing::eventually;
 using tollgate::webhook::testing::kReview;
 using tollgate::webhook::testing::post;
 
@@ -68,13 +70,18 @@ struct Answer {
   bool given() { return future.wait_for(0s) == std::future_status::ready; }
 };
 
-bool eventually(const std::function<bool()>& condition) {
-  for (auto give_up = std::chrono::steady_clock::now() + 5s; std::chrono::steady_clock::now() < give_up;) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(1ms);
+// A router behind a one-thread pool with room for one waiting request,
+// reviewing with a GatedPolicySet. Members go in reverse: the pool first.
+struct GatedRouter {
+  Metrics metrics;
+  AdmissionRouter router{metrics};
+  std::shared_ptr<GatedPolicySet> policies = std::make_shared<GatedPolicySet>();
+  WorkerPool pool{1, 1};
+  GatedRouter() {
+    router.set_policies(policies);
+    router.set_worker_pool(&pool);
   }
-  return condition();
-}
+};
 
 }  // namespace
 
@@ -93,12 +100,9 @@ TEST_CASE("with a worker pool, admission requests are answered later and health 
 
 TEST_CASE("with every evaluation thread busy and the queue full, /validate is answered 503 at once",
           "[admission_router]") {
-  Metrics metrics;
-  AdmissionRouter router(metrics);
-  auto policies = std::make_shared<GatedPolicySet>();
-  router.set_policies(policies);
-  WorkerPool pool(1, 1);
-  router.set_worker_pool(&pool);
+  GatedRouter gated;
+  AdmissionRouter& router = gated.router;
+  auto& policies = gated.policies;
   std::atomic<bool> not_cancelled{false};
 
   Answer running, waiting, refused;
@@ -118,12 +122,9 @@ TEST_CASE("with every evaluation thread busy and the queue full, /validate is an
 }
 
 TEST_CASE("a request whose client went away while it waited is not evaluated", "[admission_router]") {
-  Metrics metrics;
-  AdmissionRouter router(metrics);
-  auto policies = std::make_shared<GatedPolicySet>();
-  router.set_policies(policies);
-  WorkerPool pool(1, 1);
-  router.set_worker_pool(&pool);
+  GatedRouter gated;
+  AdmissionRouter& router = gated.router;
+  auto& policies = gated.policies;
   std::atomic<bool> running_cancelled{false}, waiting_cancelled{false};
 
   Answer running, waiting;

@@ -7,8 +7,11 @@
 #include <future>
 #include <thread>
 
+#include "webhook/wait_test_support.h"
+
 using namespace tollgate::webhook;
 using namespace std::chrono_literals;
+using tollgate::webhook::testing::eventually;
 
 namespace {
 
@@ -18,14 +21,6 @@ struct Gate {
   std::shared_future<void> wait = opened.get_future().share();
   void open() { opened.set_value(); }
 };
-
-bool eventually(const std::function<bool()>& condition) {
-  for (auto give_up = std::chrono::steady_clock::now() + 5s; std::chrono::steady_clock::now() < give_up;) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(1ms);
-  }
-  return condition();
-}
 
 }  // namespace
 
