@@ -27,6 +27,16 @@ struct RestoreLimits {
   ~RestoreLimits() { tollgate::value::default_eval_limits() = saved; }
 };
 
+// The message of an answer that refuses the review for a failed
+// evaluation: not allowed, with code 500.
+std::string failed_evaluation_message(const HttpResponse& response) {
+  auto review = nlohmann::json::parse(response.body());
+  INFO(response.body());
+  CHECK(review["response"]["allowed"] == false);
+  CHECK(review["response"]["status"]["code"] == 500);
+  return review["response"]["status"]["message"];
+}
+
 }  // namespace
 
 TEST_CASE("/validate refuses with 500 when an evaluation exceeds the request's timeout", "[admission_router][budget]") {
@@ -43,12 +53,8 @@ TEST_CASE("/validate refuses with 500 when an evaluation exceeds the request's t
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   CHECK(seconds < 1.0);
   REQUIRE(response.result() == http::status::ok);
-  auto review = nlohmann::json::parse(response.body());
-  INFO(response.body());
-  CHECK(review["response"]["allowed"] == false);
-  CHECK(review["response"]["status"]["code"] == 500);
-  std::string message = review["response"]["status"]["message"];
-  CHECK(message.find("eval_cancel_error: evaluation exceeded its time budget of 270ms") != std::string::npos);
+  std::string message = failed_evaluation_message(response);
+  CHECK_THAT(message, Catch::Contains("eval_cancel_error: evaluation exceeded its time budget of 270ms"));
 }
 
 TEST_CASE("/validate caps the request's timeout by --max-eval-time", "[admission_router][budget]") {
@@ -60,10 +66,6 @@ TEST_CASE("/validate caps the request's timeout by --max-eval-time", "[admission
   AdmissionRouter router(metrics);
   router.set_policies(loaded.policies);
   HttpResponse response = router.handle(post("/validate?timeout=10s"));
-  auto review = nlohmann::json::parse(response.body());
-  INFO(response.body());
-  CHECK(review["response"]["allowed"] == false);
-  CHECK(review["response"]["status"]["code"] == 500);
-  std::string message = review["response"]["status"]["message"];
-  CHECK(message.find("evaluation exceeded its time budget of 150ms") != std::string::npos);
+  std::string message = failed_evaluation_message(response);
+  CHECK_THAT(message, Catch::Contains("evaluation exceeded its time budget of 150ms"));
 }
