@@ -5,30 +5,15 @@
 #include <nlohmann/json.hpp>
 
 #include "policies/policy_set.h"
-#include "rules/value/yaml.h"
+#include "policies/test_support.h"
 #include "webhook/admission_router.h"
 #include "webhook/metrics.h"
 
 using namespace tollgate::webhook;
-using tollgate::value::Value;
 
 namespace {
 
-const char* kPolicies = R"(
-apiVersion: templates.gatekeeper.sh/v1
-kind: ConstraintTemplate
-metadata:
-  name: k8sdenyall
-spec:
-  crd:
-    spec:
-      names:
-        kind: K8sDenyAll
-  targets:
-    - target: admission.k8s.gatekeeper.sh
-      rego: |
-        package k8sdenyall
-        violation[{"msg": "denied"}] { true }
+const std::string kPolicies = std::string(tollgate::policies::testing::kDenyAllTemplate) + R"(
 ---
 apiVersion: constraints.gatekeeper.sh/v1beta1
 kind: K8sDenyAll
@@ -64,13 +49,8 @@ HttpResponse post(AdmissionRouter& router, const std::string& path, const std::s
 
 struct Routed {
   Routed() : router(metrics) {
-    std::vector<tollgate::value::YamlDocument> docs;
-    tollgate::value::YamlError error;
-    REQUIRE(tollgate::value::parse_yaml(kPolicies, &docs, &error));
-    std::vector<Value> objects;
-    for (auto& d : docs) objects.push_back(d.value);
-    auto loaded = tollgate::policies::PolicySet::from_objects(objects, {});
-    INFO((loaded.errors.empty() ? "" : loaded.errors[0].to_string()));
+    auto loaded = tollgate::policies::PolicySet::from_objects(tollgate::policies::testing::yaml_all(kPolicies), {});
+    INFO(tollgate::policies::testing::joined_errors(loaded.errors));
     REQUIRE(loaded.policies);
     router.set_policies(std::move(loaded.policies));
   }
