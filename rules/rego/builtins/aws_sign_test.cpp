@@ -5,9 +5,7 @@
 namespace tollgate::rego {
 namespace {
 
-using testing::call;
-using testing::call_error;
-using testing::json;
+using namespace testing;
 
 const Value kConfig = json(R"({"aws_access_key": "MYAWSACCESSKEYGOESHERE",
   "aws_secret_access_key": "MYAWSSECRETACCESSKEYGOESHERE", "aws_service": "s3", "aws_region": "us-east-1"})");

@@ -5,11 +5,7 @@
 namespace tollgate::rego {
 namespace {
 
-using testing::call;
-using testing::call_error;
-using testing::json;
-using testing::set_of;
-using testing::str;
+using namespace testing;
 
 Value I(int64_t i) { return Value::integer(i); }
 

@@ -7,10 +7,7 @@
 namespace tollgate::rego {
 namespace {
 
-using testing::call;
-using testing::call_error;
-using testing::json;
-using testing::str;
+using namespace testing;
 
 bool glob(std::string_view pattern, const Value& delimiters, std::string_view s) {
   return call("glob.match", {str(pattern), delimiters, str(s)}).as_bool();

@@ -3,9 +3,7 @@
 namespace tollgate::rego {
 namespace {
 
-using testing::call;
-using testing::json;
-using testing::str;
+using namespace testing;
 
 std::string builtin_error_message(std::string_view name, std::vector<Value> args) {
   try {

@@ -5,10 +5,7 @@
 namespace tollgate::rego {
 namespace {
 
-using testing::call;
-using testing::call_error;
-using testing::json;
-using testing::str;
+using namespace testing;
 
 constexpr const char* kSchema = R"j({"properties": {"id": {"type": "integer"}, "tags": {"type": "array", "items": {"type": "string"}}},
                                     "required": ["id"], "additionalProperties": false})j";

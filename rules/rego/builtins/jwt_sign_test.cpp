@@ -5,10 +5,7 @@
 namespace tollgate::rego {
 namespace {
 
-using testing::call;
-using testing::call_error;
-using testing::json;
-using testing::str;
+using namespace testing;
 
 // RFC 7515 appendix A.1: the HMAC key and the JWS it gives.
 constexpr const char* kOctKey =

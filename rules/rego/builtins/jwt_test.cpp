@@ -5,10 +5,7 @@
 namespace tollgate::rego {
 namespace {
 
-using testing::call;
-using testing::call_error;
-using testing::json;
-using testing::str;
+using namespace testing;
 
 // {"alg":"HS256","typ":"JWT"} . {"sub":"0","iss":"opa"} . HMAC signature
 constexpr const char* kToken =

@@ -6,10 +6,7 @@
 namespace tollgate::rego {
 namespace {
 
-using testing::call;
-using testing::call_error;
-using testing::json;
-using testing::str;
+using namespace testing;
 using namespace testing::fixtures;
 
 // {"kty":"oct"} for the secret "secret".

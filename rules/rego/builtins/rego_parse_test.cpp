@@ -5,10 +5,7 @@
 namespace tollgate::rego {
 namespace {
 
-using testing::call;
-using testing::call_error;
-using testing::json;
-using testing::str;
+using namespace testing;
 
 Value parse(const char* text) { return call("rego.parse_module", {str("x.rego"), str(text)}); }
 

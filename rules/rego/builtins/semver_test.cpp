@@ -5,9 +5,7 @@
 namespace tollgate::rego {
 namespace {
 
-using testing::call;
-using testing::call_error;
-using testing::str;
+using namespace testing;
 
 int64_t compare(const char* a, const char* b) { return call("semver.compare", {str(a), str(b)}).as_int(); }
 

@@ -5,10 +5,7 @@
 namespace tollgate::rego {
 namespace {
 
-using testing::call;
-using testing::json;
-using testing::set_of;
-using testing::str;
+using namespace testing;
 
 TEST_CASE("is_* return false (not undefined) for other types", "[builtins]") {
   std::vector<std::pair<std::string, Value>> samples = {

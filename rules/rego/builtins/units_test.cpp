@@ -5,10 +5,7 @@
 namespace tollgate::rego {
 namespace {
 
-using testing::call;
-using testing::call_error;
-using testing::json;
-using testing::str;
+using namespace testing;
 
 Value num(const char* text) { return *number_from_text(text); }
 

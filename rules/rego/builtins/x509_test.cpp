@@ -7,10 +7,7 @@
 namespace tollgate::rego {
 namespace {
 
-using testing::call;
-using testing::call_error;
-using testing::json;
-using testing::str;
+using namespace testing;
 using namespace testing::fixtures;
 
 std::string chain() { return std::string(kRoot) + kLeaf; }
