@@ -35,9 +35,15 @@ bool resolves_to_non_string(std::string_view s) {
     if (l == w) return true;
   }
   static const re2::RE2 kNumber(
-      "[-+]?(0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(:[0-5]?[0-9])*(\\.[0-9_]*)?([eE][-+]?[0-9]+)?|"
+      "[-+]?(0b[01_]+|0o[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(:[0-5]?[0-9])*(\\.[0-9_]*)?([eE][-+]?[0-9]+)?|"
       "\\.[0-9_]+([eE][-+]?[0-9]+)?|\\.(inf|Inf|INF))|\\.(nan|NaN|NAN)");
-  return re2::RE2::FullMatch(re2::StringPiece(s.data(), s.size()), kNumber);
+  // A timestamp in one of the layouts go-yaml tries (2006-1-2,
+  // 2006-1-2T15:4:5.999999999Z07:00, 2006-1-2 15:4:5.999999999).
+  static const re2::RE2 kTimestamp(
+      "[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(([Tt][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\\.[0-9]+)?(Z|[-+][0-9]{2}:[0-9]{2}))|"
+      "( [0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\\.[0-9]+)?))?");
+  re2::StringPiece text(s.data(), s.size());
+  return re2::RE2::FullMatch(text, kNumber) || re2::RE2::FullMatch(text, kTimestamp);
 }
 
 // Whether go-yaml's emitter can write `s` as a plain scalar.
@@ -262,6 +268,226 @@ void append_go_json(const Value& v, int indent, std::string& out) {
 std::string to_go_json(const Value& v) {
   std::string out;
   append_go_json(v, 0, out);
+  return out;
+}
+
+// ---- gopkg.in/yaml.v3 ----
+
+namespace {
+
+constexpr int kV3Indent = 4;
+constexpr int kV3Width = 80;
+
+// The indentation yaml.v3 gives what a node at `indent` holds: two past a
+// sequence item's "- ", else the next multiple of four.
+int v3_child_indent(int indent, bool in_sequence_item) {
+  if (indent < 0) return 0;
+  if (in_sequence_item) return indent + 2;
+  return kV3Indent * ((indent + kV3Indent) / kV3Indent);
+}
+
+// Columns (characters, not bytes) on the last line of `out`.
+int v3_column(const std::string& out) {
+  size_t nl = out.rfind('\n');
+  size_t start = nl == std::string::npos ? 0 : nl + 1;
+  int column = 0;
+  for (size_t i = start; i < out.size(); ++i) {
+    if ((static_cast<unsigned char>(out[i]) & 0xC0) != 0x80) ++column;
+  }
+  return column;
+}
+
+void v3_indent_line(int indent, std::string& out) {
+  out.push_back('\n');
+  out.append(static_cast<size_t>(indent), ' ');
+}
+
+bool v3_has_control(std::string_view s, bool allow_newline) {
+  for (unsigned char c : s) {
+    if ((c < 0x20 && !(allow_newline && c == '\n')) || c == 0x7f) return true;
+  }
+  return false;
+}
+
+// yaml.v3's double-quoted scalar, escapes and folding included.
+void v3_double_quoted(std::string_view s, int indent, std::string& out) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  out.push_back('"');
+  bool spaces = false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == ' ') {
+      if (!spaces && v3_column(out) > kV3Width && i > 0 && i + 1 < s.size()) {
+        v3_indent_line(indent, out);
+        if (s[i + 1] == ' ') out.push_back('\\');
+      } else {
+        out.push_back(' ');
+      }
+      spaces = true;
+      continue;
+    }
+    spaces = false;
+    switch (c) {
+      case 0: out += "\\0"; continue;
+      case 7: out += "\\a"; continue;
+      case 8: out += "\\b"; continue;
+      case 9: out += "\\t"; continue;
+      case 10: out += "\\n"; continue;
+      case 11: out += "\\v"; continue;
+      case 12: out += "\\f"; continue;
+      case 13: out += "\\r"; continue;
+      case 27: out += "\\e"; continue;
+      case '"': out += "\\\""; continue;
+      case '\\': out += "\\\\"; continue;
+      default: break;
+    }
+    if (c < 0x20 || c == 0x7f) {
+      out += "\\x";
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xF]);
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  out.push_back('"');
+}
+
+// A plain or single-quoted scalar, folded at a single space once past
+// the width, as yaml.v3's writers do.
+void v3_folded(std::string_view s, int indent, bool quoted, std::string& out) {
+  if (quoted) out.push_back('\'');
+  bool spaces = false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == ' ') {
+      bool next_space = i + 1 < s.size() && s[i + 1] == ' ';
+      bool at_edge = quoted && (i == 0 || i + 1 == s.size());
+      if (!spaces && !next_space && !at_edge && v3_column(out) > kV3Width) {
+        v3_indent_line(indent, out);
+      } else {
+        out.push_back(' ');
+      }
+      spaces = true;
+      continue;
+    }
+    spaces = false;
+    out.push_back(c);
+    if (quoted && c == '\'') out.push_back('\'');
+  }
+  if (quoted) out.push_back('\'');
+}
+
+// A multi-line string as a literal block: "|", an indentation hint when it
+// starts with a space or a newline, and a chomping hint.
+void v3_literal(std::string_view s, int indent, std::string& out) {
+  out.push_back('|');
+  if (s.front() == ' ' || s.front() == '\n') out += std::to_string(kV3Indent);
+  if (s.back() != '\n') {
+    out.push_back('-');
+  } else if (s.size() == 1 || s[s.size() - 2] == '\n') {
+    out.push_back('+');
+  }
+  bool line_start = true;
+  out.push_back('\n');
+  for (char c : s) {
+    if (c == '\n') {
+      out.push_back('\n');
+      line_start = true;
+      continue;
+    }
+    if (line_start) out.append(static_cast<size_t>(indent), ' ');
+    line_start = false;
+    out.push_back(c);
+  }
+  if (!line_start) out.push_back('\n');
+}
+
+// A string as yaml.v3 writes it, at the current end of `out` (after ": " or
+// "- "); `indent` is where continuation lines start. Ends with a newline.
+void v3_string(std::string_view s, int indent, std::string& out) {
+  if (s.find('\n') != std::string_view::npos) {
+    // A literal block unless a space ends a line or the text, or it holds
+    // a character that must be escaped.
+    bool space_break = s.back() == ' ' || s.find(" \n") != std::string_view::npos;
+    if (!space_break && !v3_has_control(s, true)) {
+      v3_literal(s, indent, out);
+      return;
+    }
+    v3_double_quoted(s, indent, out);
+  } else if (resolves_to_non_string(s) || v3_has_control(s, false)) {
+    v3_double_quoted(s, indent, out);
+  } else {
+    v3_folded(s, indent, !plain_allowed(s), out);
+  }
+  out.push_back('\n');
+}
+
+void v3_node(const Value& v, int indent, bool inline_first, std::string& out);
+
+// After "key:" or "- ": the value, `child` being the indentation of what
+// it holds.
+void v3_after_indicator(const Value& v, int child, bool in_sequence_item, std::string& out) {
+  if (is_block(v)) {
+    if (in_sequence_item) {
+      out.push_back(' ');
+      v3_node(v, child, true, out);
+    } else {
+      out.push_back('\n');
+      v3_node(v, child, false, out);
+    }
+  } else if (v.is_string()) {
+    out.push_back(' ');
+    v3_string(v.as_string(), child, out);
+  } else {
+    out.push_back(' ');
+    out += scalar(v, child);
+    out.push_back('\n');
+  }
+}
+
+void v3_node(const Value& v, int indent, bool inline_first, std::string& out) {
+  bool first = true;
+  if (v.is_object()) {
+    std::vector<std::pair<std::string, const Value*>> entries;
+    for (const auto& [key, item] : v.entries()) {
+      entries.emplace_back(key.is_string() ? key.as_string() : value::to_json(key), &item);
+    }
+    std::stable_sort(entries.begin(), entries.end(),
+                     [](const auto& a, const auto& b) { return go_yaml_key_less(a.first, b.first); });
+    for (const auto& [key, item] : entries) {
+      if (!(first && inline_first)) out.append(static_cast<size_t>(indent), ' ');
+      first = false;
+      std::string key_text;
+      v3_string(key, indent, key_text);
+      key_text.pop_back();
+      out += key_text + ":";
+      v3_after_indicator(*item, v3_child_indent(indent, false), false, out);
+    }
+    return;
+  }
+  for (const Value& item : v.items()) {
+    if (!(first && inline_first)) out.append(static_cast<size_t>(indent), ' ');
+    first = false;
+    out.push_back('-');
+    v3_after_indicator(item, v3_child_indent(indent, true), true, out);
+  }
+}
+
+}  // namespace
+
+void append_go_yaml_v3_value(const Value& v, int key_indent, std::string& out) {
+  v3_after_indicator(v, v3_child_indent(key_indent, false), false, out);
+}
+
+std::string to_go_yaml_v3(const Value& v) {
+  std::string out;
+  if (is_block(v)) {
+    v3_node(v, 0, false, out);
+  } else if (v.is_string()) {
+    v3_string(v.as_string(), 0, out);
+  } else {
+    out = scalar(v, 0) + "\n";
+  }
   return out;
 }
 

@@ -22,6 +22,17 @@ std::string to_go_yaml(const Value& v);
 // indent, <, > and & escaped as \u003c, \u003e, \u0026, no final newline.
 std::string to_go_json(const Value& v);
 
+// gopkg.in/yaml.v3's Marshal (what gator test -o yaml uses): four-space
+// indentation aligned to multiples of four, except that what a sequence item
+// holds starts two columns after its "- "; sequences indented under their
+// key; the same key order, quoting rules and numbers as to_go_yaml; plain
+// and quoted strings folded at a space once past column 80.
+std::string to_go_yaml_v3(const Value& v);
+// The value of a yaml.v3 mapping entry whose key is written at column
+// `key_indent` and is followed by ":": " <scalar>\n", or "\n" and the block.
+// Lets a caller write Go structs (fields in declaration order) around maps.
+void append_go_yaml_v3_value(const Value& v, int key_indent, std::string& out);
+
 // go-yaml v2's key order: true when `a` sorts before `b`.
 bool go_yaml_key_less(const std::string& a, const std::string& b);
 

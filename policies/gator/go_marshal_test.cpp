@@ -47,3 +47,29 @@ TEST_CASE("gator expand's JSON: sorted keys, four spaces, HTML characters escape
         "\"\\u003cvery\\u003e \\u0026 more\",\n        \"none\": {},\n        \"tags\": [\n            \"a\"\n"
         "        ]\n    }\n}");
 }
+
+TEST_CASE("yaml.v3 indents by four, two past a sequence item's dash", "[gator][test]") {
+  // gator's own formatOutput test: a mapping in a sequence item, and maps
+  // nested in it at the next multiple of four.
+  CHECK(to_go_yaml_v3(yaml("[{result: {target: foo, constraint: {object: {kind: kind}}}, violatingObject: {bar: xyz}}]")) ==
+        "- result:\n    constraint:\n        object:\n            kind: kind\n    target: foo\n"
+        "  violatingObject:\n    bar: xyz\n");
+  // Sequences sit under their key, indented.
+  CHECK(to_go_yaml_v3(yaml("{spec: {args: [a, {x: 1, z: [b]}]}}")) ==
+        "spec:\n    args:\n        - a\n        - x: 1\n          z:\n            - b\n");
+}
+
+TEST_CASE("yaml.v3 quotes what would read as another type and folds long strings", "[gator][test]") {
+  CHECK(to_go_yaml_v3(yaml(R"({a: "", b: "yes", c: "1.0", d: "2024-01-02T03:04:05Z", e: "x: y", f: "tab\there"})")) ==
+        "a: \"\"\nb: \"yes\"\nc: \"1.0\"\nd: \"2024-01-02T03:04:05Z\"\ne: 'x: y'\nf: \"tab\\there\"\n");
+  CHECK(to_go_yaml_v3(yaml(R"({m: "one\ntwo"})")) == "m: |-\n    one\n    two\n");
+  std::string words;
+  for (int i = 0; i < 12; ++i) words += "word" + std::to_string(i) + " ";
+  words += "end";
+  CHECK(to_go_yaml_v3(Value::string(words)) ==
+        "word0 word1 word2 word3 word4 word5 word6 word7 word8 word9 word10 word11 end\n");
+  std::string longer = words + " " + words;
+  std::string folded = to_go_yaml_v3(tollgate::value::ObjectBuilder().add("msg", Value::string(longer)).build());
+  CHECK(folded.find("\n    ") != std::string::npos);  // continued on an indented line
+  CHECK(folded.find('\n') > 80);
+}

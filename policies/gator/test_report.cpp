@@ -4,7 +4,7 @@
 #include <cctype>
 #include <cstdio>
 
-#include "policies/gator/yaml_writer.h"
+#include "policies/gator/go_marshal.h"
 #include "policies/model/constraint_template.h"
 #include "rules/value/go_quote.h"
 #include "rules/value/json.h"
@@ -202,27 +202,38 @@ std::string format_test_json(const TestRunReport& report, const TestOutputOption
 }
 
 std::string format_test_yaml(const TestRunReport& report, const TestOutputOptions& options) {
+  // gator marshals []YamlGatorResult with yaml.v3 after a JSON round trip:
+  // the embedded types.Result has no yaml tag, so it is a field `result`
+  // whose keys are its Go field names lower-cased, none omitted; the
+  // constraint, an *unstructured.Unstructured, is its struct {object: ...};
+  // numbers come back as float64.
   std::vector<const ViolationReport*> results = selected(report, options);
   if (results.empty()) return "[]\n";
   std::string out;
+  auto field = [&out](const char* key, int indent, const Value& item) {
+    out.append(static_cast<size_t>(indent), ' ');
+    out += key;
+    out += ':';
+    append_go_yaml_v3_value(item, indent, out);
+  };
   for (const ViolationReport* v : results) {
-    std::vector<std::string> order;
-    Value fields = result_object(*v, &order);
-    bool first = true;
-    for (const std::string& key : order) {
-      out += first ? "- " : "  ";
-      first = false;
-      const Value& item = *fields.find(key);
-      out += key + ":";
-      if (is_yaml_block(item)) {
-        out.push_back('\n');
-        append_yaml_block(item, 4, out);
-      } else {
-        out += ' ';
-        out += yaml_flow_scalar(item);
-        out += '\n';
-      }
+    out += "- result:\n";
+    field("target", 4, Value::string(policies::kAdmissionTarget));
+    field("msg", 4, Value::string(v->result.message));
+    Value details = v->result.details.is_null() ? Value::empty_object() : v->result.details;
+    field("metadata", 4, value::ObjectBuilder().add("details", details).build());
+    if (v->constraint.is_null()) {
+      field("constraint", 4, Value::null());
+    } else {
+      out += "    constraint:\n";
+      field("object", 8, v->constraint);
     }
+    field("enforcementaction", 4, Value::string(v->result.enforcement_action));
+    std::vector<Value> actions;
+    for (const std::string& a : v->result.scoped_actions) actions.push_back(Value::string(a));
+    field("scopedenforcementactions", 4, Value::array(std::move(actions)));
+    field("violatingObject", 2, v->violating_object);
+    field("trace", 2, Value::null());
   }
   return out;
 }

@@ -165,15 +165,21 @@ TEST_CASE("json output has gator's result fields", "[gator][test]") {
   CHECK(format_test_json(empty, {TestOutputFormat::Json, false}) == "[]\n");
 }
 
-TEST_CASE("yaml output carries the same fields", "[gator][test]") {
+TEST_CASE("yaml output is gator's list of {result, violatingObject, trace}", "[gator][test]") {
   RecordingEngine engine;
   TestRunReport report = run_gator_test(inputs(), {}, engine);
   std::string yaml = format_test_yaml(report, {TestOutputFormat::Yaml, true});
-  CHECK(yaml.rfind("- target: \"admission.k8s.gatekeeper.sh\"\n  msg: \"missing owner on ConstraintTemplate\"\n  metadata:\n"
-                   "    details: {}\n  constraint:\n    apiVersion: \"constraints.gatekeeper.sh/v1beta1\"\n",
+  // yaml.v3 of gator's YamlGatorResult: the embedded types.Result under
+  // `result`, Go field names lower-cased, the constraint as {object: ...}.
+  CHECK(yaml.rfind("- result:\n    target: admission.k8s.gatekeeper.sh\n    msg: missing owner on ConstraintTemplate\n"
+                   "    metadata:\n        details: {}\n    constraint:\n        object:\n"
+                   "            apiVersion: constraints.gatekeeper.sh/v1beta1\n",
                    0) == 0);
-  CHECK(yaml.find("  enforcementAction: \"deny\"\n  violatingObject:\n") != std::string::npos);
+  CHECK(yaml.find("    enforcementaction: deny\n    scopedenforcementactions: []\n  violatingObject:\n") !=
+        std::string::npos);
+  CHECK(yaml.find("\n  trace: null\n") != std::string::npos);
   CHECK(yaml.find("warn") == std::string::npos);  // deny-only
+  CHECK(format_test_yaml(TestRunReport{}, {TestOutputFormat::Yaml, false}) == "[]\n");
 }
 
 TEST_CASE("junit output has a testcase per object and a failure per denial", "[gator][test]") {
