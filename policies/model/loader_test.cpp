@@ -47,25 +47,6 @@ spec:
       violation[{"msg": "no"}] { true }
 )";
 
-const char* kCelTemplate = R"(apiVersion: templates.gatekeeper.sh/v1
-kind: ConstraintTemplate
-metadata:
-  name: k8sdenyall
-spec:
-  crd:
-    spec:
-      names:
-        kind: K8sDenyAll
-  targets:
-  - target: admission.k8s.gatekeeper.sh
-    code:
-    - engine: K8sNativeValidation
-      source:
-        validations:
-        - expression: "false"
-          message: denied
-)";
-
 LoadOptions verify_mode() {
   LoadOptions o;
   o.allow_unsupported_templates = true;
@@ -192,7 +173,7 @@ kind: K8sDenyAll
 metadata: {name: three}
 spec: {enforcementAction: dryrun}
 )");
-  dir.write("z/template.yml", kCelTemplate);
+  dir.write("z/template.yml", testing::kDenyAllTemplate);
   dir.write("z/ignored.txt", "not: policy");
   LoadResult r = PolicySet::load({dir.path()});
   INFO(testing::joined_errors(r.errors));
@@ -209,7 +190,7 @@ spec: {enforcementAction: dryrun}
 
 TEST_CASE("loader: errors inside List items point at the item", "[loader]") {
   PolicyDir dir("list-error");
-  dir.write("t.yaml", kCelTemplate);
+  dir.write("t.yaml", testing::kDenyAllTemplate);
   std::string file = dir.write("c.yaml", R"(apiVersion: v1
 kind: List
 items:
