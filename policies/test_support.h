@@ -1,12 +1,14 @@
 // Helpers shared by the policies tests: objects from YAML text.
 #pragma once
 
+#include <catch2/catch.hpp>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "policies/policy_set.h"
+#include "rules/value/json.h"
 #include "rules/value/yaml.h"
 
 namespace tollgate::policies::testing {
@@ -53,6 +55,12 @@ inline std::string joined_errors(const std::vector<LoadError>& errors) {
   std::string out;
   for (const LoadError& e : errors) out += e.to_string() + "\n";
   return out;
+}
+
+// Checks two objects are equal, showing both as indented JSON when not.
+inline void check_same(const value::Value& actual, const value::Value& expected) {
+  INFO("actual:\n" << value::to_json_pretty(actual) << "\nexpected:\n" << value::to_json_pretty(expected));
+  CHECK(actual == expected);
 }
 
 }  // namespace tollgate::policies::testing

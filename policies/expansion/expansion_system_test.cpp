@@ -14,6 +14,7 @@
 
 using namespace tollgate::policies;
 using namespace tollgate::policies::expansion;
+using tollgate::policies::testing::check_same;
 using tollgate::policies::testing::yaml;
 using tollgate::policies::testing::yaml_all;
 using tollgate::value::Value;
@@ -80,12 +81,6 @@ std::string expand_error(const PolicySet& set, const Value& generator, const Val
   CHECK_FALSE(set.expansion().expand(request, &set.mutation(), &out, &error));
   CHECK(out.empty());
   return error;
-}
-
-void check_same(const Value& actual, const Value& expected) {
-  INFO("actual:   " << tollgate::value::to_json(actual));
-  INFO("expected: " << tollgate::value::to_json(expected));
-  CHECK(actual == expected);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 using namespace tollgate::policies;
 using namespace tollgate::policies::mutation;
+using tollgate::policies::testing::check_same;
 using tollgate::policies::testing::yaml;
 using tollgate::value::Value;
 
@@ -46,12 +47,6 @@ MutationResult admit(const PolicySet& policies, const Value& pod) {
   INFO(r.error);
   REQUIRE_FALSE(r.failed);
   return r;
-}
-
-void check_same(const Value& actual, const Value& expected) {
-  INFO("actual:   " << tollgate::value::to_json(actual));
-  INFO("expected: " << tollgate::value::to_json(expected));
-  CHECK(actual == expected);
 }
 
 }  // namespace
