@@ -57,7 +57,7 @@ int run_expand_command(const std::vector<std::string>& args, CommandIo& io) {
   }
   std::string error;
   std::vector<gator::SourcedObject> objects;
-  for (const std::string& path : input_paths(parsed.values("filename"), io)) {
+  for (const std::string& path : input_paths(parsed.values("filename"), io, /*stdin_too=*/true)) {
     if (!read_input_objects(path, io, &objects, &error)) {
       io.err << "Error: reading: " << error << "\n";
       return 1;

@@ -1,5 +1,6 @@
 // The tollgate executable: everything lives in the tollgate_cli library so
 // that tests can run the same commands in-process.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <iostream>
@@ -11,7 +12,11 @@
 int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
   std::vector<std::string> args(argv + 1, argv + argc);
-  tollgate::cli::CommandIo io{std::cin, std::cout, std::cerr, isatty(STDIN_FILENO) != 0};
+  // As gator: stdin is read only when it is not a character device (a
+  // terminal, /dev/null).
+  struct stat in_stat {};
+  bool stdin_is_device = fstat(STDIN_FILENO, &in_stat) != 0 || S_ISCHR(in_stat.st_mode);
+  tollgate::cli::CommandIo io{std::cin, std::cout, std::cerr, stdin_is_device};
   int code = tollgate::cli::run_tollgate(args, io);
   std::cout.flush();
   return code;

@@ -1,5 +1,6 @@
 #include "cli/object_inputs.h"
 
+#include <algorithm>
 #include <istream>
 #include <sstream>
 
@@ -21,9 +22,13 @@ bool read_input_objects(const std::string& path, CommandIo& io, std::vector<gato
   return true;
 }
 
-std::vector<std::string> input_paths(const std::vector<std::string>& filenames, const CommandIo& io) {
-  if (filenames.empty() && !io.stdin_is_terminal) return {"-"};
-  return filenames;
+std::vector<std::string> input_paths(const std::vector<std::string>& filenames, const CommandIo& io,
+                                     bool stdin_too) {
+  if (io.stdin_is_terminal) return filenames;
+  if (filenames.empty()) return {"-"};
+  std::vector<std::string> paths = filenames;
+  if (stdin_too && std::find(paths.begin(), paths.end(), "-") == paths.end()) paths.push_back("-");
+  return paths;
 }
 
 }  // namespace tollgate::cli

@@ -17,6 +17,9 @@ bool read_input_objects(const std::string& path, CommandIo& io, std::vector<poli
                         std::string* error);
 
 // The -f arguments, or "-" when none is given and stdin is not a terminal.
-std::vector<std::string> input_paths(const std::vector<std::string>& filenames, const CommandIo& io);
+// With `stdin_too`, stdin that is not a terminal is read after the -f
+// arguments as well, as gator's ReadSources does.
+std::vector<std::string> input_paths(const std::vector<std::string>& filenames, const CommandIo& io,
+                                     bool stdin_too = false);
 
 }  // namespace tollgate::cli

@@ -62,7 +62,7 @@ int run_test_command(const std::vector<std::string>& args, CommandIo& io) {
     return 2;
   }
 
-  std::vector<std::string> inputs = input_paths(parsed.values("filename"), io);
+  std::vector<std::string> inputs = input_paths(parsed.values("filename"), io, /*stdin_too=*/true);
   std::vector<gator::SourcedObject> objects;
   for (const std::string& path : inputs) {
     if (!read_input_objects(path, io, &objects, &error)) {

@@ -79,6 +79,18 @@ bool list_input_files(const std::string& path, std::vector<std::string>* files, 
              (ec == std::errc::no_such_file_or_directory ? std::string("no such file or directory") : ec.message());
     return false;
   }
+  // gator refuses a file named directly whose extension (Go's filepath.Ext:
+  // from the last dot of the last element) it would skip inside a directory.
+  std::error_code dir_ec;
+  if (!fs::is_directory(path, dir_ec)) {
+    size_t base = path.rfind('/');
+    size_t dot = path.rfind('.');
+    std::string ext = dot == std::string::npos || (base != std::string::npos && dot < base) ? "" : path.substr(dot);
+    if (ext != ".yaml" && ext != ".yml" && ext != ".json") {
+      *error = "path \"" + path + "\" must be of extensions: [.yaml .yml .json]";
+      return false;
+    }
+  }
   files->insert(files->end(), found.begin(), found.end());
   return true;
 }

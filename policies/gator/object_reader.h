@@ -30,7 +30,8 @@ Value namespace_among(const std::vector<SourcedObject>& objects, const Value& ob
 
 // The files a `-f` argument names: the file itself, or every .yaml/.yml/.json
 // file below a directory (walked recursively, in sorted order), as
-// policies::list_policy_files lists them.
+// policies::list_policy_files lists them. A file named directly must end in
+// one of those extensions too ("path \"x\" must be of extensions: [...]").
 bool list_input_files(const std::string& path, std::vector<std::string>* files, std::string* error);
 
 }  // namespace tollgate::policies::gator

@@ -39,3 +39,21 @@ TEST_CASE("directories are walked for .yaml, .yml and .json files", "[gator][rea
   CHECK(files == std::vector<std::string>{tree.path("in/b.yaml"), tree.path("in/sub/a.json"), tree.path("in/sub/c.yml")});
   CHECK_FALSE(list_input_files(tree.path("missing"), &files, &error));
 }
+
+TEST_CASE("a file named directly must be .yaml, .yml or .json, as gator insists", "[gator][reader]") {
+  TempTree tree;
+  tree.write("in/pod.txt", "kind: Pod\n");
+  tree.write("in/pod.yml", "kind: Pod\n");
+  tree.write("in.d/pod.YAML", "kind: Pod\n");
+  std::vector<std::string> files;
+  std::string error;
+  CHECK_FALSE(list_input_files(tree.path("in/pod.txt"), &files, &error));
+  CHECK(error == "path \"" + tree.path("in/pod.txt") + "\" must be of extensions: [.yaml .yml .json]");
+  CHECK_FALSE(list_input_files(tree.path("in.d/pod.YAML"), &files, &error));  // Go compares case-sensitively
+  CHECK(files.empty());
+  REQUIRE(list_input_files(tree.path("in/pod.yml"), &files, &error));
+  CHECK(files == std::vector<std::string>{tree.path("in/pod.yml")});
+  files.clear();
+  REQUIRE(list_input_files(tree.path("in"), &files, &error));  // inside a directory, pod.txt is skipped
+  CHECK(files == std::vector<std::string>{tree.path("in/pod.yml")});
+}

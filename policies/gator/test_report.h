@@ -25,7 +25,8 @@ std::string format_test_text(const TestRunReport& report, const TestOutputOption
 // [{target, msg, metadata{details}, constraint, enforcementAction,
 //   scopedActions, violatingObject, trace}] indented by 4 spaces as gator does.
 std::string format_test_json(const TestRunReport& report, const TestOutputOptions& options);
-// The same objects as a YAML sequence.
+// gator's YAML: yaml.v3 of [{result: {target, msg, metadata, constraint:
+// {object}, enforcementaction, scopedenforcementactions}, violatingObject, trace}].
 std::string format_test_yaml(const TestRunReport& report, const TestOutputOptions& options);
 // JUnit XML: one testsuite, one testcase per reviewed object, one failure
 // element per enforced denial; other results go to system-out.
