@@ -16,6 +16,7 @@ const std::vector<OptionSpec>& expand_options() {
   static const std::vector<OptionSpec> specs = {
       {"filename", 'f', true, true, "PATH", "a file or directory of objects, templates, mutators; \"-\" reads stdin"},
       {"output", 'o', true, false, "FORMAT", "yaml (default) or json"},
+      {"format", 0, true, false, "FORMAT", "the same as --output, gator's name for it"},
       {"outputfile", 0, true, false, "FILE", "write the resultants to FILE instead of stdout"},
       {"help", 'h', false, false, "", "show this help"},
   };
@@ -50,7 +51,7 @@ int run_expand_command(const std::vector<std::string>& args, CommandIo& io) {
     io.err << "Error: unexpected argument \"" << parsed.positional.front() << "\" (inputs are given with -f)\n";
     return 2;
   }
-  std::string format = parsed.value("output", "yaml");
+  std::string format = parsed.value("format", parsed.value("output", "yaml"));
   if (format != "yaml" && format != "json") {
     io.err << "Error: unrecognized value for format flag: " << format << "\n";
     return 1;

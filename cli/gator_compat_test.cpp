@@ -187,3 +187,63 @@ metadata:
   CHECK(given.code == 0);
   CHECK(given.out.empty());
 }
+
+TEST_CASE("gator test applies schema defaults and reports an unknown enforcementAction without failing",
+          "[cli][test][gator-compat]") {
+  TempTree tree;
+  std::string input = tree.write("all.yaml", R"(apiVersion: templates.gatekeeper.sh/v1
+kind: ConstraintTemplate
+metadata:
+  name: k8sdefaultmessage
+spec:
+  crd:
+    spec:
+      names:
+        kind: K8sDefaultMessage
+      validation:
+        openAPIV3Schema:
+          type: object
+          properties:
+            message: {type: string, default: aRequiredMessage}
+  targets:
+    - target: admission.k8s.gatekeeper.sh
+      rego: |
+        package k8sdefaultmessage
+        violation[{"msg": msg}] {
+          msg := sprintf("%v", [input.parameters.message])
+        }
+---
+apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: K8sDefaultMessage
+metadata:
+  name: says-default
+spec:
+  enforcementAction: foo
+  match:
+    kinds: [{apiGroups: [""], kinds: [ConfigMap]}]
+  parameters: {}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: cm, namespace: default}
+)");
+  Run r = run({"test", "-f", input, "-o", "yaml"});
+  INFO(r.err);
+  CHECK(r.code == 0);  // only deny fails the run
+  YAML::Node results = YAML::Load(r.out);
+  REQUIRE(results.size() == 1);
+  CHECK(results[0]["result"]["msg"].as<std::string>() == "aRequiredMessage");
+  CHECK(results[0]["result"]["enforcementaction"].as<std::string>() == "foo");
+}
+
+TEST_CASE("gator expand output reads back as the generated Pod", "[cli][expand][gator-compat]") {
+  TempTree tree;
+  std::string input = tree.write("in.yaml", std::string(fixtures::kNginxDeployment) + "---\n" +
+                                                fixtures::kExpandDeployments);
+  Run r = run({"expand", "--filename", input, "--format", "yaml"});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  YAML::Node pod = YAML::Load(r.out);
+  CHECK(pod["kind"].as<std::string>() == "Pod");
+  CHECK(pod["metadata"]["name"].as<std::string>() == "nginx-deployment-pod");
+}
