@@ -1,12 +1,15 @@
 // The known-failures lists of the conformance runners: one entry per line,
 // `<test id>  # <reason>`; blank lines and lines starting with '#' are
 // comments. Test ids may themselves contain '#', so only two spaces and a '#'
-// start the reason.
+// start the reason. Also what the runners' reports share: the first lines
+// of a long listing, percentages.
 #pragma once
 
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace tollgate::conformance {
 
@@ -26,6 +29,24 @@ inline std::map<std::string, std::string> load_known_failures(const std::string&
     out[key] = reason;
   }
   return out;
+}
+
+// The first `most` of the lines, one an indented line, and how many more
+// there are (printed in full with the environment variable `verbose_var`).
+inline std::string first_lines(const std::vector<std::string>& lines, size_t most, const char* verbose_var) {
+  std::string listing;
+  for (size_t i = 0; i < lines.size() && i < most; ++i) listing += "\n  " + lines[i];
+  if (lines.size() > most)
+    listing += "\n  ... and " + std::to_string(lines.size() - most) + " more (" + verbose_var + "=1)";
+  return listing;
+}
+
+// part/whole as a percentage with one decimal ("12.5%"); "-" for no whole.
+inline std::string percent(size_t part, size_t whole) {
+  if (whole == 0) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * static_cast<double>(part) / static_cast<double>(whole));
+  return buf;
 }
 
 }  // namespace tollgate::conformance

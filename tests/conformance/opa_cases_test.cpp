@@ -109,12 +109,7 @@ struct Failure {
   OpaOutcome outcome;
 };
 
-std::string percent(size_t part, size_t whole) {
-  if (whole == 0) return "-";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * static_cast<double>(part) / static_cast<double>(whole));
-  return buf;
-}
+using tollgate::conformance::percent;
 
 void write_known_failures(const std::string& path, const std::vector<Failure>& failures,
                           const std::map<std::string, std::string>& known) {
@@ -264,10 +259,7 @@ TEST_CASE("OPA Rego conformance cases", "[opa-cases][conformance]") {
     if (stale != 0) WARN(stale << " lines of the known-failures or skipped-categories file name nothing (see above)");
   }
 
-  std::string listing;
-  for (size_t i = 0; i < unexpected.size() && i < 100; ++i) listing += "\n  " + unexpected[i];
-  if (unexpected.size() > 100)
-    listing += "\n  ... and " + std::to_string(unexpected.size() - 100) + " more (TOLLGATE_OPA_CASES_VERBOSE=1)";
+  const std::string listing = tollgate::conformance::first_lines(unexpected, 100, "TOLLGATE_OPA_CASES_VERBOSE");
   INFO(unexpected.size() << " failures not listed in " << kKnownFailuresFile << ":" << listing);
   CHECK(unexpected.empty());
 }

@@ -167,12 +167,7 @@ std::vector<Verdict> judge_all(const std::vector<const DiffCase*>& cases, bool i
   return out;
 }
 
-std::string percent(size_t part, size_t whole) {
-  if (whole == 0) return "-";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * static_cast<double>(part) / static_cast<double>(whole));
-  return buf;
-}
+using tollgate::conformance::percent;
 
 }  // namespace
 
@@ -283,10 +278,7 @@ TEST_CASE("Rego differential corpus: Tollgate answers as OPA v1.5.1 does", "[reg
     if (stale != 0) WARN(stale << " lines of " << kKnownFailuresFile << " name no case");
   }
 
-  std::string listing;
-  for (size_t i = 0; i < unexpected.size() && i < 50; ++i) listing += "\n  " + unexpected[i];
-  if (unexpected.size() > 50)
-    listing += "\n  ... and " + std::to_string(unexpected.size() - 50) + " more (TOLLGATE_REGO_DIFF_VERBOSE=1)";
+  const std::string listing = tollgate::conformance::first_lines(unexpected, 50, "TOLLGATE_REGO_DIFF_VERBOSE");
   INFO(unexpected.size() << " disagreements not listed in " << kKnownFailuresFile << ":" << listing);
   CHECK(unexpected.empty());
 }
