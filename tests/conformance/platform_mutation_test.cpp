@@ -21,6 +21,7 @@
 namespace {
 
 namespace pol = tollgate::policies;
+using pol::testing::check_same;
 using pol::testing::yaml;
 using tollgate::value::Value;
 
@@ -98,12 +99,6 @@ Value with_value_at(const Value& v, const std::vector<std::string>& path, const 
   const Value* child = v.is_object() ? v.find(step) : nullptr;
   Value base = v.is_object() ? v : Value::empty_object();
   return tollgate::value::with_entry(base, step, with_value_at(child ? *child : Value(), path, leaf, depth + 1));
-}
-
-void check_same(const Value& actual, const Value& expected) {
-  INFO("actual:\n" << tollgate::value::to_json_pretty(actual) << "\nexpected:\n"
-                   << tollgate::value::to_json_pretty(expected));
-  CHECK(actual == expected);
 }
 
 // Defaults are reached in one pass, and a second admission (kube-apiserver
