@@ -276,7 +276,6 @@ std::string to_go_json(const Value& v) {
 namespace {
 
 constexpr int kV3Indent = 4;
-constexpr int kV3Width = 80;
 
 // The indentation yaml.v3 gives what a node at `indent` holds: two past a
 // sequence item's "- ", else the next multiple of four.
@@ -286,95 +285,81 @@ int v3_child_indent(int indent, bool in_sequence_item) {
   return kV3Indent * ((indent + kV3Indent) / kV3Indent);
 }
 
-// Columns (characters, not bytes) on the last line of `out`.
-int v3_column(const std::string& out) {
-  size_t nl = out.rfind('\n');
-  size_t start = nl == std::string::npos ? 0 : nl + 1;
-  int column = 0;
-  for (size_t i = start; i < out.size(); ++i) {
-    if ((static_cast<unsigned char>(out[i]) & 0xC0) != 0x80) ++column;
-  }
-  return column;
+// The length of the character libyaml's emitter does not print as is
+// (is_printable: C0 controls but the newline when `allow_newline`, DEL,
+// U+0080-U+009F, U+2028/9, the BOM, U+FFFE/F, and every character outside
+// the BMP) at `i`, or 0.
+size_t v3_unprintable_at(std::string_view s, size_t i, bool allow_newline) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  auto at = [&](size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0; };
+  if (c < 0x20) return allow_newline && c == '\n' ? 0 : 1;
+  if (c == 0x7f) return 1;
+  if (c == 0xC2 && at(1) < 0xA0) return 2;
+  if (c == 0xE2 && at(1) == 0x80 && (at(2) == 0xA8 || at(2) == 0xA9)) return 3;
+  if (c == 0xEF && ((at(1) == 0xBB && at(2) == 0xBF) || (at(1) == 0xBF && (at(2) == 0xBE || at(2) == 0xBF)))) return 3;
+  if (c >= 0xF0) return 4;
+  return 0;
 }
 
-void v3_indent_line(int indent, std::string& out) {
-  out.push_back('\n');
-  out.append(static_cast<size_t>(indent), ' ');
-}
-
-bool v3_has_control(std::string_view s, bool allow_newline) {
-  for (unsigned char c : s) {
-    if ((c < 0x20 && !(allow_newline && c == '\n')) || c == 0x7f) return true;
+bool v3_has_unprintable(std::string_view s, bool allow_newline) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (v3_unprintable_at(s, i, allow_newline) != 0) return true;
   }
   return false;
 }
 
-// yaml.v3's double-quoted scalar, escapes and folding included.
-void v3_double_quoted(std::string_view s, int indent, std::string& out) {
+// yaml.v3's double-quoted scalar: libyaml's escapes, upper-case hex.
+// (yaml.v3 sets no line width, so nothing is folded.)
+void v3_double_quoted(std::string_view s, std::string& out) {
   static constexpr char kHex[] = "0123456789ABCDEF";
+  auto hex = [&](char letter, uint32_t v, int digits) {
+    out.push_back('\\');
+    out.push_back(letter);
+    for (int k = (digits - 1) * 4; k >= 0; k -= 4) out.push_back(kHex[(v >> k) & 0xF]);
+  };
   out.push_back('"');
-  bool spaces = false;
-  for (size_t i = 0; i < s.size(); ++i) {
+  for (size_t i = 0; i < s.size();) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c == ' ') {
-      if (!spaces && v3_column(out) > kV3Width && i > 0 && i + 1 < s.size()) {
-        v3_indent_line(indent, out);
-        if (s[i + 1] == ' ') out.push_back('\\');
-      } else {
-        out.push_back(' ');
-      }
-      spaces = true;
+    size_t width = v3_unprintable_at(s, i, false);
+    if (width == 0 && c != '"' && c != '\\') {
+      out.push_back(static_cast<char>(c));
+      ++i;
       continue;
     }
-    spaces = false;
-    switch (c) {
-      case 0: out += "\\0"; continue;
-      case 7: out += "\\a"; continue;
-      case 8: out += "\\b"; continue;
-      case 9: out += "\\t"; continue;
-      case 10: out += "\\n"; continue;
-      case 11: out += "\\v"; continue;
-      case 12: out += "\\f"; continue;
-      case 13: out += "\\r"; continue;
-      case 27: out += "\\e"; continue;
-      case '"': out += "\\\""; continue;
-      case '\\': out += "\\\\"; continue;
+    width = std::max<size_t>(width, 1);
+    uint32_t v = c;
+    if (width == 2) v = ((c & 0x1Fu) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3Fu);
+    if (width == 3 && i + 2 < s.size()) {
+      v = ((c & 0x0Fu) << 12) | ((static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 6) |
+          (static_cast<unsigned char>(s[i + 2]) & 0x3Fu);
+    }
+    if (width == 4 && i + 3 < s.size()) {
+      v = ((c & 0x07u) << 18) | ((static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 12) |
+          ((static_cast<unsigned char>(s[i + 2]) & 0x3Fu) << 6) | (static_cast<unsigned char>(s[i + 3]) & 0x3Fu);
+    }
+    i += width;
+    switch (v) {
+      case 0x00: out += "\\0"; continue;
+      case 0x07: out += "\\a"; continue;
+      case 0x08: out += "\\b"; continue;
+      case 0x09: out += "\\t"; continue;
+      case 0x0A: out += "\\n"; continue;
+      case 0x0B: out += "\\v"; continue;
+      case 0x0C: out += "\\f"; continue;
+      case 0x0D: out += "\\r"; continue;
+      case 0x1B: out += "\\e"; continue;
+      case 0x22: out += "\\\""; continue;
+      case 0x5C: out += "\\\\"; continue;
+      case 0x85: out += "\\N"; continue;
+      case 0x2028: out += "\\L"; continue;
+      case 0x2029: out += "\\P"; continue;
       default: break;
     }
-    if (c < 0x20 || c == 0x7f) {
-      out += "\\x";
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xF]);
-    } else {
-      out.push_back(static_cast<char>(c));
-    }
+    if (v <= 0xFF) hex('x', v, 2);
+    else if (v <= 0xFFFF) hex('u', v, 4);
+    else hex('U', v, 8);
   }
   out.push_back('"');
-}
-
-// A plain or single-quoted scalar, folded at a single space once past
-// the width, as yaml.v3's writers do.
-void v3_folded(std::string_view s, int indent, bool quoted, std::string& out) {
-  if (quoted) out.push_back('\'');
-  bool spaces = false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c == ' ') {
-      bool next_space = i + 1 < s.size() && s[i + 1] == ' ';
-      bool at_edge = quoted && (i == 0 || i + 1 == s.size());
-      if (!spaces && !next_space && !at_edge && v3_column(out) > kV3Width) {
-        v3_indent_line(indent, out);
-      } else {
-        out.push_back(' ');
-      }
-      spaces = true;
-      continue;
-    }
-    spaces = false;
-    out.push_back(c);
-    if (quoted && c == '\'') out.push_back('\'');
-  }
-  if (quoted) out.push_back('\'');
 }
 
 // A multi-line string as a literal block: "|", an indentation hint when it
@@ -409,15 +394,17 @@ void v3_string(std::string_view s, int indent, std::string& out) {
     // A literal block unless a space ends a line or the text, or it holds
     // a character that must be escaped.
     bool space_break = s.back() == ' ' || s.find(" \n") != std::string_view::npos;
-    if (!space_break && !v3_has_control(s, true)) {
+    if (!space_break && !v3_has_unprintable(s, true)) {
       v3_literal(s, indent, out);
       return;
     }
-    v3_double_quoted(s, indent, out);
-  } else if (resolves_to_non_string(s) || v3_has_control(s, false)) {
-    v3_double_quoted(s, indent, out);
+    v3_double_quoted(s, out);
+  } else if (resolves_to_non_string(s) || v3_has_unprintable(s, false)) {
+    v3_double_quoted(s, out);
+  } else if (plain_allowed(s)) {
+    out += s;
   } else {
-    v3_folded(s, indent, !plain_allowed(s), out);
+    out += single_quoted(s);
   }
   out.push_back('\n');
 }
