@@ -409,30 +409,48 @@ void v3_string(std::string_view s, int indent, std::string& out) {
   out.push_back('\n');
 }
 
-void v3_node(const Value& v, int indent, bool inline_first, std::string& out);
+void v3_node(const Value& v, int indent, bool inline_first, bool int64s, std::string& out);
+
+// A number as yaml.v3 writes a float64, or, with `int64s`, an int64 for
+// one written as an integer that fits (what apimachinery's JSON decoding
+// of an Unstructured makes of it).
+std::string v3_number(const Value& v, bool int64s) {
+  if (int64s) {
+    if (v.kind() == value::Kind::Int) return std::to_string(v.as_int());
+    if (v.kind() == value::Kind::BigNum || v.kind() == value::Kind::Uint) {
+      std::string text = value::to_json(v);
+      static const re2::RE2 kInteger("(-?[0-9]+)");
+      long long parsed = 0;  // false when it does not fit
+      if (re2::RE2::FullMatch(text, kInteger, &parsed)) {
+        return std::to_string(parsed);
+      }
+    }
+  }
+  return scalar(v, 0);
+}
 
 // After "key:" or "- ": the value, `child` being the indentation of what
 // it holds.
-void v3_after_indicator(const Value& v, int child, bool in_sequence_item, std::string& out) {
+void v3_after_indicator(const Value& v, int child, bool in_sequence_item, bool int64s, std::string& out) {
   if (is_block(v)) {
     if (in_sequence_item) {
       out.push_back(' ');
-      v3_node(v, child, true, out);
+      v3_node(v, child, true, int64s, out);
     } else {
       out.push_back('\n');
-      v3_node(v, child, false, out);
+      v3_node(v, child, false, int64s, out);
     }
   } else if (v.is_string()) {
     out.push_back(' ');
     v3_string(v.as_string(), child, out);
   } else {
     out.push_back(' ');
-    out += scalar(v, child);
+    out += v.is_number() ? v3_number(v, int64s) : scalar(v, child);
     out.push_back('\n');
   }
 }
 
-void v3_node(const Value& v, int indent, bool inline_first, std::string& out) {
+void v3_node(const Value& v, int indent, bool inline_first, bool int64s, std::string& out) {
   bool first = true;
   if (v.is_object()) {
     std::vector<std::pair<std::string, const Value*>> entries;
@@ -448,7 +466,7 @@ void v3_node(const Value& v, int indent, bool inline_first, std::string& out) {
       v3_string(key, indent, key_text);
       key_text.pop_back();
       out += key_text + ":";
-      v3_after_indicator(*item, v3_child_indent(indent, false), false, out);
+      v3_after_indicator(*item, v3_child_indent(indent, false), false, int64s, out);
     }
     return;
   }
@@ -456,20 +474,20 @@ void v3_node(const Value& v, int indent, bool inline_first, std::string& out) {
     if (!(first && inline_first)) out.append(static_cast<size_t>(indent), ' ');
     first = false;
     out.push_back('-');
-    v3_after_indicator(item, v3_child_indent(indent, true), true, out);
+    v3_after_indicator(item, v3_child_indent(indent, true), true, int64s, out);
   }
 }
 
 }  // namespace
 
-void append_go_yaml_v3_value(const Value& v, int key_indent, std::string& out) {
-  v3_after_indicator(v, v3_child_indent(key_indent, false), false, out);
+void append_go_yaml_v3_value(const Value& v, int key_indent, std::string& out, bool int64s) {
+  v3_after_indicator(v, v3_child_indent(key_indent, false), false, int64s, out);
 }
 
 std::string to_go_yaml_v3(const Value& v) {
   std::string out;
   if (is_block(v)) {
-    v3_node(v, 0, false, out);
+    v3_node(v, 0, false, false, out);
   } else if (v.is_string()) {
     v3_string(v.as_string(), 0, out);
   } else {

@@ -31,7 +31,9 @@ std::string to_go_yaml_v3(const Value& v);
 // The value of a yaml.v3 mapping entry whose key is written at column
 // `key_indent` and is followed by ":": " <scalar>\n", or "\n" and the block.
 // Lets a caller write Go structs (fields in declaration order) around maps.
-void append_go_yaml_v3_value(const Value& v, int key_indent, std::string& out);
+// Numbers are float64s (%g: 1e+06) unless `int64s`, when one written as an
+// integer stays one, as in an Unstructured decoded from JSON.
+void append_go_yaml_v3_value(const Value& v, int key_indent, std::string& out, bool int64s = false);
 
 // go-yaml v2's key order: true when `a` sorts before `b`.
 bool go_yaml_key_less(const std::string& a, const std::string& b);

@@ -72,3 +72,10 @@ TEST_CASE("yaml.v3 quotes what would read as another type and never folds long s
   CHECK(to_go_yaml_v3(tollgate::value::ObjectBuilder().add("msg", Value::string(words)).build()) ==
         "msg: " + words + "\n");
 }
+
+TEST_CASE("yaml.v3 writes float64s as %g, and integers as int64s where Go decoded them so", "[gator][test]") {
+  CHECK(to_go_yaml_v3(yaml("{a: 1000000, b: 1.5, c: 3}")) == "a: 1e+06\nb: 1.5\nc: 3\n");
+  std::string out;
+  append_go_yaml_v3_value(yaml("{a: 1000000, b: 1.5}"), 0, out, /*int64s=*/true);
+  CHECK(out == "\n    a: 1000000\n    b: 1.5\n");
+}

@@ -226,7 +226,9 @@ std::string format_test_yaml(const TestRunReport& report, const TestOutputOption
       field("constraint", 4, Value::null());
     } else {
       out += "    constraint:\n";
-      field("object", 8, v->constraint);
+      // An Unstructured: apimachinery decodes its integers as int64.
+      out += "        object:";
+      append_go_yaml_v3_value(v->constraint, 8, out, /*int64s=*/true);
     }
     field("enforcementaction", 4, Value::string(v->result.enforcement_action));
     std::vector<Value> actions;
