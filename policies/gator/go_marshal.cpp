@@ -25,11 +25,11 @@ std::string lower(std::string_view s) {
 }
 
 // YAML 1.1 would read `s` as something other than a string: a bool
-// (y, yes, on, ...), null, an int (with _, 0x, 0b), a float, a base-60
+// (y, yes, on, ...), null, the merge key <<, an int (with _, 0x, 0b), a float, a base-60
 // number (1:20).
 bool resolves_to_non_string(std::string_view s) {
   if (s.empty()) return true;
-  static const char* kWords[] = {"y", "yes", "n", "no", "true", "false", "on", "off", "null", "~"};
+  static const char* kWords[] = {"y", "yes", "n", "no", "true", "false", "on", "off", "null", "~", "<<"};
   std::string l = lower(s);
   for (const char* w : kWords) {
     if (l == w) return true;

@@ -63,6 +63,7 @@ TEST_CASE("yaml.v3 quotes what would read as another type and never folds long s
   CHECK(to_go_yaml_v3(yaml(R"({a: "", b: "yes", c: "1.0", d: "2024-01-02T03:04:05Z", e: "x: y", f: "tab\there"})")) ==
         "a: \"\"\nb: \"yes\"\nc: \"1.0\"\nd: \"2024-01-02T03:04:05Z\"\ne: 'x: y'\nf: \"tab\\there\"\n");
   CHECK(to_go_yaml_v3(yaml(R"({m: "one\ntwo"})")) == "m: |-\n    one\n    two\n");
+  CHECK(to_go_yaml_v3(yaml(R"(["<<", "-", "-U"])")) == "- \"<<\"\n- '-'\n- -U\n");
   // Characters outside the BMP are not printable to libyaml: escaped.
   CHECK(to_go_yaml_v3(Value::string("ok \xF0\x9F\x94\xA7 \xE2\x9C\x93")) == "\"ok \\U0001F527 \xE2\x9C\x93\"\n");
   // yaml.v3 sets no line width.
