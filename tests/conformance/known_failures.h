@@ -31,6 +31,15 @@ inline std::map<std::string, std::string> load_known_failures(const std::string&
   return out;
 }
 
+// Writes a known-failures list load_known_failures reads back: the header
+// (comment lines, each starting with '#'), then one line per test id.
+inline void save_known_failures(const std::string& path, const char* header,
+                                const std::map<std::string, std::string>& reasons) {
+  std::ofstream out(path);
+  out << header;
+  for (const auto& [id, reason] : reasons) out << id << "  # " << reason << "\n";
+}
+
 // The first `most` of the lines, one an indented line, and how many more
 // there are (printed in full with the environment variable `verbose_var`).
 inline std::string first_lines(const std::vector<std::string>& lines, size_t most, const char* verbose_var) {

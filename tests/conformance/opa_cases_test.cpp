@@ -113,18 +113,19 @@ using tollgate::conformance::percent;
 
 void write_known_failures(const std::string& path, const std::vector<Failure>& failures,
                           const std::map<std::string, std::string>& known) {
-  std::ofstream out(path);
-  out << "# OPA conformance cases that Tollgate's Rego engine does not pass, with the reason.\n"
-         "# Format: <case id>  # reason   (the id is `<source>/<file>: <note>`, as the runner prints it)\n"
-         "# The runner fails when a case fails without being listed here, and reports\n"
-         "# listed cases that pass (remove their lines).\n";
   std::map<std::string, std::string> lines;
   for (const auto& f : failures) {
     auto it = known.find(f.id);
     lines[f.id] = it != known.end() && !it->second.empty() ? it->second
                                                            : tollgate::conformance::first_line(f.outcome.summary, 200);
   }
-  for (const auto& [id, reason] : lines) out << id << "  # " << reason << "\n";
+  tollgate::conformance::save_known_failures(
+      path,
+      "# OPA conformance cases that Tollgate's Rego engine does not pass, with the reason.\n"
+      "# Format: <case id>  # reason   (the id is `<source>/<file>: <note>`, as the runner prints it)\n"
+      "# The runner fails when a case fails without being listed here, and reports\n"
+      "# listed cases that pass (remove their lines).\n",
+      lines);
 }
 
 }  // namespace

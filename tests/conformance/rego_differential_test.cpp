@@ -251,17 +251,18 @@ TEST_CASE("Rego differential corpus: Tollgate answers as OPA v1.5.1 does", "[reg
             << static_cast<int>(seconds) << " s\n";
 
   if (const std::string path = env_or("TOLLGATE_REGO_DIFF_WRITE_KNOWN"); !path.empty()) {
-    std::ofstream out(path);
-    out << "# Rego differential cases (../shared/testdata/rego-differential) where Tollgate does not\n"
-           "# answer as OPA v1.5.1 does, with the class the runner gives them (or a reason).\n"
-           "# Format: <case id>  # class   (conformance_tests \"[rego-differential]\" fails on a\n"
-           "# disagreement not listed here and reports listed cases that agree now)\n";
     std::map<std::string, std::string> lines;
     for (const auto& [id, klass] : failures) {
       auto it = known.find(id);
       lines[id] = it != known.end() && !it->second.empty() && it->second != klass ? it->second : klass;
     }
-    for (const auto& [id, reason] : lines) out << id << "  # " << reason << "\n";
+    tollgate::conformance::save_known_failures(
+        path,
+        "# Rego differential cases (../shared/testdata/rego-differential) where Tollgate does not\n"
+        "# answer as OPA v1.5.1 does, with the class the runner gives them (or a reason).\n"
+        "# Format: <case id>  # class   (conformance_tests \"[rego-differential]\" fails on a\n"
+        "# disagreement not listed here and reports listed cases that agree now)\n",
+        lines);
     std::cout << "rego-differential: wrote " << lines.size() << " disagreements to " << path << "\n";
   }
 
