@@ -144,29 +144,16 @@ TEST_CASE("gator test skips files of other extensions inside a directory", "[cli
 TEST_CASE("gator test fails a Deployment whose implied Pod meets a namespaceSelector without its Namespace",
           "[cli][test][gator-compat][expansion]") {
   TempTree tree;
-  std::string policies = tree.write("policies.yaml", std::string(R"(apiVersion: constraints.gatekeeper.sh/v1beta1
-kind: K8sRequiredLabels
-metadata:
-  name: all-must-have-owner
-spec:
-  match:
-    kinds: [{apiGroups: [""], kinds: [Pod]}]
-    namespaceSelector:
-      matchExpressions: [{key: admission.gatekeeper.sh/ignore, operator: DoesNotExist}]
-  parameters:
-    labels: [{key: owner}]
----
-)") + fixtures::kExpandDeployments);
-  std::string deployment = tree.write("deployment.yaml", R"(apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers: [{name: web, image: nginx}]
-)");
+  // all-must-have-owner, on Pods of namespaces without the ignore label.
+  std::string constraint = fixtures::kPodsMustHaveOwner;
+  constraint.insert(constraint.find("  parameters:"),
+                    "    namespaceSelector:\n"
+                    "      matchExpressions: [{key: admission.gatekeeper.sh/ignore, operator: DoesNotExist}]\n");
+  std::string policies = tree.write("policies.yaml", constraint + "---\n" + fixtures::kExpandDeployments);
+  std::string deployment_text = fixtures::kNginxDeployment;
+  deployment_text.replace(deployment_text.find("  name: nginx-deployment\n"), 25,
+                          "  name: web\n  namespace: shop\n");
+  std::string deployment = tree.write("deployment.yaml", deployment_text);
   Run missing = run({"test", "-f", fixtures::kRequiredLabelsTemplate, "-f", policies, "-f", deployment});
   INFO(missing.err);
   CHECK(missing.code == 1);
