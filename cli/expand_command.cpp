@@ -26,7 +26,7 @@ const std::vector<OptionSpec>& expand_options() {
 void print_usage(std::ostream& out) {
   out << "Usage: tollgate expand [-f PATH]... [-o yaml|json] [--outputfile FILE]\n\n"
          "Prints the objects the ExpansionTemplates among the inputs make of the other\n"
-         "inputs (stdin when no -f is given and stdin is not a terminal), as gator expand does:\n"
+         "inputs (the -f paths, then stdin unless it is a terminal or /dev/null), as gator expand does:\n"
          "each object is mutated by the mutators among the inputs, then expanded (a\n"
          "Deployment into its Pod, a CronJob into its Job and that Job's Pod), every resultant\n"
          "mutated by the mutators whose source is Generated or All. An object without a\n"

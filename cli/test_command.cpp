@@ -30,8 +30,8 @@ const std::vector<OptionSpec>& test_options() {
 
 void print_usage(std::ostream& out) {
   out << "Usage: tollgate test [-f PATH]... [--policies DIR]... [options]\n\n"
-         "Reviews every object of the inputs (stdin when no -f is given and stdin is not a\n"
-         "terminal) against the templates and constraints among them, as gator test does.\n"
+         "Reviews every object of the inputs (the -f paths, then stdin unless it is a\n"
+         "terminal or /dev/null) against the templates and constraints among them, as gator test does.\n"
          "Unlike gator, the mutators among them (Assign, AssignMetadata, ModifySet,\n"
          "AssignImage) are applied first, each object as a CREATE request, as the API server\n"
          "runs mutating admission before validating it; the mutated object is reviewed.\n"
