@@ -127,7 +127,12 @@ TEST_CASE("gator test refuses a file named directly without a YAML or JSON exten
   std::string text = repo.tree.write("pod.txt", kNginxPod);
   Run r = run({"test", "-f", kAllowedReposTemplate, "-f", repo.constraint, "-f", text});
   CHECK(r.code == 1);
-  CHECK(r.err == "Error: reading: path \"" + text + "\" must be of extensions: [.yaml .yml .json]\n");
+  CHECK(r.err == "Error: reading: reading from filenames: path \"" + text +
+                     "\" must be of extensions: [.yaml .yml .json]\n");
+  std::string missing = repo.tree.path("missing.yaml");
+  CHECK(run({"test", "-f", missing}).err ==
+        "Error: reading: reading from filenames: stat on path \"" + missing + "\": stat " + missing +
+            ": no such file or directory\n");
   CHECK(r.out.empty());
 }
 

@@ -15,7 +15,10 @@ bool read_input_objects(const std::string& path, CommandIo& io, std::vector<gato
     return gator::read_objects_text(text.str(), "-", out, error);
   }
   std::vector<std::string> files;
-  if (!gator::list_input_files(path, &files, error)) return false;
+  if (!gator::list_input_files(path, &files, error)) {
+    *error = "reading from filenames: " + *error;  // as gator's ReadSources wraps it
+    return false;
+  }
   for (const std::string& file : files) {
     if (!gator::read_objects_file(file, out, error)) return false;
   }

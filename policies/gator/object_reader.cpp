@@ -75,7 +75,8 @@ bool list_input_files(const std::string& path, std::vector<std::string>* files, 
   std::error_code ec;
   std::vector<std::string> found = list_policy_files(path, ec, /*follow_directory_symlinks=*/false);
   if (ec) {
-    *error = "reading " + path + ": " +
+    // gator's words: os.Stat's error wrapped as "stat on path %q: %w".
+    *error = "stat on path \"" + path + "\": stat " + path + ": " +
              (ec == std::errc::no_such_file_or_directory ? std::string("no such file or directory") : ec.message());
     return false;
   }
