@@ -14,19 +14,20 @@ namespace {
 
 const std::vector<OptionSpec>& expand_options() {
   static const std::vector<OptionSpec> specs = {
-      {"filename", 'f', true, true, "PATH", "a file or directory of objects, templates, mutators; \"-\" reads stdin"},
-      {"output", 'o', true, false, "FORMAT", "yaml (default) or json"},
-      {"format", 0, true, false, "FORMAT", "the same as --output, gator's name for it"},
-      {"outputfile", 0, true, false, "FILE", "write the resultants to FILE instead of stdout"},
+      // gator expand's own flags, short forms included, so its scripts run unchanged.
+      {"filename", 'n', true, true, "PATH", "a file or directory of objects, templates, mutators; \"-\" reads stdin"},
+      {"format", 'f', true, false, "FORMAT", "yaml (default) or json"},
+      {"output", 0, true, false, "FORMAT", "the same as --format (the name tollgate's other commands use)"},
+      {"outputfile", 'o', true, false, "FILE", "write the resultants to FILE instead of stdout"},
       {"help", 'h', false, false, "", "show this help"},
   };
   return specs;
 }
 
 void print_usage(std::ostream& out) {
-  out << "Usage: tollgate expand [-f PATH]... [-o yaml|json] [--outputfile FILE]\n\n"
+  out << "Usage: tollgate expand [-n PATH]... [-f yaml|json] [-o FILE]\n\n"
          "Prints the objects the ExpansionTemplates among the inputs make of the other\n"
-         "inputs (the -f paths, then stdin unless it is a terminal or /dev/null), as gator expand does:\n"
+         "inputs (the -n paths, then stdin unless it is a terminal or /dev/null), as gator expand does:\n"
          "each object is mutated by the mutators among the inputs, then expanded (a\n"
          "Deployment into its Pod, a CronJob into its Job and that Job's Pod), every resultant\n"
          "mutated by the mutators whose source is Generated or All. An object without a\n"
@@ -34,7 +35,7 @@ void print_usage(std::ostream& out) {
          "a label-less \"default\", others the Namespace among the inputs. Resultants are\n"
          "printed sorted by name, apiVersion and kind, descending, separated by ---, in\n"
          "gator's YAML (go-yaml's key order and quoting) or JSON (four-space indent).\n"
-         "(gator expand spells these flags -n/--filename, -f/--format, -o/--outputfile.)\n\n"
+         "The flags are gator expand's: -n/--filename, -f/--format, -o/--outputfile.\n\n"
          "Exits 1 when nothing is read or an object cannot be mutated or expanded.\n\n"
          "Options:\n"
       << format_options_help(expand_options());
@@ -48,7 +49,7 @@ int run_expand_command(const std::vector<std::string>& args, CommandIo& io) {
     return *exit_code;
   }
   if (!parsed.positional.empty()) {
-    io.err << "Error: unexpected argument \"" << parsed.positional.front() << "\" (inputs are given with -f)\n";
+    io.err << "Error: unexpected argument \"" << parsed.positional.front() << "\" (inputs are given with -n/--filename)\n";
     return 2;
   }
   std::string format = parsed.value("format", parsed.value("output", "yaml"));

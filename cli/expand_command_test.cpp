@@ -172,7 +172,7 @@ std::string basic_expansion() {
 TEST_CASE("tollgate expand prints the mutated Pod of a Deployment", "[cli][expand]") {
   TempTree tree;
   std::string input = tree.write("basic.yaml", basic_expansion());
-  Run r = run({"expand", "-f", input});
+  Run r = run({"expand", "-n", input});
   INFO(r.err);
   REQUIRE(r.code == 0);
   // gator's bytes: the YAML document, then the newline gator adds on stdout.
@@ -182,11 +182,11 @@ TEST_CASE("tollgate expand prints the mutated Pod of a Deployment", "[cli][expan
 TEST_CASE("tollgate expand orders resultants by name, descending", "[cli][expand]") {
   TempTree tree;
   std::string input = tree.write("cats.yaml", kCats);
-  Run yaml_out = run({"expand", "-f", input});
+  Run yaml_out = run({"expand", "-n", input});
   INFO(yaml_out.err);
   CHECK(yaml_out.out == std::string(kExpectedCats) + "\n");
 
-  Run r = run({"expand", "-f", input, "-o", "json"});
+  Run r = run({"expand", "-n", input, "-f", "json"});
   INFO(r.err);
   REQUIRE(r.code == 0);
   size_t purr = r.out.find("big-chungus-purr");
@@ -198,7 +198,7 @@ TEST_CASE("tollgate expand orders resultants by name, descending", "[cli][expand
 
   // --outputfile writes the same text there.
   std::string file = tree.path("out.json");
-  Run to_file = run({"expand", "-f", input, "-o", "json", "--outputfile", file});
+  Run to_file = run({"expand", "-n", input, "-f", "json", "-o", file});
   CHECK(to_file.out == "Writing output to file: " + file + "\n");
   std::ifstream written(file);
   std::stringstream text;
@@ -211,10 +211,10 @@ TEST_CASE("tollgate expand fails on a generator it cannot expand", "[cli][expand
   std::string broken = basic_expansion();
   broken.replace(broken.find("templateSource: \"spec.template\""), 31, "templateSource: \"spec.podTemplate\"");
   std::string input = tree.write("broken.yaml", broken);
-  Run r = run({"expand", "-f", input});
+  Run r = run({"expand", "-n", input});
   CHECK(r.code == 1);
   CHECK(r.err ==
         "Error: error expanding resources: error expanding resource nginx-deployment: could not find source field "
         "\"spec.podTemplate\" in resource nginx-deployment\n");
-  CHECK(run({"expand", "-f", input, "-o", "toml"}).err == "Error: unrecognized value for format flag: toml\n");
+  CHECK(run({"expand", "-n", input, "-f", "toml"}).err == "Error: unrecognized value for format flag: toml\n");
 }
