@@ -324,10 +324,12 @@ HttpResponse AdmissionRouter::validate(const HttpRequest& request, const std::at
       decision = std::move(expanded.decision);
     }
   } catch (const std::exception& e) {
-    decision = policies::Decision{};
-    decision.allowed = false;
-    decision.code = 500;
-    decision.message = std::string("internal error evaluating policies: ") + e.what();
+    decision = policies::internal_error(std::string("internal error evaluating policies: ") + e.what());
+  } catch (...) {
+    // Anything else (a budget error that escaped an engine's entry point, say)
+    // still gets an AdmissionReview that denies: a bare HTTP 500 would let the
+    // API server apply the webhook's failurePolicy, which may be Ignore.
+    decision = policies::internal_error("internal error evaluating policies: unknown exception");
   }
   HttpResponse response = json_response(encode_validation_response(review, decision));
   metrics_.record_validation(admission_status(decision), review.dry_run, Clock::now() - start);

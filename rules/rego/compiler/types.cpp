@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <stdexcept>
 
 #include "rules/rego/number.h"
 #include "rules/rego/value_text.h"
@@ -436,7 +437,7 @@ TypeRef select(const TypeRef& t, const Value& key) {
       size_t pos = 0;
       try {
         pos = static_cast<size_t>(std::stoull(text));
-      } catch (...) {
+      } catch (const std::out_of_range&) {  // beyond any array
         return nullptr;
       }
       return array_select(t, pos);
