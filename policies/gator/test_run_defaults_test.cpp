@@ -10,6 +10,8 @@ using namespace tollgate::policies::gator;
 
 namespace {
 
+// The schema is Gatekeeper's own defaulting fixture (gatekeeper-expansion.md S1): `placeholder` is
+// its field without a default, which a constraint sets so that it has parameters at all.
 const char* kTemplate = R"(apiVersion: templates.gatekeeper.sh/v1
 kind: ConstraintTemplate
 metadata:

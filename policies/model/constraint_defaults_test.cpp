@@ -74,6 +74,8 @@ spec:
   CHECK(got == std::vector<std::string>{"pvc did not specify a valid storage class name <badstorageclass>."});
 }
 
+// The schema is Gatekeeper's own defaulting fixture (gatekeeper-expansion.md S1): `placeholder` is
+// its field without a default, which a constraint sets so that it has parameters at all.
 TEST_CASE("constraint defaults: CEL params and Rego input.parameters see nested and list defaults",
           "[parameter_defaults]") {
   const char* tmpl = R"(

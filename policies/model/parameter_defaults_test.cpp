@@ -18,6 +18,8 @@ std::string defaulted(std::string_view value_yaml, std::string_view schema_yaml)
 }
 
 // The fixture schema of gator's defaults test (gatekeeper-expansion.md §8.3, S1).
+// The schema is Gatekeeper's own defaulting fixture (gatekeeper-expansion.md S1): `placeholder` is
+// its field without a default, which a constraint sets so that it has parameters at all.
 const char* kLabelsSchema = R"(
 properties:
   labels: {type: array, default: [{key: aRequiredLabel}], items: {type: object, properties: {key: {type: string}}}}
