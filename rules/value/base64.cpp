@@ -44,6 +44,17 @@ std::string base64_encode(std::string_view bytes) {
   return out;
 }
 
+std::string base64url_encode(std::string_view bytes, bool pad) {
+  std::string s = base64_encode(bytes);
+  if (!pad)
+    while (!s.empty() && s.back() == '=') s.pop_back();
+  for (char& c : s) {
+    if (c == '+') c = '-';
+    else if (c == '/') c = '_';
+  }
+  return s;
+}
+
 bool base64_decode(std::string_view text, std::string* out) {
   if (text.size() % 4 != 0) return false;
   std::string result;

@@ -75,15 +75,7 @@ bool url_base64_decode(std::string_view text, std::string* out) {
   return value::base64_decode(s, out);
 }
 
-std::string url_base64_encode(std::string_view bytes) {
-  std::string s = value::base64_encode(bytes);
-  while (!s.empty() && s.back() == '=') s.pop_back();
-  for (char& c : s) {
-    if (c == '+') c = '-';
-    else if (c == '/') c = '_';
-  }
-  return s;
-}
+std::string url_base64_encode(std::string_view bytes) { return value::base64url_encode(bytes, /*pad=*/false); }
 
 std::optional<PemBlock> pem_decode(std::string_view data, std::string_view* rest_out) {
   static constexpr std::string_view kStart = "\n-----BEGIN ";

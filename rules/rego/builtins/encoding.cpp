@@ -24,14 +24,6 @@ using Result = std::optional<Value>;
 
 // ---- base64 ----------------------------------------------------------------
 
-std::string to_url_alphabet(std::string s) {
-  for (char& c : s) {
-    if (c == '+') c = '-';
-    else if (c == '/') c = '_';
-  }
-  return s;
-}
-
 // Go's base64 decoding (encoding/base64 with padding, not strict): '\r' and
 // '\n' are skipped; the error names the offending input byte.
 bool go_base64_decode(std::string_view src, bool url, std::string* out, std::string* error) {
@@ -110,13 +102,11 @@ Result base64_is_valid(Args args, BuiltinContext&) {
 }
 
 Result base64url_encode(Args args, BuiltinContext&) {
-  return Value::string(to_url_alphabet(value::base64_encode(string_operand(args, 1))));
+  return Value::string(value::base64url_encode(string_operand(args, 1), /*pad=*/true));
 }
 
 Result base64url_encode_no_pad(Args args, BuiltinContext&) {
-  std::string s = to_url_alphabet(value::base64_encode(string_operand(args, 1)));
-  while (!s.empty() && s.back() == '=') s.pop_back();
-  return Value::string(std::move(s));
+  return Value::string(value::base64url_encode(string_operand(args, 1), /*pad=*/false));
 }
 
 Result base64url_decode(Args args, BuiltinContext&) {
