@@ -13,6 +13,9 @@ packages=(
 )
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(prometheus wrk curl)
+  # The sanitizer build and the libFuzzer targets (clang's runtime), the image
+  # build (buildah) and Helm's unpacking for the chart tests (unzip).
+  packages+=(clang libclang-rt-14-dev buildah unzip)
   # Node.js and npm fetch the CEL conformance suite (@bufbuild/cel-spec) at
   # test time; keep an existing Node.js install (e.g. NodeSource) if present.
   command -v node >/dev/null 2>&1 || packages+=(nodejs)
@@ -28,4 +31,8 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [[ "${1:-}" == "--test" ]]; then
+  bash "$(dirname "$0")/install-helm.sh"
 fi
