@@ -2,6 +2,8 @@
 
 namespace tollgate::rego {
 
+Term::~Term() = default;
+
 std::string Error::to_string() const {
   std::string out;
   if (!file.empty()) out += file;

@@ -56,6 +56,16 @@ struct Term {
   std::vector<std::pair<Term, Term>> entries;  // Object
   std::shared_ptr<Query> body;                 // comprehensions
 
+  // The destructor is out of line: defined here, Term's implicit destructor
+  // instantiates std::pair<Term, Term> while Term is still being completed,
+  // which clang (with libstdc++ 12) rejects as an incomplete type.
+  Term() = default;
+  Term(const Term&) = default;
+  Term(Term&&) noexcept = default;
+  Term& operator=(const Term&) = default;
+  Term& operator=(Term&&) noexcept = default;
+  ~Term();
+
   static Term scalar(Value v, Location loc = {}) {
     Term t; t.kind = TermKind::Scalar; t.value = std::move(v); t.loc = loc; return t;
   }
