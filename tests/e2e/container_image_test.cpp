@@ -10,6 +10,7 @@
 
 #include <cctype>
 #include <map>
+#include <set>
 
 using namespace tollgate::e2e;
 
@@ -283,6 +284,25 @@ TEST_CASE("the container image serves the platform pack's denial over TLS as uid
   require_success(store.command() + " mount tollgate-image-test", log);
   const fs::path rootfs = trimmed(read_file(log));
   REQUIRE(fs::is_directory(rootfs / "usr/local/bin"));
+  // A stripped copy of this build's binary, and exactly the shared objects ldd lists for it.
+  CHECK(fs::file_size(rootfs / "usr/local/bin/tollgate") < fs::file_size(TOLLGATE_BINARY));
+  std::set<std::string> linked, shipped;
+  fs::path ldd_output = work.path / "ldd.txt";
+  require_success("ldd " + shell_quote(TOLLGATE_BINARY), ldd_output);
+  std::istringstream ldd_lines(read_file(ldd_output));
+  for (std::string line; std::getline(ldd_lines, line);) {
+    size_t arrow = line.find("=> /");
+    size_t start = arrow != std::string::npos ? arrow + 3 : line.find_first_not_of(" \t");
+    if (start == std::string::npos || line[start] != '/') continue;  // the vDSO
+    linked.insert(line.substr(start, line.find(' ', start) - start));
+  }
+  for (const auto& entry : fs::recursive_directory_iterator(rootfs)) {
+    if (entry.is_regular_file() && entry.path().filename().string().find(".so") != std::string::npos) {
+      shipped.insert("/" + fs::relative(entry.path(), rootfs).string());
+    }
+  }
+  CHECK(shipped == linked);
+  CHECK(shipped.size() > 5);
   for (const char* dir : {"dev", "proc", "sys", "run"}) fs::create_directories(rootfs / dir);
   for (const char* file : {"etc/hosts", "etc/resolv.conf", "etc/hostname", "run/.containerenv"}) {
     write_file(rootfs / file, "");
