@@ -50,6 +50,7 @@ class CompiledPolicySet final : public PolicySet {
   bool config_excludes(std::string_view process, std::string_view namespace_name) const override {
     return !config_.empty() && config_.excludes(process, namespace_name);
   }
+  std::vector<SyncKind> sync_only() const override { return config_.sync_only(); }
   int64_t mutator_generation(std::string_view kind_and_name) const override {
     auto it = mutator_generations_.find(kind_and_name);
     return it == mutator_generations_.end() ? 0 : it->second;
@@ -273,7 +274,7 @@ const Value& CompiledPolicySet::ReviewContext::rego_review() {
 }
 
 const Value& CompiledPolicySet::ReviewContext::rego_data(const CompiledPolicySet& set) {
-  if (input.inventory.empty()) return set.inventory_data_;
+  if (input.inventory.empty()) return input.inventory_data.is_null() ? set.inventory_data_ : input.inventory_data;
   if (!rego_inventory) {
     std::vector<Value> objects = set.inventory_objects_;
     objects.insert(objects.end(), input.inventory.begin(), input.inventory.end());

@@ -79,9 +79,23 @@ struct ReviewInput {
   std::string enforcement_point = kValidationPoint;
   // Objects visible as data.inventory (gator verify cases, gator test inputs).
   std::vector<Value> inventory;
+  // When not null, the whole data document ({"inventory": ...}, as
+  // inventory_data builds it) Rego sees instead of the PolicySet's own: serve's
+  // live copy of the cluster (webhook/kube/inventory_sync.h), swapped without a
+  // policy reload. Ignored when `inventory` is non-empty.
+  Value inventory_data;
   // The review's source for `spec.match.source`: "Original" (admission,
   // audit, gator), "Generated" (expansion children), "" when unknown.
   std::string source = "Original";
+};
+
+// One entry of the Config's spec.sync.syncOnly: a kind to replicate into
+// data.inventory.
+struct SyncKind {
+  std::string group;
+  std::string version;
+  std::string kind;
+  bool operator==(const SyncKind&) const = default;
 };
 
 struct LoadError {
@@ -165,6 +179,9 @@ class PolicySet {
   // Whether the loaded Config excludes `namespace_name` from `process`
   // ("webhook", "mutation-webhook", "audit", "sync"); false without a Config.
   virtual bool config_excludes(std::string_view process, std::string_view namespace_name) const;
+  // The loaded Config's spec.sync.syncOnly, in order, without duplicates;
+  // empty without a Config.
+  virtual std::vector<SyncKind> sync_only() const { return {}; }
   // metadata.generation of the loaded mutator "<Kind>/<name>" (0 when unset),
   // for Gatekeeper's gatekeeper.sh/mutations annotation.
   virtual int64_t mutator_generation(std::string_view kind_and_name) const;

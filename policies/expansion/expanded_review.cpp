@@ -48,6 +48,7 @@ ExpandedReview review_with_expansion(const PolicySet& policies, const ReviewInpu
     child.namespace_object = context.review_namespace;
     child.enforcement_point = parent.enforcement_point;
     child.inventory = parent.inventory;
+    child.inventory_data = parent.inventory_data;
     child.source = "Generated";
     Decision d = policies.validate(child, observer);
     if (d.code == 500 && d.results.empty()) {

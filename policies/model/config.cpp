@@ -40,7 +40,22 @@ bool GatekeeperConfig::add(const Value& config, ParseContext& ctx) {
       }
     }
   }
+  // spec.sync.syncOnly: what serve replicates from the cluster into
+  // data.inventory. Entries without a version or kind name nothing to watch.
+  std::vector<SyncKind> sync;
+  if (spec != nullptr) {
+    if (const Value* only = spec->path({"sync", "syncOnly"}); only != nullptr && only->is_array()) {
+      for (const Value& item : only->items()) {
+        SyncKind k{std::string(item["group"].string_or("")), std::string(item["version"].string_or("")),
+                   std::string(item["kind"].string_or(""))};
+        if (!k.version.empty() && !k.kind.empty()) sync.push_back(std::move(k));
+      }
+    }
+  }
   if (ctx.error_count() != errors_before) return false;
+  for (SyncKind& k : sync) {
+    if (std::find(sync_only_.begin(), sync_only_.end(), k) == sync_only_.end()) sync_only_.push_back(std::move(k));
+  }
   entries_.insert(entries_.end(), std::make_move_iterator(added.begin()), std::make_move_iterator(added.end()));
   return true;
 }

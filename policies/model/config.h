@@ -10,6 +10,7 @@
 
 #include "policies/match/wildcard.h"
 #include "policies/model/parse_context.h"
+#include "policies/policy_set.h"
 #include "rules/value/value.h"
 
 namespace tollgate::policies {
@@ -24,6 +25,8 @@ class GatekeeperConfig {
   // which only a bare "*" (or "") excludes.
   bool excludes(std::string_view process, std::string_view namespace_name) const;
   bool empty() const { return entries_.empty(); }
+  // spec.sync.syncOnly of every Config added, without duplicates.
+  const std::vector<SyncKind>& sync_only() const { return sync_only_; }
 
  private:
   struct Entry {
@@ -31,6 +34,7 @@ class GatekeeperConfig {
     std::vector<Wildcard> excluded_namespaces;
   };
   std::vector<Entry> entries_;
+  std::vector<SyncKind> sync_only_;
 };
 
 // The Config process of an enforcement point ("" when Config does not apply,
