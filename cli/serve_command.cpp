@@ -35,6 +35,15 @@ const std::vector<OptionSpec>& serve_options() {
       {"mutation-annotations", 0, false, false, "",
        "add gatekeeper.sh/mutations and gatekeeper.sh/mutation-id to mutated objects"},
       max_eval_time_option(),
+      {"kube-api", 0, true, false, "auto|off",
+       "auto (default): Namespaces (for namespaceSelector) and the Config's syncOnly kinds (as data.inventory) are "
+       "listed and watched from the cluster given by --kubeconfig, or in-cluster when KUBERNETES_SERVICE_HOST is set; "
+       "off: only the policy and inventory files"},
+      {"kubeconfig", 0, true, false, "FILE", "talk to the cluster of this kubeconfig's current context"},
+      {"sync-max-objects", 0, true, false, "N",
+       "objects synced into data.inventory at most; beyond it they are left out, logged and counted (default 100000)"},
+      {"sync-max-bytes", 0, true, false, "BYTES",
+       "estimated memory of synced objects at most, e.g. 512Mi or 1Gi (default 512Mi)"},
       {"help", 'h', false, false, "", "show this help"},
   };
   return specs;
@@ -59,6 +68,21 @@ bool parse_count(const std::string& text, int* out) {
     if (c < '0' || c > '9') return false;
     n = n * 10 + (c - '0');
   }
+  *out = n;
+  return true;
+}
+
+// "536870912", "512Mi", "1Gi", "100Ki" (what Kubernetes quantities write).
+bool parse_byte_size(const std::string& text, size_t* out) {
+  size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  if (digits == 0 || digits > 15) return false;
+  size_t n = std::stoull(text.substr(0, digits));
+  std::string suffix = text.substr(digits);
+  if (suffix == "Ki") n <<= 10;
+  else if (suffix == "Mi") n <<= 20;
+  else if (suffix == "Gi") n <<= 30;
+  else if (!suffix.empty()) return false;
   *out = n;
   return true;
 }
@@ -103,6 +127,30 @@ int run_serve_command(const std::vector<std::string>& args, CommandIo& io) {
       io.err << "Error: --" << flag << " takes a non-negative integer, not \"" << parsed.value(flag) << "\"\n";
       return 2;
     }
+  }
+  std::string kube_api = parsed.value("kube-api", "auto");
+  if (kube_api != "auto" && kube_api != "off") {
+    io.err << "Error: --kube-api takes auto or off, not \"" << kube_api << "\"\n";
+    return 2;
+  }
+  options.kube_api = kube_api == "auto";
+  options.kubeconfig = parsed.value("kubeconfig");
+  if (!options.kube_api && !options.kubeconfig.empty()) {
+    io.err << "Error: --kubeconfig with --kube-api off: the kubeconfig would not be used\n";
+    return 2;
+  }
+  if (int objects = 0; parsed.has("sync-max-objects")) {
+    if (!parse_count(parsed.value("sync-max-objects"), &objects)) {
+      io.err << "Error: --sync-max-objects takes a non-negative integer, not \"" << parsed.value("sync-max-objects")
+             << "\"\n";
+      return 2;
+    }
+    options.sync_max_objects = static_cast<size_t>(objects);
+  }
+  if (parsed.has("sync-max-bytes") && !parse_byte_size(parsed.value("sync-max-bytes"), &options.sync_max_bytes)) {
+    io.err << "Error: --sync-max-bytes takes a size such as 536870912, 512Mi or 1Gi, not \""
+           << parsed.value("sync-max-bytes") << "\"\n";
+    return 2;
   }
   io.out.flush();
   return webhook::run_server(options);

@@ -10,6 +10,7 @@
 #include "rules/value/eval_budget.h"
 #include "rules/value/json.h"
 #include "webhook/admission_codec.h"
+#include "webhook/kube/cluster_view.h"
 #include "webhook/log.h"
 #include "webhook/metrics.h"
 #include "webhook/worker_pool.h"
@@ -182,6 +183,17 @@ std::string mutation_response(const AdmissionReviewRequest& review, const polici
   return encode_mutation_response(review, {}, mutation.message);
 }
 
+// The Namespace of a namespaced request from the cluster's cache; null for
+// a Namespace (its own namespace), a cluster-scoped object, no cluster, or a
+// name the cache does not know.
+value::Value cluster_namespace(const kube::ClusterView* cluster, const value::Value& request) {
+  if (cluster == nullptr) return {};
+  const value::Value& kind = request["kind"];
+  if (kind["group"].string_or("").empty() && kind["kind"].string_or("") == "Namespace") return {};
+  std::string_view name = namespace_for_config(request);
+  return name.empty() ? value::Value() : cluster->namespace_object(name);
+}
+
 AdmissionStatus admission_status(const policies::Decision& decision) {
   if (decision.code >= 500) return AdmissionStatus::Error;
   return decision.allowed ? AdmissionStatus::Allow : AdmissionStatus::Deny;
@@ -201,6 +213,7 @@ AdmissionRouter::AdmissionRouter(Metrics& metrics, AdmissionOptions options)
     : metrics_(metrics), options_(std::move(options)) {}
 
 void AdmissionRouter::set_policies(std::shared_ptr<const policies::PolicySet> policies) {
+  if (cluster_ != nullptr) cluster_->policies_changed(policies);
   policies_.store(std::move(policies));
 }
 
@@ -278,9 +291,19 @@ bool AdmissionRouter::exempt(const value::Value& request) const {
          request["userInfo"]["username"].string_or("") == options_.exempt_username;
 }
 
+void AdmissionRouter::set_cluster(kube::ClusterView* cluster) {
+  cluster_ = cluster;
+  if (std::shared_ptr<const policies::PolicySet> current = policies_.load(); current && cluster_) {
+    cluster_->policies_changed(current);
+  }
+}
+
 HttpResponse AdmissionRouter::ready() const {
   if (draining_.load()) return text_response(http::status::service_unavailable, "shutting down");
   if (!policies_.load()) return text_response(http::status::service_unavailable, "policies not loaded");
+  if (std::string why; cluster_ != nullptr && !cluster_->ready(&why)) {
+    return text_response(http::status::service_unavailable, why);
+  }
   return text_response(http::status::ok, "ok");
 }
 
@@ -307,12 +330,20 @@ HttpResponse AdmissionRouter::validate(const HttpRequest& request, const std::at
       return response;
     }
     policies::ReviewInput input;
-    input.request = review.request;  // namespace_object stays null: no API server to ask; inventory decides
+    input.request = review.request;
+    if (cluster_ != nullptr) {
+      // From the cluster's Namespace cache; when it has none (or there is no
+      // cluster), the policies' own Namespaces and inventory decide.
+      input.namespace_object = cluster_namespace(cluster_, review.request);
+      input.inventory_data = cluster_->inventory_data();
+    }
     // The parent, then what it implies (ExpansionTemplates), as Gatekeeper's webhook reviews them.
     policies::expansion::ExpansionContext implied;
     if (!policies->expansion().empty()) {
       implied.generator = policies::expansion::generator_of_request(review.request);
       implied.username = std::string(review.request["userInfo"]["username"].string_or(""));
+      implied.expansion_namespace = input.namespace_object;
+      implied.review_namespace = input.namespace_object;
     }
     policies::expansion::ExpandedReview expanded =
         policies::expansion::review_with_expansion(*policies, input, implied, &metrics_);
@@ -358,7 +389,7 @@ HttpResponse AdmissionRouter::mutate(const HttpRequest& request, const std::atom
     mutation.message = kExcludedMessage;
     mutation.result.object = review.request["object"];
   } else {
-    mutation = policies::mutate_admission_request(*policies, review.request);
+    mutation = policies::mutate_admission_request(*policies, review.request, cluster_namespace(cluster_, review.request));
   }
   value::Value patch;
   if (mutation.outcome == policies::MutationOutcome::Mutated) {

@@ -15,6 +15,9 @@ namespace tollgate::webhook {
 
 class Metrics;
 class WorkerPool;
+namespace kube {
+class ClusterView;
+}
 
 // How the endpoints treat requests beyond the policies (Gatekeeper's flags).
 struct AdmissionOptions {
@@ -37,6 +40,11 @@ class AdmissionRouter final : public HttpHandler {
   // Swaps in a policy snapshot; requests already being evaluated finish on
   // the one they started with. The router is ready once a set is installed.
   void set_policies(std::shared_ptr<const policies::PolicySet> policies);
+  // The cluster (serve with the kube API on): the Namespace of a namespaced
+  // request for namespaceSelector, the live data.inventory, and /readyz
+  // failing until the first Namespace list is in. Set before serving; it is
+  // told of every policy set installed from then on.
+  void set_cluster(kube::ClusterView* cluster);
   // Makes /readyz fail from now on (the server is shutting down).
   void stop_being_ready() { draining_.store(true); }
   // Where /validate and /mutate are evaluated (answer_later): off the I/O
@@ -64,6 +72,7 @@ class AdmissionRouter final : public HttpHandler {
   std::atomic<std::shared_ptr<const policies::PolicySet>> policies_;
   std::atomic<bool> draining_{false};
   WorkerPool* pool_ = nullptr;
+  kube::ClusterView* cluster_ = nullptr;
 };
 
 // True for "application/json" with any parameters ("; charset=utf-8"),

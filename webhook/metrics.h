@@ -64,6 +64,9 @@ class Metrics final : public policies::ReviewObserver {
 
   // Prometheus text exposition format (version 0.0.4).
   std::string render() const;
+  // For families registered elsewhere (webhook/kube/kube_metrics.h), so that
+  // /metrics renders them too.
+  prometheus::Registry& registry() { return *registry_; }
 
  private:
   struct ConstraintSeries {

@@ -18,6 +18,7 @@
 #include "policies/policy_set.h"
 #include "webhook/admission_router.h"
 #include "webhook/http_session.h"
+#include "webhook/kube/cluster_source.h"
 #include "webhook/listener.h"
 #include "webhook/log.h"
 #include "webhook/metrics.h"
@@ -172,6 +173,33 @@ int serve(const ServerOptions& options) {
   admission.mutation_annotations = options.mutation_annotations;
   AdmissionRouter router(metrics, admission);
   router.set_policies(loaded.policies);
+  // The cluster, when there is one to talk to: on threads of its own.
+  std::unique_ptr<kube::ClusterSource> cluster;
+  {
+    kube::KubeApiOptions kube_options;
+    kube_options.mode = options.kube_api ? kube::KubeApiOptions::Mode::Auto : kube::KubeApiOptions::Mode::Off;
+    kube_options.kubeconfig = options.kubeconfig;
+    kube_options.sync.max_objects = options.sync_max_objects;
+    kube_options.sync.max_bytes = options.sync_max_bytes;
+    std::string kube_error;
+    std::optional<kube::ClusterConfig> cluster_config = kube::choose_cluster(kube_options, &kube_error);
+    if (!kube_error.empty()) {
+      std::cerr << "tollgate serve: " << kube_error << "; not serving\n";
+      return 1;
+    }
+    if (cluster_config) {
+      log_info(LogLine("kube API on: Namespaces and the Config's syncOnly kinds come from the cluster")
+                   .field("source", cluster_config->description)
+                   .field("server", cluster_config->host + ":" + cluster_config->port));
+      auto connection = std::make_shared<kube::ClusterConnection>(*cluster_config, kube_options.client);
+      cluster = std::make_unique<kube::ClusterSource>(connection, metrics.registry(), kube_options.sync,
+                                                      load_options.inventory);
+      router.set_cluster(cluster.get());
+      cluster->start();
+    } else {
+      log_info(LogLine("kube API off: Namespaces and data.inventory come from the policy and inventory files"));
+    }
+  }
   MetricsEndpoint metrics_endpoint(metrics);
   ReloadingTlsContext tls(options.tls_cert_file, options.tls_key_file);
 
@@ -233,6 +261,7 @@ int serve(const ServerOptions& options) {
   for (int i = 1; i < threads; ++i) workers.emplace_back([&io] { io.run(); });
   io.run();
   for (std::thread& worker : workers) worker.join();
+  if (cluster) cluster->stop();
   evaluators.stop();
   if (!evaluators.wait_idle(kEvaluationCancelGrace)) {
     // An evaluation that does not notice its cancellation must not keep the

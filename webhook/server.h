@@ -43,6 +43,14 @@ struct ServerOptions {
   // --mutation-annotations; see AdmissionOptions.
   std::string exempt_username;
   bool mutation_annotations = false;
+  // The cluster as a source (webhook/kube/): Namespaces for namespaceSelector
+  // and the Config's syncOnly kinds as data.inventory. --kube-api auto: from
+  // --kubeconfig when given, else in-cluster when KUBERNETES_SERVICE_HOST is
+  // set, else off (policy and inventory files only); --kube-api off: never.
+  bool kube_api = true;
+  std::string kubeconfig;
+  size_t sync_max_objects = 100000;          // --sync-max-objects
+  size_t sync_max_bytes = size_t{512} << 20;  // --sync-max-bytes (estimated)
 };
 
 // Loads the policies (refusing to start on any load error, printed as
