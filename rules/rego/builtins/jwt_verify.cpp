@@ -134,7 +134,8 @@ Constraints parse_constraints(const Value& object, BuiltinContext& ctx) {
   Constraints c;
   for (const auto& [k, v] : object.entries()) {
     const std::string name = k.is_string() ? k.as_string() : "";
-    auto string_constraint = [&](std::string* where) {
+    // A structured binding is named through an init-capture (clang 14 cannot capture one).
+    auto string_constraint = [&, &v = v](std::string* where) {
       if (!v.is_string()) throw_builtin_error(name + " constraint: must be a string");
       *where = v.as_string();
     };
