@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "policies/gator/review_builder.h"
+#include "policies/model/loader.h"
 #include "rules/value/yaml.h"
 
 namespace tollgate::policies::gator {
@@ -205,6 +206,11 @@ bool read_suites(const std::string& target, std::vector<Suite>* suites, std::str
     }
   } else {
     for (fs::recursive_directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+      // A mounted ConfigMap's hidden copies: its suites are reached through the top-level links.
+      if (is_atomic_writer_entry(it->path().filename().string())) {
+        it.disable_recursion_pending();
+        continue;
+      }
       if (it->is_regular_file() && is_suite_extension(it->path())) {
         files.emplace_back(it->path(), prefix + it->path().lexically_relative(root).generic_string());
       }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <memory>
+#include <set>
 #include <system_error>
 
 #include "rules/value/yaml.h"
@@ -62,31 +63,97 @@ void read_file(const std::string& file, std::vector<LoadedObject>& out, std::vec
 
 }  // namespace
 
-std::vector<std::string> list_policy_files(const std::string& path, std::error_code& ec,
-                                           bool follow_directory_symlinks) {
-  std::vector<std::string> files;
+bool is_atomic_writer_entry(std::string_view filename) { return filename.starts_with(".."); }
+
+namespace {
+
+// A top-level link of an atomic-writer volume: `name -> ..data/name`.
+bool is_atomic_writer_link(const fs::path& link) {
+  std::error_code ec;
+  fs::path target = fs::read_symlink(link, ec);
+  return !ec && !target.empty() && is_atomic_writer_entry(target.begin()->string());
+}
+
+struct TreeWalk {
+  bool follow_directory_symlinks = true;
+  PolicyTree tree;
+  std::vector<std::pair<std::string, std::string>> files;  // (as named, real path)
+  std::set<std::string> walked;                             // real paths of the directories walked
+  std::error_code ec;
+};
+
+void walk_directory(const fs::path& dir, TreeWalk& walk) {
+  std::error_code ec;
+  fs::path real = fs::canonical(dir, ec);
+  if (ec) {
+    walk.ec = ec;
+    return;
+  }
+  if (!walk.walked.insert(real.string()).second) return;
+  walk.tree.directories.push_back(dir.string());
+  std::vector<fs::directory_entry> entries;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!is_atomic_writer_entry(it->path().filename().string())) entries.push_back(*it);
+  }
+  if (ec) {
+    walk.ec = ec;
+    return;
+  }
+  // Name order, so that which name of a file reached twice is kept never
+  // depends on the order the file system lists a folder in.
+  std::sort(entries.begin(), entries.end(),
+            [](const fs::directory_entry& a, const fs::directory_entry& b) { return a.path() < b.path(); });
+  for (const fs::directory_entry& entry : entries) {
+    std::error_code entry_ec;
+    fs::file_status status = entry.status(entry_ec);  // through symlinks; a dangling one is skipped
+    if (entry_ec) continue;
+    if (fs::is_directory(status)) {
+      if (!walk.follow_directory_symlinks && entry.is_symlink(entry_ec) && !is_atomic_writer_link(entry.path())) {
+        continue;
+      }
+      walk_directory(entry.path(), walk);
+      if (walk.ec) return;
+    } else if (fs::is_regular_file(status) && is_policy_file(entry.path())) {
+      fs::path file_real = fs::canonical(entry.path(), entry_ec);
+      walk.files.emplace_back(entry.path().string(), entry_ec ? entry.path().string() : file_real.string());
+    }
+  }
+}
+
+}  // namespace
+
+PolicyTree walk_policy_tree(const std::string& path, std::error_code& ec, bool follow_directory_symlinks) {
   fs::file_status status = fs::status(path, ec);
-  if (ec) return files;
+  if (ec) return {};
   if (!fs::exists(status)) {
     ec = std::make_error_code(std::errc::no_such_file_or_directory);
-    return files;
+    return {};
   }
   if (!fs::is_directory(status)) {
-    files.push_back(path);
-    return files;
+    PolicyTree tree;
+    tree.files.push_back(path);
+    return tree;
   }
-  const auto options =
-      follow_directory_symlinks ? fs::directory_options::follow_directory_symlink : fs::directory_options::none;
-  for (fs::recursive_directory_iterator it(path, options, ec), end; !ec && it != end; it.increment(ec)) {
-    std::error_code file_ec;
-    if (it->is_regular_file(file_ec) && is_policy_file(it->path())) files.push_back(it->path().string());
+  TreeWalk walk;
+  walk.follow_directory_symlinks = follow_directory_symlinks;
+  walk_directory(path, walk);
+  ec = walk.ec;
+  std::sort(walk.files.begin(), walk.files.end());
+  std::set<std::string> seen;
+  for (auto& [named, real] : walk.files) {
+    if (seen.insert(real).second) walk.tree.files.push_back(std::move(named));
   }
-  std::sort(files.begin(), files.end());
-  return files;
+  return std::move(walk.tree);
+}
+
+std::vector<std::string> list_policy_files(const std::string& path, std::error_code& ec,
+                                           bool follow_directory_symlinks) {
+  return walk_policy_tree(path, ec, follow_directory_symlinks).files;
 }
 
 void read_policy_files(const std::vector<std::string>& paths, std::vector<LoadedObject>& out,
                        std::vector<LoadError>& errors) {
+  std::set<std::string> read;  // real paths
   for (const std::string& path : paths) {
     std::error_code ec;
     std::vector<std::string> files = list_policy_files(path, ec);
@@ -95,7 +162,12 @@ void read_policy_files(const std::vector<std::string>& paths, std::vector<Loaded
       continue;
     }
     if (ec) errors.push_back({path, 0, 0, "cannot read directory: " + ec.message()});
-    for (const std::string& f : files) read_file(f, out, errors);
+    for (const std::string& f : files) {
+      std::error_code real_ec;
+      fs::path real = fs::canonical(f, real_ec);
+      if (!read.insert(real_ec ? f : real.string()).second) continue;
+      read_file(f, out, errors);
+    }
   }
 }
 

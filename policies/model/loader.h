@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "policies/model/parse_context.h"
@@ -21,17 +22,44 @@ struct LoadedObject {
   ObjectOrigin origin;
 };
 
-// The policy files (.yaml, .yml, .json) a path stands for: the path itself
-// when it is a file, else every such file below it, recursively, following
-// directory symlinks, in name order. Fails (sets ec) when the path does not
-// exist or a directory cannot be read. The webhook's reloader watches exactly
-// these files; gator test reads its inputs the same way but, like Go's
-// filepath.Walk, without following directory symlinks.
+// Kubernetes' atomic writer (ConfigMap, Secret, downward API and projected
+// volumes) keeps a volume's content in a hidden `..<timestamp>` folder, points
+// `..data` at it and links each top-level name into `..data/`; it replaces the
+// content by writing a new folder and renaming a `..data_tmp` link over
+// `..data`. Entries whose name starts with ".." are that machinery, never
+// policies: the walks below skip them and reach the files through the
+// top-level links, under the names the user sees.
+bool is_atomic_writer_entry(std::string_view filename);
+
+// What a policy path stands for.
+struct PolicyTree {
+  // Every policy file (.yaml, .yml, .json) as named under the path given, in
+  // name order; a file reached by several names (symlinks) appears once, under
+  // the first of them.
+  std::vector<std::string> files;
+  // The directories walked, as named, the path given first; empty when it is
+  // a file.
+  std::vector<std::string> directories;
+};
+
+// The path itself when it is a file (symlinks followed), else every policy
+// file below it, recursively, skipping atomic-writer entries, in name order.
+// Directory symlinks are followed (each real directory walked once, so a
+// cycle ends) when `follow_directory_symlinks`; otherwise only the top-level
+// links of an atomic-writer volume (into `..data/`) are. Fails (sets ec) when
+// the path does not exist or a directory cannot be read. The webhook's
+// reloader watches exactly these files and directories; gator test reads its
+// inputs the same way but, like Go's filepath.Walk, without following other
+// directory symlinks.
+PolicyTree walk_policy_tree(const std::string& path, std::error_code& ec, bool follow_directory_symlinks = true);
+
+// walk_policy_tree(...).files.
 std::vector<std::string> list_policy_files(const std::string& path, std::error_code& ec,
                                            bool follow_directory_symlinks = true);
 
-// Appends the objects of every policy file under `paths`; unreadable files
-// and YAML syntax errors become load errors.
+// Appends the objects of every policy file under `paths`, each real file once
+// even when several paths (or links) reach it; unreadable files and YAML
+// syntax errors become load errors.
 void read_policy_files(const std::vector<std::string>& paths, std::vector<LoadedObject>& out,
                        std::vector<LoadError>& errors);
 
