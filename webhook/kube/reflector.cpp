@@ -167,7 +167,10 @@ bool Reflector::watch_once() {
   bool relist = false;
   std::string failure;
   RestartReason failure_reason = RestartReason::BadEvent;
+  size_t lines = 0;
+  auto started = std::chrono::steady_clock::now();
   auto on_line = [&](std::string_view line) {
+    ++lines;
     Value event;
     value::JsonError error;
     if (!value::parse_json(line, &event, &error) || !event.is_object()) {
@@ -234,10 +237,16 @@ bool Reflector::watch_once() {
     back_off();
     return false;
   }
-  // The server ended the watch after its timeoutSeconds: watch on.
-  backoff_ = std::chrono::milliseconds(0);
   unauthorized_in_a_row_ = 0;
   set_error("");
+  if (lines == 0 && std::chrono::steady_clock::now() - started < std::chrono::seconds(1)) {
+    // Ended at once with nothing said (a proxy closing watches, say): not
+    // worth a log line, but no reason to ask again in a tight loop either.
+    back_off();
+    return false;
+  }
+  // The server ended the watch after its timeoutSeconds: watch on.
+  backoff_ = std::chrono::milliseconds(0);
   return false;
 }
 
