@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "policies/model/atomic_writer_volume_test_support.h"
+
 using namespace tollgate::webhook;
 namespace fs = std::filesystem;
 
@@ -70,4 +72,40 @@ TEST_CASE("a file given directly is stamped, a missing path leaves no stamp", "[
       fingerprint_policy_files({(tree.root / "one.yaml").string(), (tree.root / "missing").string()});
   REQUIRE(fingerprint.size() == 1);
   CHECK(fingerprint[0].path == (tree.root / "one.yaml").string());
+}
+
+TEST_CASE("a ConfigMap's ..data swap changes the fingerprint even with the same sizes and times", "[reload][volume]") {
+  tollgate::policies::testing::TemporaryDirectory tmp("tollgate-fingerprint-volume");
+  tollgate::policies::testing::AtomicWriterVolume volume(tmp.path / "policies");
+  volume.publish({{"constraint.yaml", "kind: A\n"}});
+  PolicyFingerprint before = fingerprint_policy_files({volume.path()});
+  REQUIRE(before.size() == 1);
+  CHECK(before[0].path == volume.path() + "/constraint.yaml");
+  auto written = fs::last_write_time(volume.data_folder() / "constraint.yaml");
+
+  volume.publish({{"constraint.yaml", "kind: A\n"}});
+  fs::last_write_time(volume.data_folder() / "constraint.yaml", written);
+  PolicyFingerprint after = fingerprint_policy_files({volume.path()});
+  REQUIRE(after.size() == 1);
+  CHECK(after[0].size == before[0].size);
+  CHECK(after[0].modified_ns == before[0].modified_ns);
+  CHECK(after != before);
+}
+
+TEST_CASE("the watched folders are every folder walked and the folder of each link on the way", "[reload][volume]") {
+  tollgate::policies::testing::TemporaryDirectory tmp("tollgate-watch");
+  fs::path root = fs::canonical(tmp.path);
+  tollgate::policies::testing::AtomicWriterVolume volume(root / "configmap");
+  volume.publish({{"a.yaml", "kind: A\n"}, {"sub/b.yaml", "kind: B\n"}});
+  tollgate::policies::testing::GitSyncRoot git(root / "git");
+  git.check_out("0a1b2c", {{"policies/c.yaml", "kind: C\n"}});
+  tollgate::policies::testing::write_text_file(root / "plain/one.yaml", "kind: D\n");
+
+  CHECK(policy_watch_folders({volume.path()}) ==
+        std::vector<std::string>{volume.path(), volume.path() + "/sub"});
+  CHECK(policy_watch_folders({(git.current() / "policies").string()}) ==
+        std::vector<std::string>{(root / "git").string(), (git.current() / "policies").string()});
+  // A file: its folder, where it is replaced or created.
+  CHECK(policy_watch_folders({(root / "plain/one.yaml").string(), (root / "plain/later.yaml").string()}) ==
+        std::vector<std::string>{(root / "plain").string()});
 }

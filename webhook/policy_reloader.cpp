@@ -2,7 +2,13 @@
 
 #include <boost/asio/post.hpp>
 
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 
 #include "policies/policy_set.h"
 #include "webhook/admission_router.h"
@@ -12,6 +18,17 @@
 namespace tollgate::webhook {
 
 namespace net = boost::asio;
+
+namespace {
+
+// What changes a folder's listing or a file in it. Files are replaced by
+// renames (editors, the kubelet, git-sync) more often than written in place.
+constexpr uint32_t kFolderEvents = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_CLOSE_WRITE | IN_ATTRIB |
+                                   IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR;
+// From the first event of a burst to the look at the fingerprint.
+constexpr std::chrono::milliseconds kSettleTime{25};
+
+}  // namespace
 
 PolicyReloader::PolicyReloader(net::io_context& io, std::vector<std::string> policy_paths,
                                PolicyFingerprint loaded_from, AdmissionRouter& router, Metrics& metrics,
@@ -23,7 +40,9 @@ PolicyReloader::PolicyReloader(net::io_context& io, std::vector<std::string> pol
       policy_paths_(std::move(policy_paths)),
       fingerprint_(std::move(loaded_from)),
       router_(router),
-      metrics_(metrics) {}
+      metrics_(metrics),
+      inotify_(strand_),
+      settle_timer_(strand_) {}
 
 void PolicyReloader::start() {
   // Registered at once rather than on the strand: until it is, SIGHUP's
@@ -34,6 +53,7 @@ void PolicyReloader::start() {
     if (self->stopped_) return;
     self->wait_for_signal();
     self->schedule_poll();
+    self->watch_folders();
   });
 }
 
@@ -43,6 +63,61 @@ void PolicyReloader::stop() {
     boost::system::error_code ignored;
     self->hangup_.cancel(ignored);
     self->poll_timer_.cancel();
+    self->settle_timer_.cancel();
+    if (self->inotify_.is_open()) self->inotify_.close(ignored);
+  });
+}
+
+void PolicyReloader::watch_folders() {
+  int fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (fd < 0) {
+    log_warn(LogLine("cannot watch the policy folders; noticing changes by polling only")
+                 .field("error", std::strerror(errno)));
+    return;
+  }
+  inotify_.assign(fd);
+  watching_ = true;
+  rewatch();
+  read_folder_events();
+}
+
+// The folders to watch change with the files: a new subfolder, a ConfigMap's
+// new hidden folder behind its links, git-sync's new worktree.
+void PolicyReloader::rewatch() {
+  std::vector<int> now;
+  for (const std::string& folder : policy_watch_folders(policy_paths_)) {
+    int wd = ::inotify_add_watch(inotify_.native_handle(), folder.c_str(), kFolderEvents);
+    if (wd >= 0) now.push_back(wd);  // gone meanwhile: the next event or poll sees it
+  }
+  std::sort(now.begin(), now.end());
+  now.erase(std::unique(now.begin(), now.end()), now.end());
+  for (int wd : watches_) {
+    if (!std::binary_search(now.begin(), now.end(), wd)) ::inotify_rm_watch(inotify_.native_handle(), wd);
+  }
+  watches_ = std::move(now);
+}
+
+void PolicyReloader::read_folder_events() {
+  inotify_.async_read_some(net::buffer(events_), [self = shared_from_this()](boost::system::error_code ec, size_t) {
+    if (ec || self->stopped_) return;
+    self->on_folder_event();
+    self->read_folder_events();
+  });
+}
+
+void PolicyReloader::on_folder_event() {
+  if (settling_) return;
+  settling_ = true;
+  settle_timer_.expires_after(kSettleTime);
+  settle_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    self->settling_ = false;
+    if (ec || self->stopped_) return;
+    try {
+      self->rewatch();
+      self->poll();
+    } catch (const std::exception& e) {
+      self->fail("files changed", e.what());
+    }
   });
 }
 

@@ -1,14 +1,23 @@
 // Policy hot reload for `tollgate serve`: on SIGHUP, and when the policy
-// files change (polled every 2 s), the whole PolicySet is loaded again and
-// swapped into the router. A set that fails to load is logged and counted,
-// and the last good set stays in service.
+// files change, the whole PolicySet is loaded again and swapped into the
+// router. A set that fails to load is logged and counted, and the last good
+// set stays in service.
+//
+// Changes are seen by inotify on the folders (policy_watch_folders: a
+// ConfigMap's `..data` swap or a git-sync `current` switch is a rename in a
+// watched folder), within tens of milliseconds, and by polling the
+// fingerprint every 2 s as a fallback (no inotify, files behind links to
+// unwatched folders, network file systems). Either way the reload happens
+// only when the fingerprint changed.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include <array>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -38,11 +47,14 @@ class PolicyReloader : public std::enable_shared_from_this<PolicyReloader> {
   using Loader = std::function<policies::LoadResult(const std::vector<std::string>&, const policies::LoadOptions&)>;
   void set_loader(Loader loader) { loader_ = std::move(loader); }
 
-  // Starts listening for SIGHUP and polling the files. Call once, before
-  // stop() can run.
+  // Starts listening for SIGHUP, watching the folders and polling the files.
+  // Call once, before stop() can run.
   void start();
-  // Stops both (shutdown); a reload already running finishes. Thread-safe.
+  // Stops all three (shutdown); a reload already running finishes. Thread-safe.
   void stop();
+  // Whether folder changes are watched (inotify available); polling goes on
+  // either way. Set once start() has run on the io_context.
+  bool watching_folders() const { return watching_; }
 
   // Loads the policies now and installs them if they load without errors.
   // `trigger` says why, for the log. Returns whether the new set is in service.
@@ -56,6 +68,10 @@ class PolicyReloader : public std::enable_shared_from_this<PolicyReloader> {
   void wait_for_signal();
   void schedule_poll();
   void poll();
+  void watch_folders();
+  void rewatch();
+  void read_folder_events();
+  void on_folder_event();
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   boost::asio::signal_set hangup_;
@@ -67,6 +83,16 @@ class PolicyReloader : public std::enable_shared_from_this<PolicyReloader> {
   PolicyFingerprint fingerprint_;
   AdmissionRouter& router_;
   Metrics& metrics_;
+  // inotify: the instance, its watches (descriptor -> folder), the buffer
+  // its events are read into (their content does not matter: any event means
+  // "look at the fingerprint"), and the short wait that lets a burst of
+  // events (the kubelet's four steps of a swap) settle first.
+  boost::asio::posix::stream_descriptor inotify_;
+  std::vector<int> watches_;
+  std::array<char, 4096> events_{};
+  boost::asio::steady_timer settle_timer_;
+  bool settling_ = false;
+  bool watching_ = false;
   bool stopped_ = false;
 };
 

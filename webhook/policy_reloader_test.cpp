@@ -9,21 +9,14 @@
 
 #include "webhook/admission_router.h"
 #include "webhook/metrics.h"
+#include "webhook/policy_reloader_test_support.h"
 
 using namespace tollgate::webhook;
+using namespace tollgate::webhook::testing;
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 namespace {
-
-const char* kSuccesses = R"(tollgate_policy_reload_total{status="success"})";
-const char* kErrors = R"(tollgate_policy_reload_total{status="error"})";
-
-std::string required_label_constraint(const std::string& label) {
-  return "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sRequiredLabels\nmetadata:\n"
-         "  name: must-have-" + label + "\nspec:\n  match:\n    kinds:\n      - apiGroups: [\"\"]\n"
-         "        kinds: [\"Namespace\"]\n  parameters:\n    labels:\n      - key: " + label + "\n";
-}
 
 // A policy directory with the library's required-labels template and one
 // constraint requiring `label`.
@@ -32,8 +25,7 @@ struct PolicyDir {
     std::string pattern = (fs::temp_directory_path() / "tollgate-reload-XXXXXX").string();
     REQUIRE(mkdtemp(pattern.data()) != nullptr);
     root = pattern;
-    fs::copy_file(fs::path(TOLLGATE_SHARED_DIR) / "testdata/gatekeeper-library/library/general/requiredlabels/template.yaml",
-                  root / "template.yaml");
+    fs::copy_file(required_labels_template_file(), root / "template.yaml");
     write("constraint.yaml", required_label_constraint(label));
   }
   ~PolicyDir() {
@@ -44,25 +36,6 @@ struct PolicyDir {
   std::vector<std::string> paths() const { return {root.string()}; }
   fs::path root;
 };
-
-double metric(const Metrics& metrics, const std::string& series) {
-  std::string text = metrics.render();
-  size_t at = text.find(series + " ");
-  return at == std::string::npos ? -1 : std::stod(text.substr(at + series.size() + 1));
-}
-
-// The status message /validate gives a Namespace without labels.
-std::string denial_message(AdmissionRouter& router) {
-  HttpRequest request(http::verb::post, "/validate", 11);
-  request.set(http::field::content_type, "application/json");
-  request.body() =
-      R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u1",)"
-      R"("kind":{"group":"","version":"v1","kind":"Namespace"},"operation":"CREATE","name":"bare",)"
-      R"("object":{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"bare"}}}})";
-  request.prepare_payload();
-  auto review = nlohmann::json::parse(router.handle(request).body());
-  return review["response"]["status"].value("message", "");
-}
 
 struct Served {
   explicit Served(const PolicyDir& dir) : router(metrics) {
@@ -86,8 +59,8 @@ TEST_CASE("a reload that loads swaps the set in and counts a success", "[reload]
   dir.write("constraint.yaml", required_label_constraint("team"));
   CHECK(served.reloader->reload("test"));
   CHECK_THAT(denial_message(served.router), Catch::Contains("[must-have-team]"));
-  CHECK(metric(served.metrics, kSuccesses) == 2);
-  CHECK(metric(served.metrics, kErrors) == 0);
+  CHECK(metric(served.metrics, kReloadSuccesses) == 2);
+  CHECK(metric(served.metrics, kReloadErrors) == 0);
   CHECK(metric(served.metrics, R"(gatekeeper_constraints{enforcement_action="deny",status="active"})") == 1);
 }
 
@@ -97,8 +70,8 @@ TEST_CASE("a reload that fails keeps the last good set and counts an error", "[r
   dir.write("broken.yaml", "kind: K8sRequiredLabels\nspec: [unclosed\n");
   CHECK_FALSE(served.reloader->reload("test"));
   CHECK_THAT(denial_message(served.router), Catch::Contains("[must-have-owner]"));
-  CHECK(metric(served.metrics, kErrors) == 1);
-  CHECK(metric(served.metrics, kSuccesses) == 1);
+  CHECK(metric(served.metrics, kReloadErrors) == 1);
+  CHECK(metric(served.metrics, kReloadSuccesses) == 1);
   CHECK(metric(served.metrics, R"(gatekeeper_constraints{enforcement_action="deny",status="active"})") == 1);
 }
 
@@ -107,11 +80,11 @@ TEST_CASE("changed files are noticed by polling, an unchanged tree is not reload
   Served served(dir);
   served.reloader->start();
   served.io.run_for(100ms);
-  CHECK(metric(served.metrics, kSuccesses) == 1);
+  CHECK(metric(served.metrics, kReloadSuccesses) == 1);
 
   dir.write("constraint.yaml", required_label_constraint("team"));
-  for (int i = 0; i < 50 && metric(served.metrics, kSuccesses) < 2; ++i) served.io.run_for(20ms);
-  CHECK(metric(served.metrics, kSuccesses) == 2);
+  for (int i = 0; i < 50 && metric(served.metrics, kReloadSuccesses) < 2; ++i) served.io.run_for(20ms);
+  CHECK(metric(served.metrics, kReloadSuccesses) == 2);
   CHECK_THAT(denial_message(served.router), Catch::Contains("[must-have-team]"));
 
   served.reloader->stop();
@@ -127,13 +100,13 @@ TEST_CASE("a reload that throws keeps the last good set and counts an error", "[
   CHECK_NOTHROW(served.reloader->reload("test"));
   CHECK_FALSE(served.reloader->reload("test"));
   CHECK_THAT(denial_message(served.router), Catch::Contains("[must-have-owner]"));
-  CHECK(metric(served.metrics, kErrors) == 2);
+  CHECK(metric(served.metrics, kReloadErrors) == 2);
 
   // From the watcher: the io thread goes on polling.
   served.reloader->start();
   dir.write("constraint.yaml", required_label_constraint("team"));
   CHECK_NOTHROW(served.io.run_for(200ms));
-  CHECK(metric(served.metrics, kErrors) == 3);
+  CHECK(metric(served.metrics, kReloadErrors) == 3);
   CHECK_THAT(denial_message(served.router), Catch::Contains("[must-have-owner]"));
   served.reloader->stop();
   served.io.run_for(50ms);
@@ -153,9 +126,9 @@ TEST_CASE("an alias bomb dropped into the watched folder is a failed reload, qui
   }
   dir.write("bomb.yaml", bomb);
   auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < 100 && metric(served.metrics, kErrors) < 1; ++i) served.io.run_for(20ms);
+  for (int i = 0; i < 100 && metric(served.metrics, kReloadErrors) < 1; ++i) served.io.run_for(20ms);
   CHECK(std::chrono::steady_clock::now() - start < 3s);
-  CHECK(metric(served.metrics, kErrors) == 1);
+  CHECK(metric(served.metrics, kReloadErrors) == 1);
   CHECK_THAT(denial_message(served.router), Catch::Contains("[must-have-owner]"));
   served.reloader->stop();
   served.io.run_for(50ms);

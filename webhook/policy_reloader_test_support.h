@@ -1,0 +1,49 @@
+// What the policy reload tests share: a required-labels constraint, the
+// denial /validate gives a bare Namespace (which shows the set in service),
+// and a metric's value.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "webhook/admission_router.h"
+#include "webhook/metrics.h"
+
+namespace tollgate::webhook::testing {
+
+inline const char* kReloadSuccesses = R"(tollgate_policy_reload_total{status="success"})";
+inline const char* kReloadErrors = R"(tollgate_policy_reload_total{status="error"})";
+
+inline std::string required_label_constraint(const std::string& label) {
+  return "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sRequiredLabels\nmetadata:\n"
+         "  name: must-have-" + label + "\nspec:\n  match:\n    kinds:\n      - apiGroups: [\"\"]\n"
+         "        kinds: [\"Namespace\"]\n  parameters:\n    labels:\n      - key: " + label + "\n";
+}
+
+// The library's required-labels template.
+inline std::string required_labels_template_file() {
+  return std::string(TOLLGATE_SHARED_DIR) +
+         "/testdata/gatekeeper-library/library/general/requiredlabels/template.yaml";
+}
+
+inline double metric(const Metrics& metrics, const std::string& series) {
+  std::string text = metrics.render();
+  size_t at = text.find(series + " ");
+  return at == std::string::npos ? -1 : std::stod(text.substr(at + series.size() + 1));
+}
+
+// The status message /validate gives a Namespace without labels.
+inline std::string denial_message(AdmissionRouter& router) {
+  HttpRequest request(http::verb::post, "/validate", 11);
+  request.set(http::field::content_type, "application/json");
+  request.body() =
+      R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u1",)"
+      R"("kind":{"group":"","version":"v1","kind":"Namespace"},"operation":"CREATE","name":"bare",)"
+      R"("object":{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"bare"}}}})";
+  request.prepare_payload();
+  auto review = nlohmann::json::parse(router.handle(request).body());
+  return review["response"]["status"].value("message", "");
+}
+
+}  // namespace tollgate::webhook::testing
