@@ -28,6 +28,9 @@ const std::vector<OptionSpec>& serve_options() {
       {"shutdown-timeout", 0, true, false, "SECONDS",
        "after SIGTERM, how long requests in flight may take before connections are cut and evaluations cancelled "
        "(default 25)"},
+      {"shutdown-delay", 0, true, false, "SECONDS",
+       "after SIGTERM, how long /readyz fails while new connections are still accepted (each served once), before "
+       "the listener closes: the time endpoints or a load balancer need to stop sending them (default 0)"},
       {"ready-file", 0, true, false, "FILE", "write the bound addresses here once listening"},
       {"gatekeeper-namespace", 0, true, false, "NS",
        "admit requests by system:serviceaccount:NS:gatekeeper-admin untouched, as Gatekeeper exempts its own service "
@@ -122,7 +125,8 @@ int run_serve_command(const std::vector<std::string>& args, CommandIo& io) {
   }
   for (auto [flag, target] : {std::pair{"threads", &options.threads}, std::pair{"eval-threads", &options.eval_threads},
                                std::pair{"eval-queue", &options.eval_queue},
-                               std::pair{"shutdown-timeout", &options.shutdown_timeout_seconds}}) {
+                               std::pair{"shutdown-timeout", &options.shutdown_timeout_seconds},
+                               std::pair{"shutdown-delay", &options.shutdown_delay_seconds}}) {
     if (parsed.has(flag) && !parse_count(parsed.value(flag), target)) {
       io.err << "Error: --" << flag << " takes a non-negative integer, not \"" << parsed.value(flag) << "\"\n";
       return 2;

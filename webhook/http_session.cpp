@@ -79,6 +79,12 @@ constexpr std::chrono::seconds kLingerTime{1};
 // with unread bytes is looked at again for a hang-up (a TLS close_notify
 // arrives just before the FIN).
 constexpr std::chrono::milliseconds kHangUpRecheck{50};
+// Once draining, how long a connection waiting for its next request is given
+// before it is closed. Closing the instant a drain starts would race a client
+// that is sending its next request at that moment (wrk, kube-apiserver under
+// load): it would see its request cut, not answered. Within this grace that
+// request is answered, with `Connection: close`.
+constexpr std::chrono::milliseconds kDrainIdleGrace{1000};
 
 // True when the peer has closed or reset the connection, even with bytes
 // still unread before the end (poll's POLLRDHUP, Linux).
@@ -111,6 +117,7 @@ class Session final : public ConnectionTracker::Connection, public std::enable_s
         limits_(limits),
         tracker_(std::move(tracker)),
         recheck_(stream_.get_executor()),
+        drain_timer_(stream_.get_executor()),
         // Bytes wait here only until the parser can take them: a header, a
         // chunk-size line or a trailer section. Bounded, so that one that
         // never ends fails as soon as it outgrows the header limit instead
@@ -134,8 +141,9 @@ class Session final : public ConnectionTracker::Connection, public std::enable_s
 
   void drain() override {
     net::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      if (self->draining_) return;
       self->draining_ = true;
-      if (self->state_ == State::Idle) self->lowest().cancel();
+      if (self->state_ == State::Idle) self->close_if_still_idle();
     });
   }
 
@@ -157,7 +165,9 @@ class Session final : public ConnectionTracker::Connection, public std::enable_s
   void start() {
     error_code ignored;
     lowest().socket().set_option(tcp::no_delay(true), ignored);
-    if (tracker_->draining()) return close();
+    // Accepted while draining (a balancer not yet told): served once, with
+    // `Connection: close`, rather than cut.
+    draining_ = tracker_->draining();
     if constexpr (Tls) {
       state_ = State::Handshake;
       lowest().expires_after(limits_.read_timeout);
@@ -178,10 +188,11 @@ class Session final : public ConnectionTracker::Connection, public std::enable_s
   // Waits for the first byte of the next request under the idle timeout;
   // the read timeout starts once a request begins.
   void await_request() {
-    if (draining_) return graceful_close();
     if (buffer_.size() > 0) return read_header();
     state_ = State::Idle;
+    ++idle_periods_;
     lowest().expires_after(limits_.idle_timeout);
+    if (draining_) close_if_still_idle();
     stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
                             [self = this->shared_from_this()](error_code ec, size_t bytes) {
                               self->guarded([&] {
@@ -192,8 +203,21 @@ class Session final : public ConnectionTracker::Connection, public std::enable_s
                             });
   }
 
+  // Draining: a connection still waiting for a request after the grace is
+  // closed (TLS close_notify first); a request that comes meanwhile is answered.
+  void close_if_still_idle() {
+    drain_timer_.expires_after(kDrainIdleGrace);
+    drain_timer_.async_wait([self = this->shared_from_this(), period = idle_periods_](error_code ec) {
+      self->guarded([&] {
+        if (ec || self->state_ != State::Idle || self->idle_periods_ != period) return;
+        self->lowest().cancel();  // the read ends with operation_aborted, then graceful_close
+      });
+    });
+  }
+
   void read_header() {
     state_ = State::Reading;
+    drain_timer_.cancel();
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
     parser_->body_limit(limits_.max_body_bytes);
@@ -438,6 +462,8 @@ class Session final : public ConnectionTracker::Connection, public std::enable_s
   std::atomic<bool> cancelled_{false};
   bool client_gone_ = false;
   net::steady_timer recheck_;
+  net::steady_timer drain_timer_;
+  uint64_t idle_periods_ = 0;  // which wait for a request the drain timer was set for
   beast::flat_buffer buffer_;
   size_t chunk_extension_bytes_ = 0;
   // The parser keeps a reference to it.

@@ -59,15 +59,23 @@ void write_ready_file(const std::string& path, const std::string& text) {
 }
 
 // Signals, draining and the shutdown deadline. Everything runs on one strand.
+// On SIGTERM: /readyz fails and every connection drains (its next answer says
+// `Connection: close`); the listener stays open for `delay` so that a load
+// balancer (or the Service's endpoints) can stop sending new connections
+// first, and those it still sends are served once; then it closes, and the
+// process waits for the open connections up to `deadline`.
 class Shutdown : public std::enable_shared_from_this<Shutdown> {
  public:
-  Shutdown(net::io_context& io, std::chrono::seconds deadline, std::function<void()> stop_accepting,
+  Shutdown(net::io_context& io, std::chrono::seconds delay, std::chrono::seconds deadline,
+           std::function<void()> stop_being_ready, std::function<void()> stop_accepting,
            std::shared_ptr<ConnectionTracker> tracker)
       : io_(io),
         strand_(net::make_strand(io)),
         signals_(strand_, SIGINT, SIGTERM),
         poll_(strand_),
+        delay_(delay),
         deadline_(deadline),
+        stop_being_ready_(std::move(stop_being_ready)),
         stop_accepting_(std::move(stop_accepting)),
         tracker_(std::move(tracker)) {}
 
@@ -87,14 +95,26 @@ class Shutdown : public std::enable_shared_from_this<Shutdown> {
       return;
     }
     started_ = true;
-    give_up_at_ = std::chrono::steady_clock::now() + deadline_;
-    log_info(LogLine("shutting down: no new connections, finishing in-flight requests")
+    log_info(LogLine("shutting down: not ready, finishing in-flight requests")
                  .field("signal", name)
                  .field("open_connections", static_cast<int64_t>(tracker_->open_connections()))
+                 .field("delay_seconds", static_cast<int64_t>(delay_.count()))
                  .field("deadline_seconds", static_cast<int64_t>(deadline_.count())));
-    stop_accepting_();
+    stop_being_ready_();
     tracker_->drain_all();
     arm();
+    if (delay_.count() == 0) return close_listeners();
+    poll_.expires_after(delay_);
+    poll_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (!ec) self->close_listeners();
+    });
+  }
+
+  void close_listeners() {
+    if (closed_) return;
+    closed_ = true;
+    stop_accepting_();
+    give_up_at_ = std::chrono::steady_clock::now() + deadline_;
     check();
   }
 
@@ -123,10 +143,13 @@ class Shutdown : public std::enable_shared_from_this<Shutdown> {
   net::strand<net::io_context::executor_type> strand_;
   net::signal_set signals_;
   net::steady_timer poll_;
+  std::chrono::seconds delay_;
   std::chrono::seconds deadline_;
+  std::function<void()> stop_being_ready_;
   std::function<void()> stop_accepting_;
   std::shared_ptr<ConnectionTracker> tracker_;
   bool started_ = false;
+  bool closed_ = false;
   std::chrono::steady_clock::time_point give_up_at_;
 };
 
@@ -232,10 +255,13 @@ int serve(const ServerOptions& options) {
   reloader->set_load_options(load_options);
 
   auto shutdown = std::make_shared<Shutdown>(
-      io, std::chrono::seconds(std::max(0, options.shutdown_timeout_seconds)),
+      io, std::chrono::seconds(std::max(0, options.shutdown_delay_seconds)),
+      std::chrono::seconds(std::max(0, options.shutdown_timeout_seconds)),
       [&] {
         reloader->stop();
         router.stop_being_ready();
+      },
+      [&] {
         admission_listener->stop();
         if (metrics_listener) metrics_listener->stop();
       },

@@ -35,6 +35,12 @@ struct ServerOptions {
   // does that at once. The process ends within this bound plus half a
   // second, whatever the evaluations do.
   int shutdown_timeout_seconds = 25;
+  // After SIGTERM/SIGINT, how long /readyz fails while the listener still
+  // accepts (and serves each new connection once), before it closes: the
+  // time a Service's endpoints or a load balancer's health check need to stop
+  // sending new connections. Without it, connections already on their way
+  // are refused or reset. The drain bound above starts after it.
+  int shutdown_delay_seconds = 0;
   // Where to print "listening on https://HOST:PORT" / "metrics on http://HOST:PORT" lines once bound
   // (tests read the chosen ports from these lines when port 0 is used). The lines always go to the
   // JSON log on stderr as well; empty = only there.
