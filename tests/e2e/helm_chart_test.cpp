@@ -22,6 +22,7 @@
 #include <set>
 
 #include "e2e_support.h"
+#include "policies/model/atomic_writer_volume_test_support.h"
 #include "webhook/kube/test_api_server.h"
 
 namespace tollgate::e2e {
@@ -727,13 +728,17 @@ TEST_CASE("the Deployment runs non-root, read-only, without capabilities, probed
     CHECK(get["scheme"].as<std::string>() == "HTTPS");
   }
 
-  // The kubelet waits longer than the server drains.
-  int shutdown_timeout = std::stoi(flag_value(args_of(deployment), "--shutdown-timeout"));
-  CHECK(pod["terminationGracePeriodSeconds"].as<int>() > shutdown_timeout);
-  Render with_sleep = helm_template({"--set", "server.preStopSleepSeconds=5", "--set", "server.shutdownTimeoutSeconds=20"});
-  YAML::Node slept = with_sleep.get("Deployment", kFullname);
-  CHECK(container(slept)["lifecycle"]["preStop"]["sleep"]["seconds"].as<int>() == 5);
-  CHECK(slept["spec"]["template"]["spec"]["terminationGracePeriodSeconds"].as<int>() > 25);
+  // The kubelet waits longer than the server delays and drains.
+  std::vector<std::string> args = args_of(deployment);
+  int shutdown_delay = std::stoi(flag_value(args, "--shutdown-delay"));
+  int shutdown_timeout = std::stoi(flag_value(args, "--shutdown-timeout"));
+  CHECK(shutdown_delay > 0);
+  CHECK(pod["terminationGracePeriodSeconds"].as<int>() > shutdown_delay + shutdown_timeout);
+  Render longer = helm_template({"--set", "server.shutdownDelaySeconds=10", "--set", "server.shutdownTimeoutSeconds=40"});
+  YAML::Node slower = longer.get("Deployment", kFullname);
+  CHECK(flag_value(args_of(slower), "--shutdown-delay") == "10");
+  CHECK(flag_value(args_of(slower), "--shutdown-timeout") == "40");
+  CHECK(slower["spec"]["template"]["spec"]["terminationGracePeriodSeconds"].as<int>() > 50);
 
   YAML::Node anti = pod["affinity"]["podAntiAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"];
   REQUIRE(anti.size() == 1);
@@ -905,14 +910,16 @@ TEST_CASE("dogfood: every rendered Deployment passes the platform pack", "[helm]
   CHECK(refused == std::set<std::string>{"images-from-approved-registries", "workloads-must-have-owner-and-team"});
 }
 
-// Writes a rendered ConfigMap's or Secret's data into dir, one file per key.
-void write_data(const YAML::Node& object, const fs::path& dir, bool base64) {
-  fs::create_directories(dir);
-  if (!object["data"]) return;
+// A rendered ConfigMap's or Secret's data as the kubelet mounts it: a hidden
+// timestamped folder, `..data` pointing at it, one top-level link per key.
+void mount_like_kubelet(const YAML::Node& object, const fs::path& dir, bool base64) {
+  policies::testing::AtomicWriterVolume::Files files;
   for (const auto& [key, value] : entries(object["data"])) {
     std::string text = value.as<std::string>();
-    write_file(dir / key, base64 ? base64_decode(text) : text);
+    files[key] = base64 ? base64_decode(text) : text;
   }
+  policies::testing::AtomicWriterVolume volume(dir);
+  volume.publish(files);
 }
 
 TEST_CASE("the rendered pod serves: its arguments, Secret and ConfigMaps start tollgate, trusted by the caBundle",
@@ -922,14 +929,14 @@ TEST_CASE("the rendered pod serves: its arguments, Secret and ConfigMaps start t
                                                    (library_dir("requiredlabels") / "template.yaml").string()});
   YAML::Node deployment = render.get("Deployment", kFullname);
   std::map<std::string, YAML::Node> volumes = volumes_by_mount_path(deployment);
-  // Each mount becomes a folder under dir, filled from the rendered object.
+  // Each mount becomes a folder under dir, filled from the rendered object the way the kubelet fills it.
   std::map<std::string, fs::path> mounted;
   for (const auto& [mount_path, volume] : volumes) {
     fs::path local = dir.path / ("mount" + mount_path);
     if (volume["secret"]) {
-      write_data(render.get("Secret", volume["secret"]["secretName"].as<std::string>()), local, true);
+      mount_like_kubelet(render.get("Secret", volume["secret"]["secretName"].as<std::string>()), local, true);
     } else {
-      write_data(render.get("ConfigMap", volume["configMap"]["name"].as<std::string>()), local, false);
+      mount_like_kubelet(render.get("ConfigMap", volume["configMap"]["name"].as<std::string>()), local, false);
     }
     mounted[mount_path] = local;
   }
