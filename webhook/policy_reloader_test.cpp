@@ -37,16 +37,8 @@ struct PolicyDir {
   fs::path root;
 };
 
-struct Served {
-  explicit Served(const PolicyDir& dir) : router(metrics) {
-    reloader = std::make_shared<PolicyReloader>(io, dir.paths(), fingerprint_policy_files(dir.paths()), router,
-                                                metrics, 20ms);
-    REQUIRE(reloader->reload("test setup"));
-  }
-  Metrics metrics;
-  AdmissionRouter router;
-  boost::asio::io_context io;
-  std::shared_ptr<PolicyReloader> reloader;
+struct Served : ReloadedRouter {
+  explicit Served(const PolicyDir& dir) : ReloadedRouter(dir.paths(), 20ms) {}
 };
 
 }  // namespace

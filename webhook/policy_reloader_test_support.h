@@ -3,12 +3,18 @@
 // and a metric's value.
 #pragma once
 
+#include <boost/asio/io_context.hpp>
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "webhook/admission_router.h"
 #include "webhook/metrics.h"
+#include "webhook/policy_reloader.h"
 
 namespace tollgate::webhook::testing {
 
@@ -45,5 +51,19 @@ inline std::string denial_message(AdmissionRouter& router) {
   auto review = nlohmann::json::parse(router.handle(request).body());
   return review["response"]["status"].value("message", "");
 }
+
+// A router served by a reloader over `paths` (polling every `poll_interval`),
+// with the policies loaded once.
+struct ReloadedRouter {
+  ReloadedRouter(const std::vector<std::string>& paths, std::chrono::milliseconds poll_interval) : router(metrics) {
+    reloader = std::make_shared<PolicyReloader>(io, paths, fingerprint_policy_files(paths), router, metrics,
+                                                poll_interval);
+    REQUIRE(reloader->reload("test setup"));
+  }
+  Metrics metrics;
+  AdmissionRouter router;
+  boost::asio::io_context io;
+  std::shared_ptr<PolicyReloader> reloader;
+};
 
 }  // namespace tollgate::webhook::testing

@@ -34,10 +34,8 @@ AtomicWriterVolume::Files requiring(const std::string& label) {
 
 // A reloader over `paths` that polls only once an hour: what it notices in a
 // test, inotify told it.
-struct Watched {
-  explicit Watched(std::vector<std::string> paths) : router(metrics) {
-    reloader = std::make_shared<PolicyReloader>(io, paths, fingerprint_policy_files(paths), router, metrics, 1h);
-    REQUIRE(reloader->reload("test setup"));
+struct Watched : ReloadedRouter {
+  explicit Watched(const std::vector<std::string>& paths) : ReloadedRouter(paths, 1h) {
     reloader->start();
     io.run_for(20ms);
     REQUIRE(reloader->watching_folders());
@@ -53,10 +51,6 @@ struct Watched {
     while (metric(metrics, series) < count && Clock::now() - start < 1s) io.run_for(5ms);
     return Clock::now() - start;
   }
-  Metrics metrics;
-  AdmissionRouter router;
-  boost::asio::io_context io;
-  std::shared_ptr<PolicyReloader> reloader;
 };
 
 }  // namespace
