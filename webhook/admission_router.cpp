@@ -183,6 +183,22 @@ std::string mutation_response(const AdmissionReviewRequest& review, const polici
   return encode_mutation_response(review, {}, mutation.message);
 }
 
+// Policies are installed before the listener starts; a router without them
+// (tests) still answers with an AdmissionReview that refuses.
+policies::Decision policies_not_loaded() {
+  policies::Decision d = policies::internal_error("tollgate has no policies loaded yet; the request was not evaluated");
+  d.code = 503;
+  return d;
+}
+
+policies::MutationReview failed_mutation(std::string message) {
+  policies::MutationReview failed;
+  failed.outcome = policies::MutationOutcome::Failed;
+  failed.message = std::move(message);
+  failed.result.failed = true;
+  return failed;
+}
+
 // The Namespace of a namespaced request from the cluster's cache; null for
 // a Namespace (its own namespace), a cluster-scoped object, no cluster, or a
 // name the cache does not know.
@@ -242,7 +258,7 @@ std::optional<HttpResponse> AdmissionRouter::screen(const HttpRequestHeader& hea
   return std::nullopt;
 }
 
-HttpResponse AdmissionRouter::handle(const HttpRequest& request) { return answer(request, nullptr); }
+HttpResponse AdmissionRouter::handle(const HttpRequest& request) { return answer(request, nullptr, Clock::now()); }
 
 bool AdmissionRouter::answers_later(const HttpRequest& request) const {
   if (pool_ == nullptr) return false;
@@ -250,22 +266,26 @@ bool AdmissionRouter::answers_later(const HttpRequest& request) const {
   return endpoint == Endpoint::Validate || endpoint == Endpoint::Mutate;
 }
 
+void AdmissionRouter::set_worker_pool(WorkerPool* pool) {
+  pool_ = pool;
+  if (pool == nullptr) metrics_.set_eval_queue_depth_source(nullptr);
+  else metrics_.set_eval_queue_depth_source([pool] { return pool->queued(); });
+}
+
 void AdmissionRouter::answer_later(HttpRequest request, const std::atomic<bool>* cancelled, Done done) {
-  pool_->submit([this, request = std::move(request), cancelled, done = std::move(done)](bool run) {
-    if (!run) {
-      HttpResponse busy = text_response(http::status::service_unavailable,
-                                        "too many admission requests waiting to be evaluated; try again");
-      busy.set(http::field::retry_after, "1");
-      return done(std::move(busy));
-    }
+  Clock::time_point received = Clock::now();
+  pool_->submit([this, request = std::move(request), cancelled, received, done = std::move(done)](bool run) {
+    if (!run) return done(refused(request));
     if (cancelled->load(std::memory_order_relaxed)) {
       // Its client went away while it waited: nobody reads the answer.
       return done(text_response(http::status::service_unavailable, "cancelled before evaluation"));
     }
     HttpResponse response;
     try {
-      response = answer(request, cancelled);
+      response = answer(request, cancelled, received);
     } catch (const std::exception& e) {
+      // Only before the review is decoded (validate and mutate answer their
+      // own errors with an AdmissionReview): there is no uid to answer.
       response = text_response(http::status::internal_server_error, std::string("internal error: ") + e.what());
     } catch (...) {
       response = text_response(http::status::internal_server_error, "internal error: unknown exception");
@@ -274,11 +294,37 @@ void AdmissionRouter::answer_later(HttpRequest request, const std::atomic<bool>*
   });
 }
 
-HttpResponse AdmissionRouter::answer(const HttpRequest& request, const std::atomic<bool>* cancelled) {
+HttpResponse AdmissionRouter::refused(const HttpRequest& request) {
+  // An AdmissionReview that denies rather than a bare 503: the API server
+  // would apply the webhook's failurePolicy to a 503, and Ignore would let
+  // the request in unreviewed because the server was busy.
+  bool stopping = pool_->stopped();
+  std::string message = stopping ? "tollgate is shutting down; the request was not evaluated"
+                                 : "tollgate is overloaded: " + std::to_string(pool_->queued()) +
+                                       " requests waiting to be evaluated; try again";
+  if (!stopping) metrics_.record_eval_rejected(EvalRejection::QueueFull);
+  AdmissionReviewRequest review;
+  std::string error;
+  try {
+    if (!decode_admission_review(request.body(), &review, &error)) {
+      return text_response(http::status::bad_request, error);
+    }
+    policies::Decision denied = policies::internal_error(std::move(message));
+    denied.code = 503;
+    return json_response(encode_validation_response(review, denied));
+  } catch (...) {
+    HttpResponse busy = text_response(http::status::service_unavailable, message);
+    busy.set(http::field::retry_after, "1");
+    return busy;
+  }
+}
+
+HttpResponse AdmissionRouter::answer(const HttpRequest& request, const std::atomic<bool>* cancelled,
+                                     Clock::time_point received) {
   if (auto refused = screen(request)) return std::move(*refused);
   switch (find_endpoint(request_path(to_std(request.target())))) {
-    case Endpoint::Validate: return validate(request, cancelled);
-    case Endpoint::Mutate: return mutate(request, cancelled);
+    case Endpoint::Validate: return validate(request, cancelled, received);
+    case Endpoint::Mutate: return mutate(request);
     case Endpoint::Healthz: return text_response(http::status::ok, "ok");
     case Endpoint::Readyz: return ready();
     case Endpoint::None: break;
@@ -307,19 +353,36 @@ HttpResponse AdmissionRouter::ready() const {
   return text_response(http::status::ok, "ok");
 }
 
-HttpResponse AdmissionRouter::validate(const HttpRequest& request, const std::atomic<bool>* cancelled) {
+HttpResponse AdmissionRouter::validate(const HttpRequest& request, const std::atomic<bool>* cancelled,
+                                       Clock::time_point received) {
   Clock::time_point start = Clock::now();
   // Every evaluation of this request ends within the API server's ?timeout=
-  // (capped by --max-eval-time) or when its client goes; one stopped so fails
-  // the request (500), as Gatekeeper answers a failed evaluation.
-  value::RequestDeadline deadline = value::RequestDeadline::for_admission_request(to_std(request.target()), cancelled);
+  // (capped by --max-eval-time), counted from when the request came in, or
+  // when its client goes; one stopped so fails the request (500), as
+  // Gatekeeper answers a failed evaluation.
+  value::RequestDeadline deadline =
+      value::RequestDeadline::for_admission_request(to_std(request.target()), cancelled, received);
   AdmissionReviewRequest review;
   std::string error;
   if (!decode_admission_review(request.body(), &review, &error)) {
     return text_response(http::status::bad_request, error);
   }
   std::shared_ptr<const policies::PolicySet> policies = policies_.load();
-  if (!policies) return text_response(http::status::service_unavailable, "policies not loaded");
+  if (!policies) return json_response(encode_validation_response(review, policies_not_loaded()));
+  if (deadline.deadline() != Clock::time_point::max() && start >= deadline.deadline()) {
+    // It waited for an evaluation thread until its time was up: evaluating
+    // it now would only keep the next ones waiting too.
+    metrics_.record_eval_rejected(EvalRejection::Deadline);
+    policies::Decision late = policies::internal_error(
+        "internal error evaluating policies: eval_cancel_error: evaluation exceeded its time budget of " +
+        value::format_duration(deadline.budget()) + " (the request waited " +
+        value::format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(start - received)) +
+        " for an evaluation thread)");
+    HttpResponse response = json_response(encode_validation_response(review, late));
+    metrics_.record_validation(AdmissionStatus::Error, review.dry_run, Clock::now() - received);
+    log_decision(review, late);
+    return response;
+  }
 
   policies::Decision decision;
   try {
@@ -368,7 +431,7 @@ HttpResponse AdmissionRouter::validate(const HttpRequest& request, const std::at
   return response;
 }
 
-HttpResponse AdmissionRouter::mutate(const HttpRequest& request, const std::atomic<bool>* cancelled) {
+HttpResponse AdmissionRouter::mutate(const HttpRequest& request) {
   Clock::time_point start = Clock::now();
   AdmissionReviewRequest review;
   std::string error;
@@ -376,28 +439,38 @@ HttpResponse AdmissionRouter::mutate(const HttpRequest& request, const std::atom
     return text_response(http::status::bad_request, error);
   }
   std::shared_ptr<const policies::PolicySet> policies = policies_.load();
-  if (!policies) return text_response(http::status::service_unavailable, "policies not loaded");
+  if (!policies) return json_response(encode_validation_response(review, policies_not_loaded()));
 
   // A dry-run request is mutated like any other, as in Gatekeeper: the API
   // server wants the patched object to run its validation on.
   policies::MutationReview mutation;
-  if (exempt(review.request)) {
-    mutation.message = kSelfManageMessage;
-    mutation.result.object = review.request["object"];
-  } else if (mutable_operation(review.request) &&
-             policies->config_excludes("mutation-webhook", namespace_for_config(review.request))) {
-    mutation.message = kExcludedMessage;
-    mutation.result.object = review.request["object"];
-  } else {
-    mutation = policies::mutate_admission_request(*policies, review.request, cluster_namespace(cluster_, review.request));
-  }
   value::Value patch;
-  if (mutation.outcome == policies::MutationOutcome::Mutated) {
-    if (options_.mutation_annotations) {
-      mutation.result.object =
-          policies::with_mutation_annotations(*policies, mutation.result.object, mutation.result.applied);
+  try {
+    if (exempt(review.request)) {
+      mutation.message = kSelfManageMessage;
+      mutation.result.object = review.request["object"];
+    } else if (mutable_operation(review.request) &&
+               policies->config_excludes("mutation-webhook", namespace_for_config(review.request))) {
+      mutation.message = kExcludedMessage;
+      mutation.result.object = review.request["object"];
+    } else {
+      mutation = policies::mutate_admission_request(*policies, review.request, cluster_namespace(cluster_, review.request));
     }
-    patch = policies::mutation::json_patch(review.request["object"], mutation.result.object);
+    if (mutation.outcome == policies::MutationOutcome::Mutated) {
+      if (options_.mutation_annotations) {
+        mutation.result.object =
+            policies::with_mutation_annotations(*policies, mutation.result.object, mutation.result.applied);
+      }
+      patch = policies::mutation::json_patch(review.request["object"], mutation.result.object);
+    }
+  } catch (const std::exception& e) {
+    mutation = failed_mutation(std::string("internal error mutating the object: ") + e.what());
+    patch = value::Value();
+  } catch (...) {
+    // As at /validate: an AdmissionReview that refuses, never a bare 500
+    // that failurePolicy: Ignore would turn into an unmutated admission.
+    mutation = failed_mutation("internal error mutating the object: unknown exception");
+    patch = value::Value();
   }
   HttpResponse response = json_response(mutation_response(review, mutation, patch));
   bool skipped = mutation.outcome == policies::MutationOutcome::Skipped;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -48,8 +49,10 @@ class AdmissionRouter final : public HttpHandler {
   // Makes /readyz fail from now on (the server is shutting down).
   void stop_being_ready() { draining_.store(true); }
   // Where /validate and /mutate are evaluated (answer_later): off the I/O
-  // threads, 503 when its queue is full. Without one (tests), in handle().
-  void set_worker_pool(WorkerPool* pool) { pool_ = pool; }
+  // threads; a full queue is answered with an AdmissionReview that denies
+  // (code 503). Without one (tests), in handle(). Its queue's depth shows in
+  // /metrics as tollgate_eval_queue_depth.
+  void set_worker_pool(WorkerPool* pool);
 
   // Unknown path: 404; wrong method: 405; POST whose Content-Type is not
   // application/json: 415.
@@ -60,9 +63,13 @@ class AdmissionRouter final : public HttpHandler {
   void answer_later(HttpRequest request, const std::atomic<bool>* cancelled, Done done) override;
 
  private:
-  HttpResponse answer(const HttpRequest& request, const std::atomic<bool>* cancelled);
-  HttpResponse validate(const HttpRequest& request, const std::atomic<bool>* cancelled);
-  HttpResponse mutate(const HttpRequest& request, const std::atomic<bool>* cancelled);
+  using Clock = std::chrono::steady_clock;
+  // `received`: when the request came in; its deadline runs from then.
+  HttpResponse answer(const HttpRequest& request, const std::atomic<bool>* cancelled, Clock::time_point received);
+  HttpResponse validate(const HttpRequest& request, const std::atomic<bool>* cancelled, Clock::time_point received);
+  HttpResponse mutate(const HttpRequest& request);
+  // The answer to a request the worker pool refused (queue full, or stopping).
+  HttpResponse refused(const HttpRequest& request);
   HttpResponse ready() const;
   // A request by the exempt user (AdmissionOptions::exempt_username).
   bool exempt(const value::Value& request) const;

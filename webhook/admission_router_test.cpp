@@ -340,10 +340,19 @@ TEST_CASE("/mutate matches a Namespace against itself", "[admission_router]") {
   CHECK(seen.source == "Original");
 }
 
-TEST_CASE("/mutate answers 503 before policies are loaded", "[admission_router]") {
+TEST_CASE("/validate and /mutate refuse with code 503 inside an AdmissionReview before policies are loaded",
+          "[admission_router]") {
+  // Not a bare HTTP 503, which failurePolicy: Ignore would turn into an admission.
   Metrics metrics;
   AdmissionRouter router(metrics);
-  CHECK(router.handle(post("/mutate", pod_review())).result() == http::status::service_unavailable);
+  for (const char* path : {"/validate", "/mutate"}) {
+    HttpResponse response = router.handle(post(path, pod_review()));
+    INFO(path << ": " << response.body());
+    REQUIRE(response.result() == http::status::ok);
+    auto review = nlohmann::json::parse(response.body());
+    CHECK(review["response"]["allowed"] == false);
+    CHECK(review["response"]["status"]["code"] == 503);
+  }
 }
 
 TEST_CASE("/readyz is ready once policies are installed and until shutdown", "[admission_router]") {

@@ -71,6 +71,8 @@ const char* to_string(AdmissionStatus status) {
 
 const char* to_string(MutationStatus status) { return status == MutationStatus::Success ? "success" : "skip"; }
 
+const char* to_string(EvalRejection reason) { return reason == EvalRejection::QueueFull ? "queue_full" : "deadline"; }
+
 Metrics::Metrics()
     : registry_(std::make_shared<prometheus::Registry>()),
       validation_count_(prometheus::BuildCounter()
@@ -128,7 +130,20 @@ Metrics::Metrics()
       // Both series exist from the start, so that an alert on errors sees 0
       // rather than no data before the first failure.
       policy_reload_successes_(policy_reloads_.Add({{"status", "success"}})),
-      policy_reload_errors_(policy_reloads_.Add({{"status", "error"}})) {}
+      policy_reload_errors_(policy_reloads_.Add({{"status", "error"}})),
+      eval_queue_depth_(prometheus::BuildGauge()
+                            .Name("tollgate_eval_queue_depth")
+                            .Help("Admission requests waiting for an evaluation thread")
+                            .Register(*registry_)
+                            .Add({})),
+      eval_rejected_(prometheus::BuildCounter()
+                         .Name("tollgate_eval_rejected_total")
+                         .Help("Admission requests denied without evaluation: the evaluation queue was full, or "
+                               "the request waited in it past its deadline")
+                         .Register(*registry_)),
+      // Both series from the start, as for the reloads.
+      eval_rejected_queue_full_(eval_rejected_.Add({{"reason", to_string(EvalRejection::QueueFull)}})),
+      eval_rejected_deadline_(eval_rejected_.Add({{"reason", to_string(EvalRejection::Deadline)}})) {}
 
 Metrics::~Metrics() = default;
 
@@ -217,7 +232,20 @@ void Metrics::constraint_evaluated(const std::string& kind, const std::string& n
   if (violations > 0) series.violations->Increment(static_cast<double>(violations));
 }
 
+void Metrics::record_eval_rejected(EvalRejection reason) {
+  (reason == EvalRejection::QueueFull ? eval_rejected_queue_full_ : eval_rejected_deadline_).Increment();
+}
+
+void Metrics::set_eval_queue_depth_source(std::function<size_t()> depth) {
+  std::lock_guard lock(eval_queue_depth_mutex_);
+  eval_queue_depth_source_ = std::move(depth);
+}
+
 std::string Metrics::render() const {
+  {
+    std::lock_guard lock(eval_queue_depth_mutex_);
+    eval_queue_depth_.Set(eval_queue_depth_source_ ? static_cast<double>(eval_queue_depth_source_()) : 0.0);
+  }
   return prometheus::TextSerializer().Serialize(registry_->Collect());
 }
 

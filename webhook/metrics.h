@@ -11,7 +11,9 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
@@ -34,9 +36,14 @@ namespace tollgate::webhook {
 enum class AdmissionStatus { Allow, Deny, Error, Unknown };
 // gatekeeper_mutation_request_count's mutation_status label.
 enum class MutationStatus { Success, Skip };
+// tollgate_eval_rejected_total's reason label: an admission request refused
+// without evaluation because the evaluation queue was full, or because it
+// waited in the queue past its deadline.
+enum class EvalRejection { QueueFull, Deadline };
 
 const char* to_string(AdmissionStatus status);
 const char* to_string(MutationStatus status);
+const char* to_string(EvalRejection reason);
 
 // Thread-safe: recorded from every I/O thread, rendered from the metrics
 // listener. Also the ReviewObserver that PolicySet::validate reports each
@@ -58,6 +65,12 @@ class Metrics final : public policies::ReviewObserver {
   void set_mutator_stats(const policies::mutation::MutatorStats& stats);
   // Counts one policy reload attempt (SIGHUP or changed files).
   void record_policy_reload(bool succeeded);
+  // Counts an admission request refused without evaluation.
+  void record_eval_rejected(EvalRejection reason);
+  // Where tollgate_eval_queue_depth (requests waiting for an evaluation
+  // thread) is read when /metrics is rendered: nothing is recorded per
+  // request. Null: the gauge shows 0.
+  void set_eval_queue_depth_source(std::function<size_t()> depth);
 
   void constraint_evaluated(const std::string& kind, const std::string& name, const std::string& enforcement_action,
                             std::chrono::nanoseconds duration, size_t violations) override;
@@ -95,6 +108,12 @@ class Metrics final : public policies::ReviewObserver {
   prometheus::Family<prometheus::Counter>& policy_reloads_;
   prometheus::Counter& policy_reload_successes_;
   prometheus::Counter& policy_reload_errors_;
+  prometheus::Gauge& eval_queue_depth_;
+  prometheus::Family<prometheus::Counter>& eval_rejected_;
+  prometheus::Counter& eval_rejected_queue_full_;
+  prometheus::Counter& eval_rejected_deadline_;
+  mutable std::mutex eval_queue_depth_mutex_;
+  std::function<size_t()> eval_queue_depth_source_;
 
   // Series on the request path are looked up once and cached: Family::Add
   // builds a label map and takes a lock on every call.

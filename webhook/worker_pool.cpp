@@ -53,6 +53,11 @@ size_t WorkerPool::queued() const {
   return queue_.size();
 }
 
+bool WorkerPool::stopped() const {
+  std::lock_guard lock(mutex_);
+  return stopped_;
+}
+
 size_t WorkerPool::running() const {
   std::lock_guard lock(mutex_);
   return running_;

@@ -41,6 +41,8 @@ class WorkerPool {
   size_t threads() const { return workers_.size(); }
   size_t queue_limit() const { return queue_limit_; }
   size_t queued() const;
+  // stop() was called: a refused task was refused for that, not a full queue.
+  bool stopped() const;
   size_t running() const;
 
  private:

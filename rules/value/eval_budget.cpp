@@ -39,14 +39,15 @@ RequestDeadline::RequestDeadline(Clock::time_point deadline, std::chrono::nanose
   current_ = this;
 }
 
-RequestDeadline RequestDeadline::for_admission_request(std::string_view target, const std::atomic<bool>* cancelled) {
+RequestDeadline RequestDeadline::for_admission_request(std::string_view target, const std::atomic<bool>* cancelled,
+                                                       Clock::time_point received) {
   std::chrono::nanoseconds budget = default_eval_limits().time;
   std::chrono::nanoseconds timeout{0};
   if (target_timeout(target, &timeout) && timeout.count() > 0) {
     timeout -= timeout / 10;
     if (budget.count() == 0 || timeout < budget) budget = timeout;
   }
-  Clock::time_point deadline = budget.count() > 0 ? Clock::now() + budget : Clock::time_point::max();
+  Clock::time_point deadline = budget.count() > 0 ? received + budget : Clock::time_point::max();
   return RequestDeadline(deadline, budget, true, cancelled);
 }
 

@@ -65,8 +65,11 @@ class RequestDeadline {
   // The scope of one admission request at the webhook: its evaluations end
   // within the API server's timeout (the request target's ?timeout=, less a
   // tenth for the answer's way back), capped by default_eval_limits().time
-  // (serve --max-eval-time), and a budget exceeded fails the request.
-  static RequestDeadline for_admission_request(std::string_view target, const std::atomic<bool>* cancelled);
+  // (serve --max-eval-time), and a budget exceeded fails the request. The
+  // budget runs from `received` (time spent waiting for an evaluation thread
+  // counts against it).
+  static RequestDeadline for_admission_request(std::string_view target, const std::atomic<bool>* cancelled,
+                                               Clock::time_point received = Clock::now());
   ~RequestDeadline();
   RequestDeadline(const RequestDeadline&) = delete;
   RequestDeadline& operator=(const RequestDeadline&) = delete;
