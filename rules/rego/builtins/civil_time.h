@@ -28,7 +28,12 @@ constexpr int days_before_month(int month) {
 }
 
 constexpr int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-constexpr int64_t floor_mod(int64_t a, int64_t b) { return a - floor_div(a, b) * b; }
+// From the remainder, not a - floor_div(a, b) * b: that product overflows
+// for a near INT64_MIN (e.g. the earliest nanosecond timestamp) although the result fits.
+constexpr int64_t floor_mod(int64_t a, int64_t b) {
+  const int64_t r = a % b;
+  return r != 0 && ((r < 0) != (b < 0)) ? r + b : r;
+}
 
 constexpr int64_t days_from_civil(int64_t y, int m, int d) {
   y -= m <= 2;
