@@ -99,10 +99,14 @@ void walk_directory(const fs::path& dir, TreeWalk& walk) {
     walk.ec = ec;
     return;
   }
-  // Name order, so that which name of a file reached twice is kept never
-  // depends on the order the file system lists a folder in.
-  std::sort(entries.begin(), entries.end(),
-            [](const fs::directory_entry& a, const fs::directory_entry& b) { return a.path() < b.path(); });
+  // Name order, so that which name of a folder or file reached twice is kept
+  // never depends on the order the file system lists a folder in; hidden
+  // entries last, so that a folder reached both ways is walked, and named,
+  // through the visible one (git-sync's `current` before `.worktrees`).
+  auto hidden = [](const fs::directory_entry& e) { return e.path().filename().string().starts_with("."); };
+  std::sort(entries.begin(), entries.end(), [&](const fs::directory_entry& a, const fs::directory_entry& b) {
+    return hidden(a) != hidden(b) ? hidden(b) : a.path() < b.path();
+  });
   for (const fs::directory_entry& entry : entries) {
     std::error_code entry_ec;
     fs::file_status status = entry.status(entry_ec);  // through symlinks; a dangling one is skipped
@@ -138,11 +142,19 @@ PolicyTree walk_policy_tree(const std::string& path, std::error_code& ec, bool f
   walk.follow_directory_symlinks = follow_directory_symlinks;
   walk_directory(path, walk);
   ec = walk.ec;
-  std::sort(walk.files.begin(), walk.files.end());
+  // Of the names of one file, the first without a hidden folder on the way
+  // (`<root>/current/x.yaml` rather than `<root>/.worktrees/<sha>/x.yaml`).
+  size_t below = path.empty() ? 0 : path.size() - 1;  // the root's own name does not count
+  auto hidden = [&](const std::string& named) { return named.find("/.", below) != std::string::npos; };
+  std::stable_sort(walk.files.begin(), walk.files.end(), [&](const auto& a, const auto& b) {
+    bool a_hidden = hidden(a.first), b_hidden = hidden(b.first);
+    return a_hidden != b_hidden ? b_hidden : a.first < b.first;
+  });
   std::set<std::string> seen;
   for (auto& [named, real] : walk.files) {
     if (seen.insert(real).second) walk.tree.files.push_back(std::move(named));
   }
+  std::sort(walk.tree.files.begin(), walk.tree.files.end());
   return std::move(walk.tree);
 }
 

@@ -35,7 +35,7 @@ bool is_atomic_writer_entry(std::string_view filename);
 struct PolicyTree {
   // Every policy file (.yaml, .yml, .json) as named under the path given, in
   // name order; a file reached by several names (symlinks) appears once, under
-  // the first of them.
+  // the first of them that has no hidden folder on the way, else the first.
   std::vector<std::string> files;
   // The directories walked, as named, the path given first; empty when it is
   // a file.

@@ -111,6 +111,11 @@ TEST_CASE("a git-sync folder is read through its current link at every load", "[
   root.check_out("3d4e5f", {{"policies/template.yaml", kDenyAllTemplate},
                             {"policies/constraint.yaml", deny_all_constraint("second")}});
   CHECK(constraint_name(PolicySet::load({policies})) == "second");
+
+  // Given the root, each file is read once, named through `current`.
+  std::string whole = tmp.path.string();
+  CHECK(listed(whole) ==
+        std::vector<std::string>{whole + "/current/policies/constraint.yaml", whole + "/current/policies/template.yaml"});
 }
 
 TEST_CASE("a file reached by two paths or links is read once", "[loader][volume]") {
