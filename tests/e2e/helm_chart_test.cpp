@@ -321,8 +321,12 @@ TEST_CASE("helm template with the default values renders a complete webhook and 
   CHECK(pdb["spec"]["minAvailable"].as<int>() == 1);
   CHECK(pdb["spec"]["selector"]["matchLabels"]["app.kubernetes.io/instance"].as<std::string>() == kRelease);
   CHECK_FALSE(deployment["spec"]["template"]["spec"]["priorityClassName"]);
-  // The image image/build.sh builds: tollgate:<appVersion>.
+  // The image image/build.sh builds: tollgate:<appVersion>, where appVersion is the project's version.
   YAML::Node chart = YAML::LoadFile((chart_dir() / "Chart.yaml").string());
+  std::smatch version;
+  std::string cmake = read_file(source_dir() / "CMakeLists.txt");
+  REQUIRE(std::regex_search(cmake, version, std::regex("project\\(tollgate VERSION ([0-9.]+)")));
+  CHECK(chart["appVersion"].as<std::string>() == version[1].str());
   CHECK(container(deployment)["image"].as<std::string>() == "tollgate:" + chart["appVersion"].as<std::string>());
   CHECK(container(deployment)["imagePullPolicy"].as<std::string>() == "IfNotPresent");
   for (const YAML::Node& object : render.objects) {
