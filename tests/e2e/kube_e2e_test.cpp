@@ -4,6 +4,7 @@
 // metrics are exposed.
 #include <atomic>
 
+#include "policies/test_support.h"
 #include "tests/e2e/e2e_support.h"
 #include "webhook/kube/kube_test_support.h"
 
@@ -11,30 +12,6 @@ using namespace tollgate::e2e;
 namespace kt = tollgate::webhook::kube::testing;
 
 namespace {
-
-const char* kDenyPodsTemplate = R"(apiVersion: templates.gatekeeper.sh/v1
-kind: ConstraintTemplate
-metadata: {name: k8sdenypods}
-spec:
-  crd: {spec: {names: {kind: K8sDenyPods}}}
-  targets:
-  - target: admission.k8s.gatekeeper.sh
-    code:
-    - engine: K8sNativeValidation
-      source:
-        validations:
-        - expression: "false"
-          messageExpression: "'no pods in production namespaces: ' + object.metadata.name"
----
-apiVersion: constraints.gatekeeper.sh/v1beta1
-kind: K8sDenyPods
-metadata: {name: no-pods-in-prod}
-spec:
-  match:
-    kinds: [{apiGroups: [""], kinds: ["Pod"]}]
-    namespaceSelector:
-      matchLabels: {env: prod}
-)";
 
 std::string review(const std::string& group, const std::string& kind, const std::string& ns, const nlohmann::json& object) {
   nlohmann::json request = {{"uid", "e2e-" + ns},
@@ -68,7 +45,8 @@ TEST_CASE("serve --kubeconfig: namespaceSelector matches the cluster's Namespace
   make_dev_certs(webhook_certs);
   fs::path policies = work.path / "policies";
   fs::create_directories(policies);
-  write_file(policies / "deny-pods.yaml", kDenyPodsTemplate);
+  write_file(policies / "deny-all.yaml", tollgate::policies::testing::kDenyAllTemplate);
+  write_file(policies / "no-pods-in-prod.yaml", kt::kNoPodsInProd);
   for (const char* file : {"template.yaml", "samples/unique-ingress-host/constraint.yaml", "sync.yaml"}) {
     fs::copy_file(library_dir("uniqueingresshost") / file, policies / ("uniqueingresshost-" + fs::path(file).filename().string()));
   }
@@ -126,7 +104,7 @@ TEST_CASE("serve --kubeconfig: namespaceSelector matches the cluster's Namespace
   nlohmann::json in_prod =
       nlohmann::json::parse(HttpsClient(server.port, ca).post("/validate", review("", "Pod", "payments", pod("payments"))).body());
   CHECK(in_prod["response"]["allowed"] == false);
-  CHECK(in_prod["response"]["status"]["message"] == "[no-pods-in-prod] no pods in production namespaces: web");
+  CHECK(in_prod["response"]["status"]["message"] == "[no-pods-in-prod] denied web");
   nlohmann::json in_sandbox =
       nlohmann::json::parse(HttpsClient(server.port, ca).post("/validate", review("", "Pod", "sandbox", pod("sandbox"))).body());
   CHECK(in_sandbox["response"]["allowed"] == true);

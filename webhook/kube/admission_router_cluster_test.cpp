@@ -9,6 +9,7 @@
 #include "policies/test_support.h"
 #include "webhook/admission_router.h"
 #include "webhook/kube/cluster_view.h"
+#include "webhook/kube/kube_test_support.h"
 #include "webhook/metrics.h"
 
 using namespace tollgate::webhook;
@@ -17,6 +18,7 @@ using tollgate::policies::testing::kDenyAllTemplate;
 using tollgate::policies::testing::yaml;
 using tollgate::policies::testing::yaml_all;
 using tollgate::value::Value;
+using tollgate::webhook::kube::testing::kNoPodsInProd;
 
 namespace {
 
@@ -42,16 +44,6 @@ class FakeCluster final : public kube::ClusterView {
   mutable int lookups = 0;
   std::shared_ptr<const PolicySet> last_policies;
 };
-
-const char* kProdOnly = R"(apiVersion: constraints.gatekeeper.sh/v1beta1
-kind: K8sDenyAll
-metadata: {name: no-pods-in-prod}
-spec:
-  match:
-    kinds: [{apiGroups: [""], kinds: ["Pod"]}]
-    namespaceSelector:
-      matchLabels: {env: prod}
-)";
 
 std::shared_ptr<const PolicySet> load(const std::vector<Value>& objects) {
   auto loaded = PolicySet::from_objects(objects);
@@ -98,7 +90,7 @@ TEST_CASE("namespaceSelector is answered from the cluster's Namespaces", "[admis
   cluster.namespaces = {ns("payments", "prod"), ns("sandbox", "dev")};
   AdmissionRouter router(metrics);
   router.set_cluster(&cluster);
-  router.set_policies(load({yaml(kDenyAllTemplate), yaml(kProdOnly)}));
+  router.set_policies(load({yaml(kDenyAllTemplate), yaml(kNoPodsInProd)}));
 
   nlohmann::json in_prod = verdict(router, pod_review("payments"));
   CHECK(in_prod["allowed"] == false);
@@ -114,7 +106,7 @@ TEST_CASE("Without a cluster, namespaceSelector falls back to the Namespaces loa
           "[admission_router][kube]") {
   Metrics metrics;
   AdmissionRouter router(metrics);
-  router.set_policies(load({yaml(kDenyAllTemplate), yaml(kProdOnly), ns("payments", "prod")}));
+  router.set_policies(load({yaml(kDenyAllTemplate), yaml(kNoPodsInProd), ns("payments", "prod")}));
   CHECK(verdict(router, pod_review("payments"))["allowed"] == false);
 }
 
@@ -195,7 +187,7 @@ TEST_CASE("/readyz waits for the cluster's first Namespace list, and the cluster
   CHECK_THAT(not_yet.body(), Catch::Contains("Namespaces not listed"));
   cluster.listed = true;
   CHECK(router.handle(readyz).result() == http::status::ok);
-  auto reloaded = load({yaml(kDenyAllTemplate), yaml(kProdOnly)});
+  auto reloaded = load({yaml(kDenyAllTemplate), yaml(kNoPodsInProd)});
   router.set_policies(reloaded);
   CHECK(cluster.last_policies == reloaded);
 }

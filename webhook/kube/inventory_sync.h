@@ -68,7 +68,6 @@ class InventorySync {
   struct Store;
   void run();
   void reconcile(std::unique_lock<std::mutex>& lock);
-  bool discover(const policies::SyncKind& kind, ResourceRef* out, std::string* error);
   void rebuild();
   void changed();
 

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "policies/test_support.h"
 #include "webhook/kube/kube_test_support.h"
 #include "webhook/wait_test_support.h"
 
@@ -115,4 +116,39 @@ TEST_CASE("A kind dropped from syncOnly leaves data.inventory, a kind the server
   std::this_thread::sleep_for(300ms);
   CHECK_FALSE(sync.synced());
   CHECK(server.count([](const ApiRequest& r) { return r.path == "/apis/example.com/v1"; }) >= 2);
+}
+
+TEST_CASE("The Config's syncOnly decides what is synced, and its sync exclusions what data.inventory shows",
+          "[kube][sync]") {
+  TestApiServer server(test_certs(), small_cluster);
+  auto cluster = std::make_shared<ClusterConnection>(config_for(server), quick_client());
+  InventorySync sync(cluster, quick_sync(), nullptr);
+  auto loaded = tollgate::policies::PolicySet::from_objects({tollgate::policies::testing::yaml(R"(
+apiVersion: config.gatekeeper.sh/v1alpha1
+kind: Config
+metadata: {name: config, namespace: gatekeeper-system}
+spec:
+  match:
+  - excludedNamespaces: ["team-b"]
+    processes: ["sync"]
+  sync:
+    syncOnly:
+    - {group: networking.k8s.io, version: v1, kind: Ingress}
+    - {group: networking.k8s.io, version: v1, kind: Ingress}
+)")});
+  REQUIRE(loaded.policies);
+  CHECK(loaded.policies->sync_only() == std::vector<SyncKind>{kIngress});
+  sync.set_policies(loaded.policies);
+  sync.start();
+  REQUIRE(eventually([&] {
+    return sync.data().path({"inventory", "namespace", "team-c", "networking.k8s.io/v1", "Ingress", "shop"}) != nullptr;
+  }));
+  Value data = sync.data();
+  CHECK(data.path({"inventory", "namespace", "team-a", "networking.k8s.io/v1", "Ingress", "web"}) != nullptr);
+  CHECK(data.path({"inventory", "namespace", "team-b"}) == nullptr);  // excluded from sync
+  CHECK(data.path({"inventory", "cluster"}) == nullptr);               // Namespaces are not in syncOnly
+  // A reload without a Config syncs nothing.
+  sync.set_policies(tollgate::policies::PolicySet::from_objects({}).policies);
+  REQUIRE(eventually([&] { return sync.objects_held() == 0; }));
+  REQUIRE(eventually([&] { return sync.data().path({"inventory", "namespace"}) == nullptr; }));
 }

@@ -130,6 +130,18 @@ class RecordingHandler final : public ReflectorHandler {
   int events_ = 0;
 };
 
+// A constraint for policies::testing::kDenyAllTemplate ("denied <name>") on
+// Pods in Namespaces labelled env=prod: only a known Namespace decides it.
+inline constexpr const char* kNoPodsInProd = R"(apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: K8sDenyAll
+metadata: {name: no-pods-in-prod}
+spec:
+  match:
+    kinds: [{apiGroups: [""], kinds: ["Pod"]}]
+    namespaceSelector:
+      matchLabels: {env: prod}
+)";
+
 // A watch the server keeps open without news (as a quiet cluster's), for
 // tests that are done once the list is in.
 inline ApiReply quiet_watch() {
