@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "rules/value/eval_budget.h"
 #include "rules/value/value.h"
 
 namespace tollgate::rego {
@@ -45,6 +46,18 @@ struct BuiltinContext {
   // so repeated calls within one query agree.
   std::unordered_map<std::string, Value>* nondeterministic_cache = nullptr;
 };
+
+// Builtins whose work grows with their input (parsing, marshalling,
+// formatting, regex over a string) charge it to the evaluation's step budget,
+// one step per `bytes_per_step` bytes, so that a huge input, or a loop over a
+// big one, trips the budget with the usual eval_cancel_error (and lets the
+// clock be looked at) instead of running long. Inputs under kFreeWorkBytes
+// cost nothing beyond the call's own step: the common small call pays one
+// compare.
+inline constexpr size_t kFreeWorkBytes = 4096;
+inline void charge_work(size_t bytes, size_t bytes_per_step = 16) {
+  if (bytes >= kFreeWorkBytes) [[unlikely]] value::charge_steps(bytes / bytes_per_step);
+}
 
 using BuiltinFunction = std::optional<Value> (*)(std::span<const Value> args, BuiltinContext& ctx);
 // Calls yield(v) for every value; stops early when yield returns false.

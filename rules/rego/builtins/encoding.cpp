@@ -181,7 +181,16 @@ Result hex_decode(Args args, BuiltinContext&) {
 
 // ---- JSON ------------------------------------------------------------------
 
-Result json_marshal(Args args, BuiltinContext&) { return Value::string(go_json_marshal(args[0])); }
+// Marshalling does work in proportion to what it writes; YAML's parser is a
+// few times slower per byte than JSON's.
+constexpr size_t kYamlBytesPerStep = 4;
+
+Value marshalled(std::string text, size_t bytes_per_step = 16) {
+  charge_work(text.size(), bytes_per_step);
+  return Value::string(std::move(text));
+}
+
+Result json_marshal(Args args, BuiltinContext&) { return marshalled(go_json_marshal(args[0])); }
 
 Result json_marshal_with_options(Args args, BuiltinContext&) {
   const Value& options = object_operand(args, 2);
@@ -206,12 +215,13 @@ Result json_marshal_with_options(Args args, BuiltinContext&) {
     }
   }
   if (!explicit_pretty_set) pretty = implicit_pretty;
-  if (!pretty) return Value::string(go_json_marshal(args[0]));
-  return Value::string(prefix + go_json_marshal(args[0], true, prefix, indent));
+  if (!pretty) return marshalled(go_json_marshal(args[0]));
+  return marshalled(prefix + go_json_marshal(args[0], true, prefix, indent));
 }
 
 Result json_unmarshal(Args args, BuiltinContext&) {
   const std::string& text = string_operand(args, 1);
+  charge_work(text.size());
   Value out;
   std::string error;
   if (!go_json_parse(text, &out, &error)) throw_builtin_error(std::move(error));
@@ -220,6 +230,7 @@ Result json_unmarshal(Args args, BuiltinContext&) {
 
 Result json_is_valid(Args args, BuiltinContext&) {
   if (!args[0].is_string()) return Value::boolean(false);
+  charge_work(args[0].as_string().size());
   Value out;
   std::string error;
   return Value::boolean(go_json_parse(args[0].as_string(), &out, &error));
@@ -227,7 +238,7 @@ Result json_is_valid(Args args, BuiltinContext&) {
 
 // ---- YAML ------------------------------------------------------------------
 
-Result yaml_marshal(Args args, BuiltinContext&) { return Value::string(go_yaml_marshal(args[0])); }
+Result yaml_marshal(Args args, BuiltinContext&) { return marshalled(go_yaml_marshal(args[0]), kYamlBytesPerStep); }
 
 // Numbers in canonical Rego form, recursively (YAML floats arrive as doubles).
 Value canonical_numbers(const Value& v) {
@@ -266,6 +277,7 @@ bool parse_first_yaml_document(const std::string& text, Value* out, std::string*
 
 Result yaml_unmarshal(Args args, BuiltinContext&) {
   const std::string& text = string_operand(args, 1);
+  charge_work(text.size(), kYamlBytesPerStep);
   Value out;
   std::string error;
   if (!parse_first_yaml_document(text, &out, &error)) throw_builtin_error(std::move(error));
@@ -274,6 +286,7 @@ Result yaml_unmarshal(Args args, BuiltinContext&) {
 
 Result yaml_is_valid(Args args, BuiltinContext&) {
   if (!args[0].is_string()) return Value::boolean(false);
+  charge_work(args[0].as_string().size(), kYamlBytesPerStep);
   Value out;
   std::string error;
   return Value::boolean(parse_first_yaml_document(args[0].as_string(), &out, &error));

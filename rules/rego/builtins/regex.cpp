@@ -61,7 +61,11 @@ struct Match {
   size_t end() const { return static_cast<size_t>(at[1]); }
 };
 
+// Each match found is a step and the memory of its offsets: an empty
+// pattern over a long string finds one per character.
 bool match_at(const re2::RE2& re, std::string_view s, size_t pos, int groups, Match* m) {
+  value::charge_steps(1);
+  value::charge_memory(sizeof(Match) + static_cast<size_t>(groups) * 2 * sizeof(std::ptrdiff_t));
   std::vector<re2::StringPiece> sub(static_cast<size_t>(groups));
   re2::StringPiece text(s.data(), s.size());
   if (!re.Match(text, pos, s.size(), re2::RE2::UNANCHORED, sub.data(), groups)) return false;
@@ -159,6 +163,7 @@ Result regex_is_valid(Args args, BuiltinContext&) {
 Result regex_match(Args args, BuiltinContext&) {
   const std::string& pattern = string_operand(args, 1);
   const std::string& s = string_operand(args, 2);
+  charge_work(s.size());
   Regex re = compile(pattern);
   return Value::boolean(re2::RE2::PartialMatch(s, *re));
 }
@@ -166,6 +171,7 @@ Result regex_match(Args args, BuiltinContext&) {
 Result regex_split(Args args, BuiltinContext&) {
   const std::string& pattern = string_operand(args, 1);
   const std::string& s = string_operand(args, 2);
+  charge_work(s.size());
   Regex re = compile(pattern);
   std::vector<Value> parts;
   if (!pattern.empty() && s.empty()) {
@@ -187,6 +193,7 @@ Result regex_find_n(Args args, BuiltinContext&) {
   const std::string& pattern = string_operand(args, 1);
   const std::string& s = string_operand(args, 2);
   int64_t n = int_operand(args, 3);
+  charge_work(s.size());
   Regex re = compile(pattern);
   std::vector<Value> found;
   for (const Match& m : all_matches(*re, s, n, 1)) {
@@ -199,6 +206,7 @@ Result regex_find_all_string_submatch_n(Args args, BuiltinContext&) {
   const std::string& pattern = string_operand(args, 1);
   const std::string& s = string_operand(args, 2);
   int64_t n = int_operand(args, 3);
+  charge_work(s.size());
   Regex re = compile(pattern);
   int groups = re->NumberOfCapturingGroups() + 1;
   std::vector<Value> outer;
@@ -221,6 +229,7 @@ Result regex_replace(Args args, BuiltinContext&) {
   const std::string& base = string_operand(args, 1);
   const std::string& pattern = string_operand(args, 2);
   const std::string& replacement = string_operand(args, 3);
+  charge_work(base.size());
   Regex re = compile(pattern);
   int groups = re->NumberOfCapturingGroups() + 1;
   std::string_view src = base;
@@ -437,6 +446,7 @@ bool globs_intersect(const std::vector<GlobToken>& g1, const std::vector<GlobTok
 Result regex_globs_match(Args args, BuiltinContext&) {
   const std::string& a = string_operand(args, 1);
   const std::string& b = string_operand(args, 2);
+  charge_work(a.size() + b.size());
   std::vector<GlobToken> g1 = tokenize_glob(a);
   std::vector<GlobToken> g2 = tokenize_glob(b);
   return Value::boolean(globs_intersect(g1, g2));

@@ -240,7 +240,9 @@ Result sprintf(Args args, BuiltinContext&) {
   const std::string& format = string_operand(args, 1);
   const Value& values = args[1];
   if (!values.is_array()) throw_operand_type_error(2, values, {"array"});
-  return Value::string(go_sprintf(format, values.items()));
+  std::string out = go_sprintf(format, values.items());
+  charge_work(out.size());  // formatting did work in proportion to what it wrote
+  return Value::string(std::move(out));
 }
 
 Result substring(Args args, BuiltinContext&) {
