@@ -10,6 +10,25 @@
 #include "rules/value/json.h"
 
 namespace tollgate::policies::gator {
+
+std::string xml_escape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default:
+        // XML 1.0 forbids most control characters even when escaped.
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') out += "?";
+        else out.push_back(c);
+    }
+  }
+  return out;
+}
+
 namespace {
 
 std::string lower(std::string s) {
@@ -126,26 +145,6 @@ Value result_object(const ViolationReport& v, std::vector<std::string>* order) {
   add("violatingObject", v.violating_object);
   add("trace", Value::null());
   return Value::object(std::move(entries));
-}
-
-// ---- XML ----
-
-std::string xml_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        // XML 1.0 forbids most control characters even when escaped.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') out += "?";
-        else out.push_back(c);
-    }
-  }
-  return out;
 }
 
 std::string seconds_text(double seconds) {

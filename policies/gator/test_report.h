@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "policies/gator/test_run.h"
 
@@ -31,6 +32,10 @@ std::string format_test_yaml(const TestRunReport& report, const TestOutputOption
 // JUnit XML: one testsuite, one testcase per reviewed object, one failure
 // element per enforced denial; other results go to system-out.
 std::string format_test_junit(const TestRunReport& report, const TestOutputOptions& options);
+
+// Text for XML content and attribute values: & < > " ' escaped, control
+// characters XML 1.0 forbids replaced by '?'.
+std::string xml_escape(std::string_view s);
 
 std::string format_test_report(const TestRunReport& report, const TestOutputOptions& options);
 

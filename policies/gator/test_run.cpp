@@ -11,6 +11,10 @@
 namespace tollgate::policies::gator {
 namespace {
 
+std::string name_of(const Value& object) { return std::string(object["metadata"]["name"].string_or("")); }
+
+}  // namespace
+
 // Templates, constraints, mutators and ExpansionTemplates make the policy set.
 bool is_policy_object(const Value& object) {
   GroupVersionKind gvk = gvk_of(object);
@@ -19,10 +23,8 @@ bool is_policy_object(const Value& object) {
          (gvk.group == "expansion.gatekeeper.sh" && gvk.kind == "ExpansionTemplate");
 }
 
-std::string name_of(const Value& object) { return std::string(object["metadata"]["name"].string_or("")); }
-
 // Points an error about "object[<i>]" at the file and document it came from.
-void locate(LoadError& error, const std::vector<const SourcedObject*>& sources) {
+void locate_load_error(LoadError& error, const std::vector<const SourcedObject*>& sources) {
   constexpr std::string_view kPrefix = "object[";
   if (error.file.rfind(kPrefix, 0) != 0 || error.file.back() != ']') return;
   size_t index = 0;
@@ -38,8 +40,6 @@ void locate(LoadError& error, const std::vector<const SourcedObject*>& sources) 
     error.column = 1;
   }
 }
-
-}  // namespace
 
 bool is_enforced_denial(const Result& result) {
   if (result.enforcement_action == "deny") return true;
@@ -66,13 +66,13 @@ TestRunReport run_gator_test(const std::vector<SourcedObject>& inputs, const std
 
   EngineBuild engine = factory(policies);
   if (!engine.errors.empty() || !engine.policies) {
-    for (LoadError& e : engine.errors) locate(e, policy_sources);
+    for (LoadError& e : engine.errors) locate_load_error(e, policy_sources);
     report.error = "reading policies: " + describe_errors(engine.errors);
     return report;
   }
   report.warnings = engine.unsupported;
   for (LoadError& w : engine.warnings) {
-    locate(w, policy_sources);
+    locate_load_error(w, policy_sources);
     report.load_warnings.push_back(w.to_string());
   }
 

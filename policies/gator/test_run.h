@@ -57,6 +57,14 @@ struct TestRunOptions {
 TestRunReport run_gator_test(const std::vector<SourcedObject>& inputs, const std::vector<SourcedObject>& policy_inputs,
                              const EngineFactory& factory = build_engine, const TestRunOptions& options = {});
 
+// Templates, constraints, mutators and ExpansionTemplates: what makes the
+// policy set among a command's inputs.
+bool is_policy_object(const Value& object);
+
+// Points a load error about "object[<i>]" (EngineBuild's naming) at the file
+// and document `sources[i]` came from.
+void locate_load_error(LoadError& error, const std::vector<const SourcedObject*>& sources);
+
 // A deny result, or a scoped one whose actions include deny: what makes
 // gator test exit 1.
 bool is_enforced_denial(const Result& result);
