@@ -16,6 +16,8 @@ if [[ "${1:-}" == "--test" ]]; then
   # The sanitizer build and the libFuzzer targets (clang's runtime), the image
   # build (buildah) and Helm's unpacking for the chart tests (unzip).
   packages+=(clang libclang-rt-14-dev buildah unzip)
+  # tollgate audit's report tests: headless Chromium screenshots the HTML, xmllint reads the JUnit.
+  packages+=(chromium libxml2-utils)
   # Node.js and npm fetch the CEL conformance suite (@bufbuild/cel-spec) at
   # test time; keep an existing Node.js install (e.g. NodeSource) if present.
   command -v node >/dev/null 2>&1 || packages+=(nodejs)
