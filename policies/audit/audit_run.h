@@ -1,0 +1,98 @@
+// Audit of a cluster dump, as Gatekeeper's audit does it
+// (gatekeeper-semantics.md §9): every object is reviewed at
+// audit.gatekeeper.sh (source Original, its Namespace attached when the dump
+// has it, no operation, no user; plus the resultants of its expansion), with
+// the dump as data.inventory (only the Config's syncOnly kinds when a Config
+// is among the policies). Objects are reviewed as they are: they were
+// mutated when they were admitted.
+//
+// Per constraint it keeps what Gatekeeper writes to the constraint's
+// status: totalViolations and the first N violations (the smallest by
+// (group, version, kind, namespace, name, message, action), written in
+// descending order, messages cut to 256 bytes). It also counts violations
+// per namespace and per value of a grouping label (the object's, else its
+// Namespace's) for the HTML report.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "policies/gator/engine.h"
+#include "policies/gator/object_reader.h"
+
+namespace tollgate::policies::audit {
+
+using gator::SourcedObject;
+using value::Value;
+
+// One entry of a constraint's status.violations.
+struct AuditViolation {
+  std::string group;
+  std::string version;
+  std::string kind;
+  std::string namespace_name;  // "" for a cluster-scoped object
+  std::string name;
+  std::string message;                   // cut to 256 bytes
+  std::string enforcement_action;        // the constraint's (deny, dryrun, warn, scoped)
+  std::vector<std::string> enforcement_actions;  // scoped: the actions in force at audit
+  std::string group_label;               // the grouping label's value ("" when unset)
+};
+
+struct ConstraintAudit {
+  std::string kind;
+  std::string name;
+  std::string enforcement_action;              // spec.enforcementAction (deny by default)
+  std::vector<std::string> audit_actions;      // the actions in force at audit.gatekeeper.sh
+  Value constraint;                            // the constraint object as given
+  bool audited = true;      // false: scoped without the audit point, or its template cannot run
+  std::string not_audited_reason;
+  size_t total_violations = 0;
+  std::vector<AuditViolation> violations;      // at most the limit, Gatekeeper's order
+};
+
+struct AuditReport {
+  std::string audit_timestamp;  // RFC 3339, the run's start
+  size_t objects_audited = 0;
+  std::vector<ConstraintAudit> constraints;  // sorted by (kind, name)
+  // Violation counts by namespace ("" = cluster-scoped) and by the grouping
+  // label's value ("" = unlabelled): constraint index -> count.
+  std::map<std::string, std::map<size_t, size_t>> by_namespace;
+  std::map<std::string, std::map<size_t, size_t>> by_label;
+  std::string group_by_label;
+  std::vector<std::string> warnings;       // templates that could not run
+  std::vector<std::string> load_warnings;  // "file:line:col: message"
+  std::vector<std::string> engine_disagreements;
+  std::string error;  // fatal: nothing was audited
+
+  size_t total_violations() const;
+};
+
+struct AuditOptions {
+  size_t violations_limit = 20;  // 0: keep none (totals still count)
+  std::string group_by_label = "team";
+  std::string audit_timestamp;   // "" = now
+};
+
+// Appends the objects of `objects`, with every List (kind "List" or
+// "<Kind>List" with items, as `kubectl get -o json` and the API server
+// print them) replaced by its items; items of a typed list without
+// apiVersion/kind get the list's.
+std::vector<SourcedObject> unwrap_lists(std::vector<SourcedObject> objects);
+
+// `inputs` are audited; templates, constraints, mutators and
+// ExpansionTemplates among them and among `policy_inputs` make the policy set.
+AuditReport run_audit(const std::vector<SourcedObject>& inputs, const std::vector<SourcedObject>& policy_inputs,
+                      const gator::EngineFactory& factory = gator::build_engine, const AuditOptions& options = {});
+
+// Whether violations of `c` reach `threshold` ("deny": deny only; "warn":
+// deny or warn; "dryrun": any; "never": none). A scoped constraint counts by
+// its actions at the audit point.
+bool reaches(const ConstraintAudit& c, const std::string& threshold);
+
+// A message as Gatekeeper stores it in status: at most 256 bytes, a longer
+// one cut to 253 (on a UTF-8 boundary) and "..." added.
+std::string truncated_message(const std::string& message);
+
+}  // namespace tollgate::policies::audit
