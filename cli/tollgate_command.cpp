@@ -12,6 +12,7 @@ void print_usage(std::ostream& out) {
          "  serve    run the admission webhook server\n"
          "  verify   run gator verify test suites\n"
          "  test     review objects against policies, as gator test does\n"
+         "  audit    audit a cluster dump against policies, as Gatekeeper's audit does\n"
          "  mutate   apply mutators to objects and print the result\n"
          "  expand   print the objects ExpansionTemplates make of generators, as gator expand\n"
          "  eval     evaluate one CEL expression against an object\n\n"
@@ -38,6 +39,7 @@ int run_tollgate(const std::vector<std::string>& args, CommandIo& io) {
   if (command == "serve") return run_serve_command(rest, io);
   if (command == "verify") return run_verify_command(rest, io);
   if (command == "test") return run_test_command(rest, io);
+  if (command == "audit") return run_audit_command(rest, io);
   if (command == "mutate") return run_mutate_command(rest, io);
   if (command == "expand") return run_expand_command(rest, io);
   if (command == "eval") return run_eval_command(rest, io);

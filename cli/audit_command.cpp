@@ -1,0 +1,156 @@
+#include <fstream>
+#include <optional>
+#include <ostream>
+
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "cli/eval_budget_flags.h"
+#include "cli/object_inputs.h"
+#include "policies/audit/audit_report.h"
+#include "policies/audit/audit_run.h"
+
+namespace tollgate::cli {
+namespace audit = policies::audit;
+
+namespace {
+
+const std::vector<OptionSpec>& audit_options() {
+  static const std::vector<OptionSpec> specs = {
+      {"filename", 'f', true, true, "PATH",
+       "a cluster dump: a file (kubectl get ... -o json Lists, YAML or JSON manifests) or a directory; \"-\" reads stdin"},
+      {"policies", 0, true, true, "PATH", "templates, constraints, mutators, ExpansionTemplates and the Config to audit with"},
+      {"output", 'o', true, false, "FORMAT", "text (default), json, yaml, junit or html"},
+      {"output-file", 0, true, false, "FILE", "write the report to FILE instead of stdout"},
+      {"constraint-violations-limit", 0, true, false, "N",
+       "violations kept per constraint, as Gatekeeper's status (default 20; 0 = none; totals count all)"},
+      {"fail-on", 0, true, false, "ACTION",
+       "exit 1 when a constraint with this action or a stronger one has violations: deny (default), warn, dryrun or never"},
+      {"group-by-label", 0, true, false, "LABEL",
+       "the label (of the object, else of its Namespace) the HTML report groups violations by (default team)"},
+      {"engine", 0, true, false, "ENGINE", "auto (as Gatekeeper), rego, cel, or all (both; a disagreement fails)"},
+      max_eval_time_option(),
+      max_policy_file_bytes_option(),
+      {"help", 'h', false, false, "", "show this help"},
+  };
+  return specs;
+}
+
+void print_usage(std::ostream& out) {
+  out << "Usage: tollgate audit [-f PATH]... --policies PATH... [options]\n\n"
+         "Audits a cluster dump as Gatekeeper's audit does: every object (the -f paths and\n"
+         "positional paths, then stdin unless it is a terminal) is reviewed at\n"
+         "audit.gatekeeper.sh by every constraint that matches it, as it is (no mutation),\n"
+         "with its Namespace from the dump and the dump as data.inventory (only the Config's\n"
+         "syncOnly kinds when a Config is among the policies). Lists (kubectl get -A -o json)\n"
+         "are read item by item.\n"
+         "Per constraint it reports totalViolations and the first N violations in the shape of\n"
+         "the constraint's status, so it compares with kubectl get <constraint> -o yaml.\n"
+         "Exits 1 when a constraint reaching --fail-on has violations, 2 on a usage error.\n\n"
+         "Options:\n"
+      << format_options_help(audit_options());
+}
+
+bool parse_count(const std::string& text, size_t* out) {
+  if (text.empty() || text.size() > 9) return false;
+  size_t n = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+    n = n * 10 + static_cast<size_t>(c - '0');
+  }
+  *out = n;
+  return true;
+}
+
+}  // namespace
+
+int run_audit_command(const std::vector<std::string>& args, CommandIo& io) {
+  ParsedArgs parsed;
+  if (auto exit_code = parse_command_args(args, audit_options(), print_usage, io.out, io.err, &parsed)) {
+    return *exit_code;
+  }
+  if (std::string budget_error; !apply_max_eval_time(parsed, &budget_error) ||
+                                 !apply_max_policy_file_bytes(parsed, &budget_error)) {
+    io.err << "Error: " << budget_error << "\n";
+    return 2;
+  }
+  std::optional<audit::AuditOutputFormat> format = audit::parse_audit_output_format(parsed.value("output"));
+  if (!format) {
+    io.err << "Error: unknown output format \"" << parsed.value("output") << "\" (text, json, yaml, junit or html)\n";
+    return 2;
+  }
+  audit::AuditOptions options;
+  if (!parse_count(parsed.value("constraint-violations-limit", "20"), &options.violations_limit)) {
+    io.err << "Error: --constraint-violations-limit wants a whole number, not \""
+           << parsed.value("constraint-violations-limit") << "\"\n";
+    return 2;
+  }
+  std::string fail_on = parsed.value("fail-on", "deny");
+  if (fail_on != "deny" && fail_on != "warn" && fail_on != "dryrun" && fail_on != "never") {
+    io.err << "Error: --fail-on wants deny, warn, dryrun or never, not \"" << fail_on << "\"\n";
+    return 2;
+  }
+  options.group_by_label = parsed.value("group-by-label", "team");
+  std::optional<policies::EnginePreference> engine = policies::parse_engine_preference(parsed.value("engine", "auto"));
+  if (!engine) {
+    io.err << "Error: unknown engine \"" << parsed.value("engine") << "\" (auto, rego, cel or all)\n";
+    return 2;
+  }
+
+  std::vector<std::string> filenames = parsed.values("filename");
+  filenames.insert(filenames.end(), parsed.positional.begin(), parsed.positional.end());
+  std::string error;
+  std::vector<policies::gator::SourcedObject> objects;
+  for (const std::string& path : input_paths(filenames, io, /*stdin_too=*/true)) {
+    if (!read_input_objects(path, io, &objects, &error)) {
+      io.err << "Error: reading: " << error << "\n";
+      return 1;
+    }
+  }
+  std::vector<policies::gator::SourcedObject> policy_objects;
+  for (const std::string& path : parsed.values("policies")) {
+    if (!read_input_objects(path, io, &policy_objects, &error)) {
+      io.err << "Error: reading: " << error << "\n";
+      return 1;
+    }
+  }
+  objects = audit::unwrap_lists(std::move(objects));
+  policy_objects = audit::unwrap_lists(std::move(policy_objects));
+  if (objects.empty()) {
+    io.err << "Error: no objects to audit\n";
+    return 1;
+  }
+
+  audit::AuditReport report =
+      audit::run_audit(objects, policy_objects, policies::gator::engine_factory(*engine), options);
+  if (!report.error.empty()) {
+    io.err << "Error: " << report.error << "\n";
+    return 1;
+  }
+  for (const std::string& warning : report.warnings) io.err << "Warning: " << warning << "\n";
+  for (const std::string& warning : report.load_warnings) io.err << "Warning: " << warning << "\n";
+
+  audit::AuditOutputOptions output;
+  output.format = *format;
+  output.fail_on = fail_on;
+  std::string text = audit::format_audit_report(report, output);
+  if (parsed.has("output-file")) {
+    std::ofstream file(parsed.value("output-file"), std::ios::binary | std::ios::trunc);
+    file << text;
+    if (!file.flush()) {
+      io.err << "Error: writing " << parsed.value("output-file") << "\n";
+      return 1;
+    }
+  } else {
+    io.out << text;
+    io.out.flush();
+  }
+
+  for (const std::string& d : report.engine_disagreements) io.err << "Error: Rego and CEL disagree: " << d << "\n";
+  if (!report.engine_disagreements.empty()) return 1;
+  for (const audit::ConstraintAudit& c : report.constraints) {
+    if (audit::reaches(c, fail_on)) return 1;
+  }
+  return 0;
+}
+
+}  // namespace tollgate::cli
