@@ -1,6 +1,6 @@
 // `tollgate serve` while an evaluation runs for minutes (a policy hashing a
 // 100 kB string 3000^2 times for a labelled Namespace): health, readiness, metrics and
-// other requests still answer, a full evaluation queue answers 503, a client
+// other requests still answer, a full evaluation queue is denied with 503, a client
 // that hangs up cancels its evaluation, and SIGTERM still ends the process
 // within its bound.
 #include "tests/e2e/e2e_support.h"
@@ -83,7 +83,7 @@ TEST_CASE("an evaluation that never ends holds up neither health, readiness, met
   }
 }
 
-TEST_CASE("with the evaluation threads busy and their queue full, an admission request gets 503 at once",
+TEST_CASE("with the evaluation threads busy and their queue full, an admission request is denied with 503 at once",
           "[e2e][responsive]") {
   SlowServer s;
   auto running = s.start_slow("uid-running");
@@ -96,11 +96,21 @@ TEST_CASE("with the evaluation threads busy and their queue full, an admission r
     refused = s.client().post("/validate?timeout=10s",
                               admission_review(load_json(fixture("namespace_with_owner.json")), "uid-refused"));
   });
-  CHECK(refused.result() == http::status::service_unavailable);
-  CHECK(refused[http::field::retry_after] == "1");
-  CHECK_THAT(refused.body(), Catch::Contains("too many admission requests"));
+  // An AdmissionReview that denies, not an HTTP 503 that failurePolicy: Ignore would admit.
+  REQUIRE(refused.result() == http::status::ok);
+  auto review = nlohmann::json::parse(refused.body());
+  CHECK(review["response"]["uid"] == "uid-refused");
+  CHECK(review["response"]["allowed"] == false);
+  CHECK(review["response"]["status"]["code"] == 503);
+  CHECK_THAT(review["response"]["status"]["message"].get<std::string>(),
+             Catch::StartsWith("tollgate is overloaded: 1 requests waiting"));
   CHECK(took < 2s);
   CHECK(s.client().get("/healthz").result() == http::status::ok);
+
+  std::string metrics = HttpClient(s.server->metrics_port).get("/metrics").body();
+  CHECK_THAT(metrics, Catch::Contains("tollgate_eval_queue_depth 1"));
+  CHECK_THAT(metrics, Catch::Contains(R"(tollgate_eval_rejected_total{reason="queue_full"} 1)"));
+  CHECK_THAT(metrics, Catch::Contains(R"(tollgate_eval_rejected_total{reason="deadline"} 0)"));
 }
 
 TEST_CASE("SIGTERM ends the server within its drain bound while an evaluation never ends", "[e2e][responsive]") {
