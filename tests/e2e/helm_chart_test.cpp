@@ -545,8 +545,8 @@ TEST_CASE("every --policies flag is a mounted ConfigMap the chart renders or the
     CHECK(pack["data"]["mutators-pod-security.yaml"].as<std::string>() ==
           read_file(source_dir() / "policies/library/mutators/pod-security.yaml"));
   }
-  SECTION("user ConfigMaps by name, policies from files, no platform pack") {
-    Render render = helm_template({"--set", "policies.configMaps={team-a-policies,team-b-policies}", "--set",
+  SECTION("user ConfigMaps by name (one listed twice), policies from files, no platform pack") {
+    Render render = helm_template({"--set", "policies.configMaps={team-a-policies,team-b-policies,team-a-policies}", "--set",
                                    "platformPack.enabled=false", "--set-file",
                                    "policies.files.required-labels\\.yaml=" +
                                        (library_dir("requiredlabels") / "template.yaml").string()});
