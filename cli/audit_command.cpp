@@ -19,7 +19,7 @@ const std::vector<OptionSpec>& audit_options() {
       {"filename", 'f', true, true, "PATH",
        "a cluster dump: a file (kubectl get ... -o json Lists, YAML or JSON manifests) or a directory; \"-\" reads stdin"},
       {"policies", 0, true, true, "PATH", "templates, constraints, mutators, ExpansionTemplates and the Config to audit with"},
-      {"output", 'o', true, false, "FORMAT", "text (default), json, yaml, junit or html"},
+      {"output", 'o', true, false, "FORMAT", "text (default), json, yaml, junit, html or sarif"},
       {"output-file", 0, true, false, "FILE", "write the report to FILE instead of stdout"},
       {"constraint-violations-limit", 0, true, false, "N",
        "violations kept per constraint, as Gatekeeper's status (default 20; 0 = none; totals count all)"},
@@ -75,7 +75,7 @@ int run_audit_command(const std::vector<std::string>& args, CommandIo& io) {
   }
   std::optional<audit::AuditOutputFormat> format = audit::parse_audit_output_format(parsed.value("output"));
   if (!format) {
-    io.err << "Error: unknown output format \"" << parsed.value("output") << "\" (text, json, yaml, junit or html)\n";
+    io.err << "Error: unknown output format \"" << parsed.value("output") << "\" (text, json, yaml, junit, html or sarif)\n";
     return 2;
   }
   audit::AuditOptions options;

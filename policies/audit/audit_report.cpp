@@ -48,6 +48,7 @@ std::optional<AuditOutputFormat> parse_audit_output_format(const std::string& na
   if (lower == "yaml") return AuditOutputFormat::Yaml;
   if (lower == "junit") return AuditOutputFormat::Junit;
   if (lower == "html") return AuditOutputFormat::Html;
+  if (lower == "sarif") return AuditOutputFormat::Sarif;
   return std::nullopt;
 }
 
@@ -163,6 +164,7 @@ std::string format_audit_report(const AuditReport& report, const AuditOutputOpti
     case AuditOutputFormat::Yaml: return format_audit_yaml(report);
     case AuditOutputFormat::Junit: return format_audit_junit(report, options);
     case AuditOutputFormat::Html: return format_audit_html(report);
+    case AuditOutputFormat::Sarif: return format_audit_sarif(report);
     case AuditOutputFormat::Text: break;
   }
   return format_audit_text(report);

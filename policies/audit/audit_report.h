@@ -11,9 +11,9 @@
 
 namespace tollgate::policies::audit {
 
-enum class AuditOutputFormat { Text, Json, Yaml, Junit, Html };
+enum class AuditOutputFormat { Text, Json, Yaml, Junit, Html, Sarif };
 
-// "text", "json", "yaml", "junit", "html" (any case); nullopt otherwise.
+// "text", "json", "yaml", "junit", "html", "sarif" (any case); nullopt otherwise.
 std::optional<AuditOutputFormat> parse_audit_output_format(const std::string& name);
 
 struct AuditOutputOptions {
@@ -43,6 +43,11 @@ std::string format_audit_yaml(const AuditReport& report);
 std::string format_audit_junit(const AuditReport& report, const AuditOutputOptions& options);
 // audit_html.cpp.
 std::string format_audit_html(const AuditReport& report);
+// audit_sarif.cpp: SARIF 2.1.0, one run; a rule per audited constraint
+// ("<Kind>/<name>"), a result per kept violation with its level from the
+// enforcement action (deny error, warn warning, else note) and the file and
+// line of the object's document.
+std::string format_audit_sarif(const AuditReport& report);
 
 std::string format_audit_report(const AuditReport& report, const AuditOutputOptions& options);
 

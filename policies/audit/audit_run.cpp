@@ -248,7 +248,7 @@ AuditReport run_audit(const std::vector<SourcedObject>& inputs, const std::vecto
       ++report.by_label[label][index];
       if (limit == 0) continue;
       AuditViolation v{gvk.group,  gvk.version, gvk.kind, namespace_name, name, truncated_message(r.message),
-                       r.enforcement_action, r.scoped_actions, label};
+                       r.enforcement_action, r.scoped_actions, label, s.file, s.line};
       c.violations.push_back(std::move(v));
       if (c.violations.size() > keep_bound) keep_smallest(c.violations, limit);
     }

@@ -38,6 +38,8 @@ struct AuditViolation {
   std::string enforcement_action;        // the constraint's (deny, dryrun, warn, scoped)
   std::vector<std::string> enforcement_actions;  // scoped: the actions in force at audit
   std::string group_label;               // the grouping label's value ("" when unset)
+  std::string file;                      // where the object was read ("-" for stdin)
+  int line = 0;                          // first line of its document (of its List's, for a List item)
 };
 
 struct ConstraintAudit {
