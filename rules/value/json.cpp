@@ -11,6 +11,7 @@
 #include "rules/value/base64.h"
 #include "rules/value/key_prefix.h"
 #include "rules/value/number_format.h"
+#include "rules/value/utf8.h"
 
 namespace tollgate::value {
 
@@ -386,6 +387,20 @@ void append_json_string(std::string_view s, std::string& out) {
   size_t run = 0;  // start of the pending run of bytes that need no escape
   for (size_t i = 0; i < s.size(); ++i) {
     auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      // Bytes that are not UTF-8 (a YAML file, base64.decode's output) print
+      // as U+FFFD, one per byte, as Go's encoder writes them: the text stays
+      // JSON that any reader (the API server, simdjson) accepts.
+      size_t len = utf8_sequence_length(s, i);
+      if (len != 0) {
+        i += len - 1;
+        continue;
+      }
+      out.append(s.data() + run, i - run);
+      run = i + 1;
+      out += "\\ufffd";
+      continue;
+    }
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out.append(s.data() + run, i - run);
     run = i + 1;
