@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <sstream>
 #include <vector>
 
 #include "rules/cel/go_format.h"
@@ -244,10 +246,22 @@ uint32_t be32(const unsigned char* p) {
 }
 
 std::shared_ptr<ZoneInfo> load_zone(const std::string& name) {
-  if (name.empty() || name.find("..") != std::string::npos || name[0] == '/') return nullptr;
-  std::ifstream in("/usr/share/zoneinfo/" + name, std::ios::binary);
+  // Go's time.LoadLocation refuses names that could leave the zoneinfo
+  // folder. A NUL byte would end the file name early, and a folder
+  // ("America") is no zone: reading one throws from the stream buffer, which
+  // must not end the process over a request's time zone argument.
+  if (name.empty() || name.find("..") != std::string::npos || name[0] == '/' || name[0] == '\\' ||
+      name.find('\0') != std::string::npos) {
+    return nullptr;
+  }
+  const std::string path = "/usr/share/zoneinfo/" + name;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return nullptr;
+  std::ifstream in(path, std::ios::binary);
   if (!in) return nullptr;
-  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::ostringstream text;
+  text << in.rdbuf();  // a read error sets failbit here instead of throwing
+  const std::string data = text.str();
   const auto* p = reinterpret_cast<const unsigned char*>(data.data());
   auto header = [&](size_t at, uint32_t* counts) {
     if (at + 44 > data.size() || data.compare(at, 4, "TZif") != 0) return false;

@@ -1,6 +1,7 @@
 #include "rules/rego/builtins/time_zone.h"
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -190,6 +191,10 @@ class Reader {
 };
 
 std::optional<std::string> read_file(const std::string& path) {
+  // A NUL byte would end the file name early (Go's open refuses such a
+  // name: unknown time zone); a folder ("America") is no zone file.
+  std::error_code ec;
+  if (path.find('\0') != std::string::npos || !std::filesystem::is_regular_file(path, ec)) return std::nullopt;
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
   std::ostringstream out;
