@@ -11,10 +11,9 @@ constexpr const char* kErrFormatWrong =
     "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
 constexpr const char* kErrNumeric = "unable to parse numeric part of quantity";
 constexpr const char* kErrSuffix = "unable to parse quantity's suffix";
-constexpr const char* kErrTooLarge = "quantity is too large to represent exactly";
 
-// Quantities whose exact decimal expansion needs more digits than this are
-// refused instead of exhausting memory (resource.Quantity has no bound).
+// Sums and differences whose exact decimal expansion needs more digits than
+// this are refused instead of exhausting memory (resource.Quantity has no bound).
 constexpr int64_t kMaxDigits = 100000;
 constexpr int32_t kNano = -9;
 constexpr int kMaxInt64Factors = 18;
@@ -306,22 +305,16 @@ std::optional<Quantity> Quantity::parse_decimal_fallback(bool positive, std::str
     amount.shift_left(uint64_t(exponent));
   }
 
-  // Round any non-zero magnitude up to a whole number of nano units.
-  if (!amount.is_zero()) {
-    if (amount_exponent > kNano) {
-      int64_t grow = amount_exponent - kNano;
-      if (grow + int64_t(amount.decimal_digits()) > kMaxDigits) {
-        set_error(error, kErrTooLarge);
-        return std::nullopt;
-      }
-      amount.mul_pow10(uint64_t(grow));
-    } else if (amount_exponent < kNano) {
-      uint64_t shrink = uint64_t(kNano - amount_exponent);
-      if (shrink > amount.decimal_digits()) {
-        amount = BigInt::from_int64(1);
-      } else if (amount.div_pow10(shrink)) {
-        amount.add_small(1);
-      }
+  // Round any non-zero magnitude up to a whole number of nano units. One
+  // that is a whole number of them already keeps its exponent: expanding it
+  // would change nothing but the digits held (10e99993, the canonical text
+  // of 999999999999999999e99994, would need 100k of them).
+  if (!amount.is_zero() && amount_exponent < kNano) {
+    uint64_t shrink = uint64_t(kNano - amount_exponent);
+    if (shrink > amount.decimal_digits()) {
+      amount = BigInt::from_int64(1);
+    } else if (amount.div_pow10(shrink)) {
+      amount.add_small(1);
     }
     amount_exponent = kNano;
   }
