@@ -183,6 +183,16 @@ Pkey rsa_from_jwk(const Value& jwk) {
   std::string n = *jwk_field(jwk, "n", true, "RSA");
   std::string e = *jwk_field(jwk, "e", true, "RSA");
   auto d = jwk_field(jwk, "d", false, "RSA");
+  // Every field is read (and may throw) before the builder exists: it is
+  // freed only by pkey_from_params.
+  std::optional<std::string> p, q, dp, dq, qi;
+  if (d) {
+    p = jwk_field(jwk, "p", false, "RSA");
+    q = jwk_field(jwk, "q", false, "RSA");
+    dp = jwk_field(jwk, "dp", false, "RSA");
+    dq = jwk_field(jwk, "dq", false, "RSA");
+    qi = jwk_field(jwk, "qi", false, "RSA");
+  }
   OSSL_PARAM_BLD* bld = OSSL_PARAM_BLD_new();
   std::vector<Bn> keep;
   auto push = [&](const char* name, const std::string& bytes) {
@@ -193,9 +203,6 @@ Pkey rsa_from_jwk(const Value& jwk) {
   push(OSSL_PKEY_PARAM_RSA_E, e);
   if (d) {
     push(OSSL_PKEY_PARAM_RSA_D, *d);
-    auto p = jwk_field(jwk, "p", false, "RSA"), q = jwk_field(jwk, "q", false, "RSA");
-    auto dp = jwk_field(jwk, "dp", false, "RSA"), dq = jwk_field(jwk, "dq", false, "RSA");
-    auto qi = jwk_field(jwk, "qi", false, "RSA");
     if (p && q) {
       push(OSSL_PKEY_PARAM_RSA_FACTOR1, *p);
       push(OSSL_PKEY_PARAM_RSA_FACTOR2, *q);
