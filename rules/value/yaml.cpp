@@ -1,6 +1,7 @@
 #include "rules/value/yaml.h"
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <cstdio>
 #include <limits>
 #include <optional>
+#include <sstream>
 #include <unordered_set>
 
 #include "rules/value/decimal.h"
@@ -391,14 +393,49 @@ bool rewrite_json_surrogate_pairs(std::string_view text, std::string* out) {
   return rewrote;
 }
 
+// Where each document of a stream starts; nothing else.
+class DocumentStarts final : public YAML::EventHandler {
+ public:
+  YAML::Mark start;
+  void OnDocumentStart(const YAML::Mark& mark) override { start = mark; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// yaml-cpp 0.7's LoadAll never returns on a stream where a token that can
+// start no node follows a document (a stray ',': `{"a":1},`): its parser
+// reports that token as one more null document without consuming it,
+// forever, and memory grows until the process dies (jbeder/yaml-cpp#1319,
+// fixed after 0.7). So the events are walked first, and a document that
+// starts where the previous one did is the error go-yaml reports there.
+std::vector<YAML::Node> load_all_documents(const std::string& text) {
+  {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentStarts starts;
+    int previous = -1;
+    while (parser.HandleNextDocument(starts)) {
+      if (starts.start.pos == previous) throw YAML::ParserException(starts.start, "did not find expected <document start>");
+      previous = starts.start.pos;
+    }
+  }
+  return YAML::LoadAll(text);
+}
+
 std::vector<YAML::Node> load_all(std::string_view text) {
   try {
-    return YAML::LoadAll(std::string(text));
+    return load_all_documents(std::string(text));
   } catch (const YAML::ParserException& e) {
     std::string rewritten;
     if (e.msg.rfind(YAML::ErrorMsg::INVALID_UNICODE, 0) != 0 || !rewrite_json_surrogate_pairs(text, &rewritten))
       throw;
-    return YAML::LoadAll(rewritten);
+    return load_all_documents(rewritten);
   }
 }
 
