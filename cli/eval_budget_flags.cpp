@@ -1,6 +1,10 @@
 #include "cli/eval_budget_flags.h"
 
+#include <cstdint>
+#include <limits>
+
 #include "rules/value/eval_budget.h"
+#include "rules/value/yaml.h"
 
 namespace tollgate::cli {
 
@@ -19,6 +23,44 @@ bool apply_max_eval_time(const ParsedArgs& parsed, std::string* error) {
     return false;
   }
   value::default_eval_limits().time = d;
+  return true;
+}
+
+OptionSpec max_policy_file_bytes_option() {
+  return {"max-policy-file-bytes", 0, true, false, "BYTES",
+          "the largest policy file read; a larger one is a load error (default 10Mi; Ki, Mi, Gi suffixes; 0: no limit)"};
+}
+
+namespace {
+
+bool parse_byte_size(const std::string& text, uint64_t* out) {
+  size_t digits = 0;
+  uint64_t n = 0;
+  for (; digits < text.size() && text[digits] >= '0' && text[digits] <= '9'; ++digits) {
+    if (n > std::numeric_limits<uint64_t>::max() / 10) return false;
+    n = n * 10 + static_cast<uint64_t>(text[digits] - '0');
+  }
+  if (digits == 0) return false;
+  std::string suffix = text.substr(digits);
+  int shift = suffix.empty() ? 0 : suffix == "Ki" ? 10 : suffix == "Mi" ? 20 : suffix == "Gi" ? 30 : -1;
+  if (shift < 0 || n > (std::numeric_limits<uint64_t>::max() >> shift)) return false;
+  *out = n << shift;
+  return true;
+}
+
+}  // namespace
+
+bool apply_max_policy_file_bytes(const ParsedArgs& parsed, std::string* error) {
+  if (!parsed.has("max-policy-file-bytes")) return true;
+  std::string text = parsed.value("max-policy-file-bytes");
+  uint64_t bytes = 0;
+  if (!parse_byte_size(text, &bytes)) {
+    *error = "--max-policy-file-bytes: not a size in bytes: \"" + text + "\" (e.g. 10485760, 20Mi, 0 for no limit)";
+    return false;
+  }
+  value::max_yaml_file_bytes() = bytes == 0 || bytes > std::numeric_limits<size_t>::max()
+                                     ? std::numeric_limits<size_t>::max()
+                                     : static_cast<size_t>(bytes);
   return true;
 }
 

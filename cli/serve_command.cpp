@@ -38,6 +38,7 @@ const std::vector<OptionSpec>& serve_options() {
       {"mutation-annotations", 0, false, false, "",
        "add gatekeeper.sh/mutations and gatekeeper.sh/mutation-id to mutated objects"},
       max_eval_time_option(),
+      max_policy_file_bytes_option(),
       {"kube-api", 0, true, false, "auto|off",
        "auto (default): Namespaces (for namespaceSelector) and the Config's syncOnly kinds (as data.inventory) are "
        "listed and watched from the cluster given by --kubeconfig, or in-cluster when KUBERNETES_SERVICE_HOST is set; "
@@ -97,7 +98,8 @@ int run_serve_command(const std::vector<std::string>& args, CommandIo& io) {
   if (auto exit_code = parse_command_args(args, serve_options(), print_usage, io.out, io.err, &parsed)) {
     return *exit_code;
   }
-  if (std::string budget_error; !apply_max_eval_time(parsed, &budget_error)) {
+  if (std::string budget_error; !apply_max_eval_time(parsed, &budget_error) ||
+                                 !apply_max_policy_file_bytes(parsed, &budget_error)) {
     io.err << "Error: " << budget_error << "\n";
     return 2;
   }

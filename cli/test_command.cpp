@@ -23,6 +23,7 @@ const std::vector<OptionSpec>& test_options() {
       {"deny-only", 0, false, false, "", "print only results that deny"},
       {"engine", 0, true, false, "ENGINE", "auto (as Gatekeeper: CEL when a template has it, else Rego), rego, cel, or all (both; a disagreement fails)"},
       max_eval_time_option(),
+      max_policy_file_bytes_option(),
       {"help", 'h', false, false, "", "show this help"},
   };
   return specs;
@@ -52,7 +53,8 @@ int run_test_command(const std::vector<std::string>& args, CommandIo& io) {
   if (auto exit_code = parse_command_args(args, test_options(), print_usage, io.out, io.err, &parsed)) {
     return *exit_code;
   }
-  if (std::string budget_error; !apply_max_eval_time(parsed, &budget_error)) {
+  if (std::string budget_error; !apply_max_eval_time(parsed, &budget_error) ||
+                                 !apply_max_policy_file_bytes(parsed, &budget_error)) {
     io.err << "Error: " << budget_error << "\n";
     return 2;
   }

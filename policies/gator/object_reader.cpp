@@ -44,12 +44,12 @@ bool read_objects_file(const std::string& path, std::vector<SourcedObject>* out,
     *error = "reading " + path + ": cannot open file";
     return false;
   }
-  // The policy loader's limit: converting YAML costs ~100x its size.
+  // The policy loader's limit (--max-policy-file-bytes): converting YAML costs ~100x its size.
   std::error_code size_ec;
   uintmax_t size = fs::file_size(path, size_ec);
-  if (!size_ec && size > value::kDefaultMaxYamlFileBytes) {
-    *error = "reading " + path + ": file is larger than the limit of " +
-             std::to_string(value::kDefaultMaxYamlFileBytes) + " bytes";
+  if (!size_ec && size > value::max_yaml_file_bytes()) {
+    *error = "reading " + path + ": file is " + std::to_string(size) + " bytes, over the limit of " +
+             std::to_string(value::max_yaml_file_bytes()) + " bytes (--max-policy-file-bytes)";
     return false;
   }
   std::ostringstream text;

@@ -1,5 +1,7 @@
 #include "rules/value/yaml.h"
 
+#include <sys/stat.h>
+
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
@@ -498,7 +500,13 @@ bool parse_yaml(std::string_view text, std::vector<YamlDocument>* out, YamlError
   return true;
 }
 
+size_t& max_yaml_file_bytes() {
+  static size_t limit = kDefaultMaxYamlFileBytes;
+  return limit;
+}
+
 bool load_yaml_file(const std::string& path, std::vector<YamlDocument>* out, YamlError* error, size_t max_bytes) {
+  if (max_bytes == 0) max_bytes = max_yaml_file_bytes();
   auto fail = [&](int err) {
     if (error) {
       error->message = "cannot read " + path + ": " + std::strerror(err);
@@ -506,20 +514,30 @@ bool load_yaml_file(const std::string& path, std::vector<YamlDocument>* out, Yam
     }
     return false;
   };
+  auto too_large = [&](std::string size) {
+    if (error) {
+      error->message = "file is " + size + " bytes, over the limit of " + std::to_string(max_bytes) +
+                       " bytes (--max-policy-file-bytes)";
+      error->location = {};
+    }
+    return false;
+  };
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) return fail(errno);
+  // A regular file says its size: refused before a byte is read.
+  struct stat st;
+  if (::fstat(::fileno(f), &st) == 0 && S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > max_bytes) {
+    std::fclose(f);
+    return too_large(std::to_string(st.st_size));
+  }
   std::string text;
   char buf[65536];
   size_t n;
   while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
     text.append(buf, n);
-    if (text.size() > max_bytes) {
+    if (text.size() > max_bytes) {  // a pipe, or a file that grew since
       std::fclose(f);
-      if (error) {
-        error->message = "file is larger than the limit of " + std::to_string(max_bytes) + " bytes";
-        error->location = {};
-      }
-      return false;
+      return too_large("more than " + std::to_string(max_bytes));
     }
   }
   bool read_error = std::ferror(f) != 0;

@@ -59,10 +59,16 @@ bool parse_yaml(std::string_view text, std::vector<YamlDocument>* out, YamlError
 // policy file is a few KB, and converting one costs ~100x its size.
 constexpr size_t kDefaultMaxYamlFileBytes = size_t{10} << 20;
 
+// The limit load_yaml_file applies when given none: kDefaultMaxYamlFileBytes
+// unless --max-policy-file-bytes set it (before any file is read; 0 there
+// means none, stored as SIZE_MAX).
+size_t& max_yaml_file_bytes();
+
 // Reads a file holding YAML or JSON (JSON is YAML) into documents. A file
-// over max_bytes is refused ("file is larger than the limit of N bytes").
+// over max_bytes (0: max_yaml_file_bytes()) is refused before it is parsed:
+// "file is N bytes, over the limit of M bytes (--max-policy-file-bytes)".
 bool load_yaml_file(const std::string& path, std::vector<YamlDocument>* out, YamlError* error,
-                    size_t max_bytes = kDefaultMaxYamlFileBytes);
+                    size_t max_bytes = 0);
 
 // Appends "/<escaped token>" to a JSON pointer (RFC 6901 escaping).
 std::string pointer_append(std::string_view base, std::string_view token);

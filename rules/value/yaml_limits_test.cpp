@@ -111,8 +111,16 @@ TEST_CASE("files over the size limit are refused before they are parsed", "[yaml
   std::vector<YamlDocument> docs;
   YamlError error;
   CHECK_FALSE(load_yaml_file(path, &docs, &error, 10000));
-  CHECK(error.message == "file is larger than the limit of 10000 bytes");
+  CHECK(error.message == "file is 14000 bytes, over the limit of 10000 bytes (--max-policy-file-bytes)");
   CHECK(load_yaml_file(path, &docs, &error, 14000));
+
+  // Without a limit given: the process-wide one (--max-policy-file-bytes).
+  size_t saved = max_yaml_file_bytes();
+  max_yaml_file_bytes() = 13999;
+  CHECK_FALSE(load_yaml_file(path, &docs, &error));
+  CHECK(error.message == "file is 14000 bytes, over the limit of 13999 bytes (--max-policy-file-bytes)");
+  max_yaml_file_bytes() = saved;
+  CHECK(load_yaml_file(path, &docs, &error));
   std::remove(path.c_str());
 }
 
