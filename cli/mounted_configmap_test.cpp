@@ -7,12 +7,13 @@
 #include <fstream>
 
 #include "cli/command_test_support.h"
+#include "policies/gator/test_support.h"
 #include "policies/model/atomic_writer_volume_test_support.h"
 
 using tollgate::cli::testing::Run;
 using tollgate::cli::testing::run;
 using tollgate::policies::testing::AtomicWriterVolume;
-using tollgate::policies::testing::TemporaryDirectory;
+using tollgate::policies::gator::testing::TempTree;
 namespace fs = std::filesystem;
 
 namespace {
@@ -51,10 +52,10 @@ AtomicWriterVolume::Files owner_policies() {
 }  // namespace
 
 TEST_CASE("tollgate test reads mounted ConfigMaps of policies and of manifests once", "[cli][test][volume]") {
-  TemporaryDirectory tmp("tollgate-cli-volume");
-  AtomicWriterVolume policies(tmp.path / "policies");
+  TempTree tmp;
+  AtomicWriterVolume policies(fs::path(tmp.path()) / "policies");
   policies.publish(owner_policies());
-  AtomicWriterVolume manifests(tmp.path / "manifests");
+  AtomicWriterVolume manifests(fs::path(tmp.path()) / "manifests");
   manifests.publish({{"namespace.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: no-owner\n"}});
 
   Run r = run({"test", "-f", manifests.path(), "--policies", policies.path()});
@@ -66,12 +67,12 @@ TEST_CASE("tollgate test reads mounted ConfigMaps of policies and of manifests o
 }
 
 TEST_CASE("tollgate mutate reads a mounted ConfigMap of mutators once", "[cli][mutate][volume]") {
-  TemporaryDirectory tmp("tollgate-cli-volume");
-  AtomicWriterVolume mutators(tmp.path / "mutators");
+  TempTree tmp;
+  AtomicWriterVolume mutators(fs::path(tmp.path()) / "mutators");
   mutators.publish({{"owner.yaml", "apiVersion: mutations.gatekeeper.sh/v1\nkind: AssignMetadata\nmetadata:\n"
                                    "  name: owner\nspec:\n  location: metadata.labels.owner\n  parameters:\n"
                                    "    assign:\n      value: platform\n"}});
-  AtomicWriterVolume manifests(tmp.path / "manifests");
+  AtomicWriterVolume manifests(fs::path(tmp.path()) / "manifests");
   manifests.publish({{"pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\n"}});
 
   Run r = run({"mutate", "-f", manifests.path(), "--policies", mutators.path()});
@@ -82,8 +83,8 @@ TEST_CASE("tollgate mutate reads a mounted ConfigMap of mutators once", "[cli][m
 }
 
 TEST_CASE("tollgate verify runs the suites of a mounted ConfigMap once", "[cli][verify][volume]") {
-  TemporaryDirectory tmp("tollgate-cli-volume");
-  AtomicWriterVolume suites(tmp.path / "suites");
+  TempTree tmp;
+  AtomicWriterVolume suites(fs::path(tmp.path()) / "suites");
   suites.publish(required_labels_suite());
 
   Run r = run({"verify", suites.path() + "/..."});

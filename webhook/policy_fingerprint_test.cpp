@@ -6,10 +6,12 @@
 #include <filesystem>
 #include <fstream>
 
+#include "policies/gator/test_support.h"
 #include "policies/model/atomic_writer_volume_test_support.h"
 
 using namespace tollgate::webhook;
 namespace fs = std::filesystem;
+using tollgate::policies::gator::testing::TempTree;
 
 namespace {
 
@@ -75,8 +77,8 @@ TEST_CASE("a file given directly is stamped, a missing path leaves no stamp", "[
 }
 
 TEST_CASE("a ConfigMap's ..data swap changes the fingerprint even with the same sizes and times", "[reload][volume]") {
-  tollgate::policies::testing::TemporaryDirectory tmp("tollgate-fingerprint-volume");
-  tollgate::policies::testing::AtomicWriterVolume volume(tmp.path / "policies");
+  TempTree tmp;
+  tollgate::policies::testing::AtomicWriterVolume volume(fs::path(tmp.path()) / "policies");
   volume.publish({{"constraint.yaml", "kind: A\n"}});
   PolicyFingerprint before = fingerprint_policy_files({volume.path()});
   REQUIRE(before.size() == 1);
@@ -93,8 +95,8 @@ TEST_CASE("a ConfigMap's ..data swap changes the fingerprint even with the same 
 }
 
 TEST_CASE("the watched folders are every folder walked and the folder of each link on the way", "[reload][volume]") {
-  tollgate::policies::testing::TemporaryDirectory tmp("tollgate-watch");
-  fs::path root = fs::canonical(tmp.path);
+  TempTree tmp;
+  fs::path root = fs::canonical(fs::path(tmp.path()));
   tollgate::policies::testing::AtomicWriterVolume volume(root / "configmap");
   volume.publish({{"a.yaml", "kind: A\n"}, {"sub/b.yaml", "kind: B\n"}});
   tollgate::policies::testing::GitSyncRoot git(root / "git");

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "policies/gator/test_support.h"
 #include "policies/model/atomic_writer_volume_test_support.h"
 #include "webhook/policy_reloader.h"
 #include "webhook/policy_reloader_test_support.h"
@@ -15,7 +16,7 @@ using namespace tollgate::webhook;
 using namespace tollgate::webhook::testing;
 using tollgate::policies::testing::AtomicWriterVolume;
 using tollgate::policies::testing::GitSyncRoot;
-using tollgate::policies::testing::TemporaryDirectory;
+using tollgate::policies::gator::testing::TempTree;
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
@@ -56,8 +57,8 @@ struct Watched : ReloadedRouter {
 }  // namespace
 
 TEST_CASE("a ConfigMap's ..data swap is served within a tenth of a second, without polling", "[reload][volume]") {
-  TemporaryDirectory tmp("tollgate-reload-volume");
-  AtomicWriterVolume volume(tmp.path / "policies");
+  TempTree tmp;
+  AtomicWriterVolume volume(fs::path(tmp.path()) / "policies");
   volume.publish(requiring("owner"));
   Watched watched({volume.path()});
   CHECK_THAT(denial_message(watched.router), Catch::Contains("[must-have-owner]"));
@@ -79,8 +80,8 @@ TEST_CASE("a ConfigMap's ..data swap is served within a tenth of a second, witho
 }
 
 TEST_CASE("a broken ConfigMap swap keeps the last good set until a good one comes", "[reload][volume]") {
-  TemporaryDirectory tmp("tollgate-reload-volume");
-  AtomicWriterVolume volume(tmp.path / "policies");
+  TempTree tmp;
+  AtomicWriterVolume volume(fs::path(tmp.path()) / "policies");
   volume.publish(requiring("owner"));
   Watched watched({volume.path()});
 
@@ -97,8 +98,8 @@ TEST_CASE("a broken ConfigMap swap keeps the last good set until a good one come
 }
 
 TEST_CASE("a git-sync switch of current is served without polling", "[reload][volume]") {
-  TemporaryDirectory tmp("tollgate-reload-gitsync");
-  GitSyncRoot root(tmp.path);
+  TempTree tmp;
+  GitSyncRoot root(fs::path(tmp.path()));
   auto checkout = [](const std::string& label) {
     AtomicWriterVolume::Files files;
     for (auto& [name, text] : requiring(label)) files["policies/" + name] = text;
@@ -119,12 +120,12 @@ TEST_CASE("a git-sync switch of current is served without polling", "[reload][vo
 }
 
 TEST_CASE("a file written in place in a watched subfolder is reloaded without polling", "[reload][volume]") {
-  TemporaryDirectory tmp("tollgate-reload-plain");
-  fs::copy_file(required_labels_template_file(), tmp.path / "template.yaml");
-  tollgate::policies::testing::write_text_file(tmp.path / "constraints/c.yaml", required_label_constraint("owner"));
-  Watched watched({tmp.path.string()});
+  TempTree tmp;
+  fs::copy_file(required_labels_template_file(), fs::path(tmp.path()) / "template.yaml");
+  tollgate::policies::testing::write_text_file(fs::path(tmp.path()) / "constraints/c.yaml", required_label_constraint("owner"));
+  Watched watched({fs::path(tmp.path()).string()});
 
-  std::ofstream(tmp.path / "constraints/c.yaml", std::ios::trunc) << required_label_constraint("team");
+  std::ofstream(fs::path(tmp.path()) / "constraints/c.yaml", std::ios::trunc) << required_label_constraint("team");
   watched.run_until(kReloadSuccesses, 2);
   CHECK_THAT(denial_message(watched.router), Catch::Contains("[must-have-team]"));
 }

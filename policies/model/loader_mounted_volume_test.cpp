@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "policies/gator/test_support.h"
 #include "policies/model/atomic_writer_volume_test_support.h"
 #include "policies/model/loader.h"
 #include "policies/review_request.h"
@@ -12,6 +13,7 @@
 using namespace tollgate::policies;
 using namespace tollgate::policies::testing;
 namespace fs = std::filesystem;
+using tollgate::policies::gator::testing::TempTree;
 
 namespace {
 
@@ -45,8 +47,8 @@ std::string constraint_name(const LoadResult& loaded) {
 }  // namespace
 
 TEST_CASE("a mounted ConfigMap loads each object once, under the names the user sees", "[loader][volume]") {
-  TemporaryDirectory tmp("tollgate-volume");
-  AtomicWriterVolume volume(tmp.path / "policies");
+  TempTree tmp;
+  AtomicWriterVolume volume(fs::path(tmp.path()) / "policies");
   volume.publish(policies_named("first"));
 
   CHECK(listed(volume.path()) ==
@@ -59,8 +61,8 @@ TEST_CASE("a mounted ConfigMap loads each object once, under the names the user 
 }
 
 TEST_CASE("after the kubelet swaps ..data the folder holds the new content, still once", "[loader][volume]") {
-  TemporaryDirectory tmp("tollgate-volume");
-  AtomicWriterVolume volume(tmp.path / "policies");
+  TempTree tmp;
+  AtomicWriterVolume volume(fs::path(tmp.path()) / "policies");
   volume.publish(policies_named("first"));
   fs::path old_folder = volume.data_folder();
   volume.publish(policies_named("second"));
@@ -78,8 +80,8 @@ TEST_CASE("after the kubelet swaps ..data the folder holds the new content, stil
 }
 
 TEST_CASE("an error in a mounted file names its top-level link, not the hidden folder", "[loader][volume]") {
-  TemporaryDirectory tmp("tollgate-volume");
-  AtomicWriterVolume volume(tmp.path / "policies");
+  TempTree tmp;
+  AtomicWriterVolume volume(fs::path(tmp.path()) / "policies");
   volume.publish({{"template.yaml", kDenyAllTemplate}, {"broken.yaml", "kind: K8sDenyAll\nspec: [unclosed\n"}});
   LoadResult loaded = PolicySet::load({volume.path()});
   REQUIRE(loaded.errors.size() == 1);
@@ -87,8 +89,8 @@ TEST_CASE("an error in a mounted file names its top-level link, not the hidden f
 }
 
 TEST_CASE("ConfigMap items with a path in a subfolder are reached through its top-level link", "[loader][volume]") {
-  TemporaryDirectory tmp("tollgate-volume");
-  AtomicWriterVolume volume(tmp.path / "policies");
+  TempTree tmp;
+  AtomicWriterVolume volume(fs::path(tmp.path()) / "policies");
   volume.publish({{"templates/deny-all.yaml", kDenyAllTemplate},
                   {"constraints/deny.yaml", deny_all_constraint("nested")}});
   std::vector<std::string> expected{volume.path() + "/constraints/deny.yaml",
@@ -100,8 +102,8 @@ TEST_CASE("ConfigMap items with a path in a subfolder are reached through its to
 }
 
 TEST_CASE("a git-sync folder is read through its current link at every load", "[loader][volume]") {
-  TemporaryDirectory tmp("tollgate-gitsync");
-  GitSyncRoot root(tmp.path);
+  TempTree tmp;
+  GitSyncRoot root(fs::path(tmp.path()));
   root.check_out("0a1b2c", {{"policies/template.yaml", kDenyAllTemplate},
                             {"policies/constraint.yaml", deny_all_constraint("first")}});
   std::string policies = (root.current() / "policies").string();
@@ -113,19 +115,19 @@ TEST_CASE("a git-sync folder is read through its current link at every load", "[
   CHECK(constraint_name(PolicySet::load({policies})) == "second");
 
   // Given the root, each file is read once, named through `current`.
-  std::string whole = tmp.path.string();
+  std::string whole = fs::path(tmp.path()).string();
   CHECK(listed(whole) ==
         std::vector<std::string>{whole + "/current/policies/constraint.yaml", whole + "/current/policies/template.yaml"});
 }
 
 TEST_CASE("a file reached by two paths or links is read once", "[loader][volume]") {
-  TemporaryDirectory tmp("tollgate-links");
-  write_text_file(tmp.path / "real/template.yaml", kDenyAllTemplate);
-  write_text_file(tmp.path / "real/sub/constraint.yaml", deny_all_constraint("once"));
-  fs::create_symlink("template.yaml", tmp.path / "real/alias.yaml");
-  fs::create_directory_symlink("../real", tmp.path / "real/sub/loop");  // a cycle
+  TempTree tmp;
+  write_text_file(fs::path(tmp.path()) / "real/template.yaml", kDenyAllTemplate);
+  write_text_file(fs::path(tmp.path()) / "real/sub/constraint.yaml", deny_all_constraint("once"));
+  fs::create_symlink("template.yaml", fs::path(tmp.path()) / "real/alias.yaml");
+  fs::create_directory_symlink("../real", fs::path(tmp.path()) / "real/sub/loop");  // a cycle
 
-  std::string real = (tmp.path / "real").string();
+  std::string real = (fs::path(tmp.path()) / "real").string();
   CHECK(listed(real) == std::vector<std::string>{real + "/alias.yaml", real + "/sub/constraint.yaml"});
   LoadResult loaded = PolicySet::load({real, real + "/sub", real + "/template.yaml"});
   CHECK(loaded.errors.empty());
@@ -133,12 +135,12 @@ TEST_CASE("a file reached by two paths or links is read once", "[loader][volume]
 }
 
 TEST_CASE("files with one leading dot are still policy files, '..' entries are not", "[loader][volume]") {
-  TemporaryDirectory tmp("tollgate-hidden");
-  write_text_file(tmp.path / ".hidden.yaml", "kind: A\n");
-  write_text_file(tmp.path / ".folder/b.yaml", "kind: B\n");
-  write_text_file(tmp.path / "..internal/c.yaml", "kind: C\n");
-  write_text_file(tmp.path / "..d.yaml", "kind: D\n");
-  std::string dir = tmp.path.string();
+  TempTree tmp;
+  write_text_file(fs::path(tmp.path()) / ".hidden.yaml", "kind: A\n");
+  write_text_file(fs::path(tmp.path()) / ".folder/b.yaml", "kind: B\n");
+  write_text_file(fs::path(tmp.path()) / "..internal/c.yaml", "kind: C\n");
+  write_text_file(fs::path(tmp.path()) / "..d.yaml", "kind: D\n");
+  std::string dir = fs::path(tmp.path()).string();
   CHECK(listed(dir) == std::vector<std::string>{dir + "/.folder/b.yaml", dir + "/.hidden.yaml"});
   // Named directly, a '..' folder is read like any other.
   CHECK(listed(dir + "/..internal") == std::vector<std::string>{dir + "/..internal/c.yaml"});
