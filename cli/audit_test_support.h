@@ -14,7 +14,7 @@
 namespace tollgate::cli::testing {
 
 // Pods need an owner label; the message names the object.
-inline constexpr const char* kAuditPolicies = R"(
+inline constexpr const char* kRequiredOwnerTemplate = R"(
 apiVersion: templates.gatekeeper.sh/v1
 kind: ConstraintTemplate
 metadata: {name: k8srequiredowner}
@@ -28,20 +28,9 @@ spec:
         not input.review.object.metadata.labels.owner
         msg := sprintf("%v %v has no owner", [input.review.kind.kind, input.review.object.metadata.name])
       }
----
-apiVersion: templates.gatekeeper.sh/v1
-kind: ConstraintTemplate
-metadata: {name: k8sdenyall}
-spec:
-  crd: {spec: {names: {kind: K8sDenyAll}}}
-  targets:
-  - target: admission.k8s.gatekeeper.sh
-    code:
-    - engine: K8sNativeValidation
-      source:
-        validations:
-        - expression: "false"
-          messageExpression: "'denied ' + variables.anyObject.metadata.name"
+)";
+
+inline constexpr const char* kAuditConstraints = R"(
 ---
 apiVersion: constraints.gatekeeper.sh/v1beta1
 kind: K8sRequiredOwner
@@ -122,6 +111,11 @@ metadata: {name: notes, namespace: lab}
 data: {a: b}
 )";
 
+// The two templates (K8sRequiredOwner and policies/test_support.h's K8sDenyAll) and the constraints.
+inline std::string audit_policies() {
+  return std::string(kRequiredOwnerTemplate) + "---" + policies::testing::kDenyAllTemplate + kAuditConstraints;
+}
+
 // kAuditCluster as one `kubectl get -A -o json` List.
 inline std::string audit_cluster_list_json() {
   std::vector<value::Value> items = policies::testing::yaml_all(kAuditCluster);
@@ -139,7 +133,7 @@ struct AuditFiles {
 };
 
 inline AuditFiles write_audit_files(const policies::gator::testing::TempTree& tree) {
-  return {tree.write("policies.yaml", kAuditPolicies), tree.write("cluster.yaml", kAuditCluster),
+  return {tree.write("policies.yaml", audit_policies()), tree.write("cluster.yaml", kAuditCluster),
           tree.write("dump/cluster.json", audit_cluster_list_json())};
 }
 
