@@ -13,6 +13,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <limits>
+
 #include "rules/value/json.h"
 
 namespace tollgate::webhook::kube {
@@ -242,7 +244,10 @@ struct ApiClient::Impl {
       bool reused = stream != nullptr;
       send(target);
       http::response_parser<http::buffer_body> parser;
-      parser.body_limit(boost::none);
+      // A watch stream has no total size (its lines are bounded instead).
+      // Not boost::none: Beast 1.74 then refuses every Content-Length body
+      // (its `len_ > body_limit_` is true against an empty optional).
+      parser.body_limit(std::numeric_limits<std::uint64_t>::max());
       beast::get_lowest_layer(*stream).expires_after(options.request_timeout);
       boost::system::error_code ec =
           run([&](auto handler) { http::async_read_header(*stream, buffer, parser, handler); });

@@ -256,3 +256,34 @@ TEST_CASE("A 403 says RBAC is missing and is retried with backoff, not in a tigh
   // 100 ms doubling (with up to 100% jitter) to 400 ms: a handful of tries in 0.5 s, not hundreds.
   CHECK(server.count(is_list) < 10);
 }
+
+TEST_CASE("A 5xx is retried with backoff, and a watch refused with HTTP 410 lists again", "[kube][reflector]") {
+  std::atomic<int> lists{0};
+  std::atomic<int> watches{0};
+  Restarts restarts;
+  TestApiServer server(test_certs(), [&](const ApiRequest& r) {
+    ApiReply reply;
+    if (is_list(r)) {
+      if (lists.fetch_add(1) == 0) {
+        reply.status = 500;
+        reply.body = status_json(500, "InternalError", "etcdserver: request timed out");
+        return reply;
+      }
+      return ok(namespace_list(std::to_string(10 + lists.load()), {"alpha"}));
+    }
+    if (watches.fetch_add(1) == 0) {
+      reply.status = 410;
+      reply.body = status_json(410, "Gone", "too old resource version: 11 (2000)");
+      return reply;
+    }
+    return quiet_watch();
+  });
+  auto cluster = std::make_shared<ClusterConnection>(config_for(server), quick_client());
+  RecordingHandler handler;
+  Reflector reflector(cluster, {"", "v1", "namespaces", "Namespace", false}, handler, restarts.options());
+  reflector.start();
+  REQUIRE(eventually([&] { return handler.replaces() == 2 && server.count(is_watch) >= 2; }));
+  CHECK(restarts.count("server_error") == 1);
+  CHECK(restarts.count("gone") == 1);
+  CHECK(lists.load() == 3);
+}
