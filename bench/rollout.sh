@@ -125,9 +125,12 @@ failures=0
 stop_server() {
   local name="$1" pid_var="${1}_pid"
   local pid="${!pid_var}"
+  local from
+  from="$(date +%s%N)"
   kill -TERM "$pid"
   local code=0
   wait "$pid" || code=$?
+  stopped_after="$(( ($(date +%s%N) - from) / 1000000 )) ms"
   if [ "$code" != 0 ]; then
     echo "  $name exited $code after SIGTERM" >&2
     failures=$((failures + 1))
@@ -138,10 +141,10 @@ metric() {  # METRICS_URL SERIES
   curl -s "$1/metrics" | awk -v s="$2" 'index($0, s " ") == 1 {print $2}'
 }
 
-free_port() {
+free_port() {  # below the kernel's ephemeral range (32768-60999), unused
   local port
   while :; do
-    port=$((20000 + RANDOM % 20000))
+    port=$((20000 + RANDOM % 12000))
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
   done
 }
@@ -233,11 +236,23 @@ scenario_reload() {
   stop_server single
 }
 
+# up_in_balancer NAME: waits (up to 10 s) until haproxy's checks say NAME is UP,
+# as a Deployment waits for a new pod's readiness before stopping the next.
+up_in_balancer() {
+  for _ in $(seq 100); do
+    curl -s "http://127.0.0.1:$stats_port/stats;csv" | grep -q "^tollgate,$1,.*,UP" && return
+    sleep 0.1
+  done
+  echo "  $1 did not come up in haproxy" >&2
+  failures=$((failures + 1))
+}
+
 scenario_rollout() {
   start_server a
   start_server b
   local port
   port="$(free_port)"
+  stats_port="$(free_port)"
   cat > "$work/haproxy.cfg" <<EOF
 global
   maxconn 4096
@@ -253,25 +268,40 @@ listen tollgate
   balance roundrobin
   option httpchk GET /readyz
   http-check expect status 200
-  default-server check check-ssl verify none inter 200ms fall 1 rise 2
+  # A check fails on a 503 at once, on a slow answer only after a second and
+  # twice in a row (as a readiness probe's timeoutSeconds and failureThreshold
+  # do): a busy server is not taken out of the balancer.
+  timeout check 1s
+  default-server check check-ssl verify none inter 200ms fall 2 rise 2
   server a 127.0.0.1:$a_port
   server b 127.0.0.1:$b_port
+listen stats
+  mode http
+  bind 127.0.0.1:$stats_port
+  stats enable
+  stats uri /stats
 EOF
   haproxy -f "$work/haproxy.cfg" -db >"$work/haproxy.log" 2>&1 &
   local balancer=$!
   started+=("$balancer")
-  for _ in $(seq 50); do curl -sk -o /dev/null "https://127.0.0.1:$port/readyz" && break; sleep 0.1; done
-  sleep 1  # both servers up in haproxy's eyes (rise 2)
+  sleep 0.2
+  kill -0 "$balancer" 2>/dev/null || { echo "haproxy did not start:" >&2; cat "$work/haproxy.log" >&2; exit 1; }
+  up_in_balancer a
+  up_in_balancer b
   load "https://127.0.0.1:$port"
   local began=$SECONDS
   sleep $((seconds / 6))
   stop_server a
+  local a_stopped="$stopped_after"
   start_server a "$a_port"
+  up_in_balancer a
   local rest=$((seconds / 2 - (SECONDS - began)))
   [ "$rest" -le 0 ] || sleep "$rest"
   stop_server b
+  local b_stopped="$stopped_after"
   start_server b "$b_port"
-  finish_load rollout "(a then b: SIGTERM, drained with --shutdown-delay $shutdown_delay, exited, started again)"
+  up_in_balancer b
+  finish_load rollout "(a then b: SIGTERM, --shutdown-delay $shutdown_delay, exited 0 after $a_stopped and $b_stopped, started again)"
   stop_server a
   stop_server b
   kill "$balancer" 2>/dev/null || true
