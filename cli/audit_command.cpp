@@ -100,8 +100,10 @@ int run_audit_command(const std::vector<std::string>& args, CommandIo& io) {
   filenames.insert(filenames.end(), parsed.positional.begin(), parsed.positional.end());
   std::string error;
   std::vector<policies::gator::SourcedObject> objects;
+  // A dump is mostly kubectl's JSON, often past the YAML reader's size limit.
+  ObjectReaders dump_readers{audit::read_dump_text, audit::read_dump_file};
   for (const std::string& path : input_paths(filenames, io, /*stdin_too=*/true)) {
-    if (!read_input_objects(path, io, &objects, &error)) {
+    if (!read_input_objects(path, io, &objects, &error, dump_readers)) {
       io.err << "Error: reading: " << error << "\n";
       return 1;
     }

@@ -8,11 +8,11 @@ namespace tollgate::cli {
 namespace gator = policies::gator;
 
 bool read_input_objects(const std::string& path, CommandIo& io, std::vector<gator::SourcedObject>* out,
-                        std::string* error) {
+                        std::string* error, const ObjectReaders& readers) {
   if (path == "-") {
     std::ostringstream text;
     text << io.in.rdbuf();
-    return gator::read_objects_text(text.str(), "-", out, error);
+    return readers.text(text.str(), "-", out, error);
   }
   std::vector<std::string> files;
   if (!gator::list_input_files(path, &files, error)) {
@@ -20,7 +20,7 @@ bool read_input_objects(const std::string& path, CommandIo& io, std::vector<gato
     return false;
   }
   for (const std::string& file : files) {
-    if (!gator::read_objects_file(file, out, error)) return false;
+    if (!readers.file(file, out, error)) return false;
   }
   return true;
 }

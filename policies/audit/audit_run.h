@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "policies/gator/engine.h"
@@ -82,6 +83,13 @@ struct AuditOptions {
 // print them) replaced by its items; items of a typed list without
 // apiVersion/kind get the list's.
 std::vector<SourcedObject> unwrap_lists(std::vector<SourcedObject> objects);
+
+// Reads one dump file: a JSON document (what `kubectl get -o json` writes)
+// is parsed as JSON, fast and without the YAML size limit, a bigger dump
+// being common; anything else as gator reads YAML (several documents,
+// --max-policy-file-bytes). Lists are kept whole: see unwrap_lists.
+bool read_dump_text(std::string_view text, const std::string& file, std::vector<SourcedObject>* out, std::string* error);
+bool read_dump_file(const std::string& path, std::vector<SourcedObject>* out, std::string* error);
 
 // `inputs` are audited; templates, constraints, mutators and
 // ExpansionTemplates among them and among `policy_inputs` make the policy set.
