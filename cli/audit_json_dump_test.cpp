@@ -7,6 +7,7 @@
 
 #include "cli/audit_test_support.h"
 #include "cli/command_test_support.h"
+#include "rules/value/yaml.h"
 
 using tollgate::cli::testing::AuditFiles;
 using tollgate::cli::testing::Run;
@@ -14,7 +15,18 @@ using tollgate::cli::testing::run;
 using tollgate::cli::testing::write_audit_files;
 using tollgate::policies::gator::testing::TempTree;
 
+namespace {
+
+// --max-policy-file-bytes sets a process-wide limit: put it back for the other tests.
+struct RestoreLimit {
+  size_t saved = tollgate::value::max_yaml_file_bytes();
+  ~RestoreLimit() { tollgate::value::max_yaml_file_bytes() = saved; }
+};
+
+}  // namespace
+
 TEST_CASE("tollgate audit reads a JSON dump past the YAML size limit, and still limits YAML", "[cli][audit]") {
+  RestoreLimit restore;
   TempTree tree;
   AuditFiles files = write_audit_files(tree);
   std::string items;
