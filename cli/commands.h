@@ -22,9 +22,9 @@ struct CommandIo {
 int run_serve_command(const std::vector<std::string>& args, CommandIo& io);
 // tollgate verify PATH... [-r REGEX] [-v] [-o json]
 int run_verify_command(const std::vector<std::string>& args, CommandIo& io);
-// tollgate test [-f PATH]... [--policies DIR]... [-o json|yaml|junit] [--deny-only]
+// tollgate test [-f PATH]... [--policies DIR]... [-o json|yaml|junit|sarif|github] [--deny-only]
 int run_test_command(const std::vector<std::string>& args, CommandIo& io);
-// tollgate audit [-f PATH]... --policies PATH... [-o text|json|yaml|junit|html] [--fail-on deny|warn|dryrun|never]
+// tollgate audit [-f PATH]... --policies PATH... [-o text|json|yaml|junit|html|sarif] [--fail-on deny|warn|dryrun|never]
 int run_audit_command(const std::vector<std::string>& args, CommandIo& io);
 // tollgate mutate [-f PATH]... --policies PATH... [-o yaml|json|patch]
 int run_mutate_command(const std::vector<std::string>& args, CommandIo& io);

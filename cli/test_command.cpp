@@ -18,7 +18,7 @@ const std::vector<OptionSpec>& test_options() {
   static const std::vector<OptionSpec> specs = {
       {"filename", 'f', true, true, "PATH", "a file or directory of objects to review; \"-\" reads stdin"},
       {"policies", 0, true, true, "DIR", "templates, constraints and mutators to review with (not reviewed themselves)"},
-      {"output", 'o', true, false, "FORMAT", "json, yaml, junit, or text (default)"},
+      {"output", 'o', true, false, "FORMAT", "json, yaml, junit, sarif (SARIF 2.1.0 for code scanning), github (workflow annotations), or text (default)"},
       {"namespace", 'n', true, false, "NAMESPACE", "namespace objects that name none are created in for mutation (default \"default\", as kubectl)"},
       {"deny-only", 0, false, false, "", "print only results that deny"},
       {"engine", 0, true, false, "ENGINE", "auto (as Gatekeeper: CEL when a template has it, else Rego), rego, cel, or all (both; a disagreement fails)"},

@@ -162,6 +162,8 @@ TestOutputFormat parse_test_output_format(const std::string& name) {
   if (n == "json") return TestOutputFormat::Json;
   if (n == "yaml") return TestOutputFormat::Yaml;
   if (n == "junit") return TestOutputFormat::Junit;
+  if (n == "sarif") return TestOutputFormat::Sarif;
+  if (n == "github") return TestOutputFormat::Github;
   if (n == "default") return TestOutputFormat::Silent;
   return TestOutputFormat::Text;
 }
@@ -280,6 +282,8 @@ std::string format_test_report(const TestRunReport& report, const TestOutputOpti
     case TestOutputFormat::Json: return format_test_json(report, options);
     case TestOutputFormat::Yaml: return format_test_yaml(report, options);
     case TestOutputFormat::Junit: return format_test_junit(report, options);
+    case TestOutputFormat::Sarif: return format_test_sarif(report, options);
+    case TestOutputFormat::Github: return format_test_github(report, options);
     case TestOutputFormat::Silent: return {};
     case TestOutputFormat::Text: break;
   }

@@ -9,9 +9,9 @@
 
 namespace tollgate::policies::gator {
 
-enum class TestOutputFormat { Text, Json, Yaml, Junit, Silent };
+enum class TestOutputFormat { Text, Json, Yaml, Junit, Sarif, Github, Silent };
 
-// "json", "yaml", "junit" (any case); "default" is gator's silent format;
+// "json", "yaml", "junit", "sarif", "github" (any case); "default" is gator's silent format;
 // anything else is text.
 TestOutputFormat parse_test_output_format(const std::string& name);
 
@@ -32,6 +32,13 @@ std::string format_test_yaml(const TestRunReport& report, const TestOutputOption
 // JUnit XML: one testsuite, one testcase per reviewed object, one failure
 // element per enforced denial; other results go to system-out.
 std::string format_test_junit(const TestRunReport& report, const TestOutputOptions& options);
+
+// test_report_ci.cpp: SARIF 2.1.0 (a rule per constraint, a result per
+// result at the file and line of the object's document; level error for
+// deny, warning for warn, else note) and GitHub Actions workflow commands
+// (::error file=F,line=L,title=Kind/name::message; ::warning, ::notice).
+std::string format_test_sarif(const TestRunReport& report, const TestOutputOptions& options);
+std::string format_test_github(const TestRunReport& report, const TestOutputOptions& options);
 
 // Text for XML content and attribute values: & < > " ' escaped, control
 // characters XML 1.0 forbids replaced by '?'.
