@@ -7,16 +7,12 @@
 #include <chrono>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 
-namespace prometheus {
-class Registry;
-class Counter;
-class Gauge;
-class Histogram;
-template <typename T>
-class Family;
-}  // namespace prometheus
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
 
 namespace tollgate::webhook::kube {
 
