@@ -158,6 +158,10 @@ TEST_CASE("with the queue full, /mutate is refused with code 503 too, never left
   CHECK(review["response"]["status"]["code"] == 503);
   CHECK_FALSE(review["response"].contains("patch"));
   gated.policies->open.set_value();
+  // The pool answers these after the gate opens: wait, or it would set the
+  // promises of Answers already destroyed (they go before `gated`).
+  CHECK(running.future.get().result() == http::status::ok);
+  CHECK(waiting.future.get().result() == http::status::ok);
 }
 
 TEST_CASE("a request that waited in the queue past its deadline is not evaluated and gets the timeout answer",
