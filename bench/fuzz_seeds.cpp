@@ -20,7 +20,7 @@
 //   fuzz_value_yaml           every YAML file whole
 //   fuzz_value_json           every JSON/JSONL document, and objects as JSON
 //   fuzz_webhook_admission_codec  AdmissionReviews (v1 and v1beta1) around every
-//                             Kubernetes object found, plus vap-differential requests
+//   fuzz_webhook_admission_router Kubernetes object found, plus vap-differential requests
 //   fuzz_mutation_path        mutator "location" and pathTests "subPath" strings
 //   fuzz_match_label_selector "labelSelector"/"namespaceSelector"/"objectSelector"/
 //                             "selector" objects, with labels found beside them
@@ -56,6 +56,8 @@ class Corpus {
   void add(const std::string& target, const std::string& seed) {
     if (seed.empty() || seed.size() > kMaxSeedBytes) return;
     seeds_[target].emplace(std::hash<std::string>{}(seed), seed);
+    // The whole /validate and /mutate path reads the same bodies.
+    if (target == "fuzz_webhook_admission_codec") add("fuzz_webhook_admission_router", seed);
   }
 
   // Writes at most kMaxSeedsPerTarget seeds per target, a deterministic
