@@ -4,6 +4,7 @@
 // arguments ("-" is positional: stdin), and "--" to end the options.
 #pragma once
 
+#include <cstdint>
 #include <iosfwd>
 #include <map>
 #include <optional>
@@ -51,6 +52,10 @@ bool parse_args(const std::vector<std::string>& args, const std::vector<OptionSp
 std::optional<int> parse_command_args(const std::vector<std::string>& args, const std::vector<OptionSpec>& specs,
                                       void (*print_usage)(std::ostream&), std::ostream& out, std::ostream& err,
                                       ParsedArgs* parsed);
+
+// A size in bytes as the flags take it: digits, optionally with a Ki/Mi/Gi
+// suffix ("536870912", "512Mi", "1Gi"). False when it is not one or overflows.
+bool parse_byte_size(const std::string& text, uint64_t* out);
 
 // Option lines for --help, aligned.
 std::string format_options_help(const std::vector<OptionSpec>& specs);

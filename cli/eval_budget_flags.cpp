@@ -31,25 +31,6 @@ OptionSpec max_policy_file_bytes_option() {
           "the largest policy file read; a larger one is a load error (default 10Mi; Ki, Mi, Gi suffixes; 0: no limit)"};
 }
 
-namespace {
-
-bool parse_byte_size(const std::string& text, uint64_t* out) {
-  size_t digits = 0;
-  uint64_t n = 0;
-  for (; digits < text.size() && text[digits] >= '0' && text[digits] <= '9'; ++digits) {
-    if (n > std::numeric_limits<uint64_t>::max() / 10) return false;
-    n = n * 10 + static_cast<uint64_t>(text[digits] - '0');
-  }
-  if (digits == 0) return false;
-  std::string suffix = text.substr(digits);
-  int shift = suffix.empty() ? 0 : suffix == "Ki" ? 10 : suffix == "Mi" ? 20 : suffix == "Gi" ? 30 : -1;
-  if (shift < 0 || n > (std::numeric_limits<uint64_t>::max() >> shift)) return false;
-  *out = n << shift;
-  return true;
-}
-
-}  // namespace
-
 bool apply_max_policy_file_bytes(const ParsedArgs& parsed, std::string* error) {
   if (!parsed.has("max-policy-file-bytes")) return true;
   std::string text = parsed.value("max-policy-file-bytes");

@@ -24,7 +24,8 @@ const std::vector<OptionSpec>& serve_options() {
        "threads evaluating /validate and /mutate, apart from the I/O threads so that /healthz, /readyz and "
        "/metrics answer whatever an evaluation does (default: as many as --threads)"},
       {"eval-queue", 0, true, false, "N",
-       "admission requests that may wait for an evaluation thread; beyond them the answer is 503 (default 256)"},
+       "admission requests that may wait for an evaluation thread; beyond them the answer is a denial with code 503 "
+       "inside the AdmissionReview, never a bare HTTP error (default 256)"},
       {"shutdown-timeout", 0, true, false, "SECONDS",
        "after SIGTERM, how long requests in flight may take before connections are cut and evaluations cancelled "
        "(default 25)"},
@@ -72,21 +73,6 @@ bool parse_count(const std::string& text, int* out) {
     if (c < '0' || c > '9') return false;
     n = n * 10 + (c - '0');
   }
-  *out = n;
-  return true;
-}
-
-// "536870912", "512Mi", "1Gi", "100Ki" (what Kubernetes quantities write).
-bool parse_byte_size(const std::string& text, size_t* out) {
-  size_t digits = 0;
-  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
-  if (digits == 0 || digits > 15) return false;
-  size_t n = std::stoull(text.substr(0, digits));
-  std::string suffix = text.substr(digits);
-  if (suffix == "Ki") n <<= 10;
-  else if (suffix == "Mi") n <<= 20;
-  else if (suffix == "Gi") n <<= 30;
-  else if (!suffix.empty()) return false;
   *out = n;
   return true;
 }
@@ -153,11 +139,13 @@ int run_serve_command(const std::vector<std::string>& args, CommandIo& io) {
     }
     options.sync_max_objects = static_cast<size_t>(objects);
   }
-  if (parsed.has("sync-max-bytes") && !parse_byte_size(parsed.value("sync-max-bytes"), &options.sync_max_bytes)) {
+  uint64_t sync_max_bytes = 0;
+  if (parsed.has("sync-max-bytes") && !parse_byte_size(parsed.value("sync-max-bytes"), &sync_max_bytes)) {
     io.err << "Error: --sync-max-bytes takes a size such as 536870912, 512Mi or 1Gi, not \""
            << parsed.value("sync-max-bytes") << "\"\n";
     return 2;
   }
+  if (parsed.has("sync-max-bytes")) options.sync_max_bytes = static_cast<size_t>(sync_max_bytes);
   io.out.flush();
   return webhook::run_server(options);
 }
