@@ -3,6 +3,8 @@
 // small HTTP(S) clients that verify the server like kube-apiserver does.
 #pragma once
 
+#include <algorithm>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -163,6 +165,14 @@ class WebhookServer {
                             std::string("--metrics-addr"), std::string("127.0.0.1:0"), std::string("--threads"),
                             std::string("2"), std::string("--ready-file"), ready_file.string()}) {
       argv.push_back(arg);
+    }
+    // A test machine that is itself a pod (KUBERNETES_SERVICE_HOST and a token) would make `--kube-api auto`
+    // wait for that cluster's Namespaces; tests talk to a cluster only when they name one.
+    bool names_cluster = std::any_of(extra_args.begin(), extra_args.end(),
+                                     [](const std::string& a) { return a == "--kubeconfig" || a == "--kube-api"; });
+    if (!names_cluster) {
+      argv.push_back("--kube-api");
+      argv.push_back("off");
     }
     for (std::string& arg : extra_args) argv.push_back(std::move(arg));
     process_.emplace(argv, work_dir / "serve.stdout", work_dir / "serve.stderr");
