@@ -143,7 +143,13 @@ Metrics::Metrics()
                          .Register(*registry_)),
       // Both series from the start, as for the reloads.
       eval_rejected_queue_full_(eval_rejected_.Add({{"reason", to_string(EvalRejection::QueueFull)}})),
-      eval_rejected_deadline_(eval_rejected_.Add({{"reason", to_string(EvalRejection::Deadline)}})) {}
+      eval_rejected_deadline_(eval_rejected_.Add({{"reason", to_string(EvalRejection::Deadline)}})),
+      tls_not_after_(prometheus::BuildGauge()
+                         .Name("tollgate_tls_certificate_not_after_seconds")
+                         .Help("When the serving certificate now in use expires (notAfter, Unix seconds); "
+                               "a rotated certificate shows at the next scrape")
+                         .Register(*registry_)
+                         .Add({})) {}
 
 Metrics::~Metrics() = default;
 
@@ -237,14 +243,20 @@ void Metrics::record_eval_rejected(EvalRejection reason) {
 }
 
 void Metrics::set_eval_queue_depth_source(std::function<size_t()> depth) {
-  std::lock_guard lock(eval_queue_depth_mutex_);
+  std::lock_guard lock(scrape_sources_mutex_);
   eval_queue_depth_source_ = std::move(depth);
+}
+
+void Metrics::set_tls_not_after_source(std::function<int64_t()> not_after) {
+  std::lock_guard lock(scrape_sources_mutex_);
+  tls_not_after_source_ = std::move(not_after);
 }
 
 std::string Metrics::render() const {
   {
-    std::lock_guard lock(eval_queue_depth_mutex_);
+    std::lock_guard lock(scrape_sources_mutex_);
     eval_queue_depth_.Set(eval_queue_depth_source_ ? static_cast<double>(eval_queue_depth_source_()) : 0.0);
+    tls_not_after_.Set(tls_not_after_source_ ? static_cast<double>(tls_not_after_source_()) : 0.0);
   }
   return prometheus::TextSerializer().Serialize(registry_->Collect());
 }

@@ -71,6 +71,10 @@ class Metrics final : public policies::ReviewObserver {
   // thread) is read when /metrics is rendered: nothing is recorded per
   // request. Null: the gauge shows 0.
   void set_eval_queue_depth_source(std::function<size_t()> depth);
+  // Where tollgate_tls_certificate_not_after_seconds (the serving
+  // certificate's expiry, Unix seconds) is read when /metrics is rendered,
+  // so a rotated certificate shows at the next scrape. Null: no value (0).
+  void set_tls_not_after_source(std::function<int64_t()> not_after);
 
   void constraint_evaluated(const std::string& kind, const std::string& name, const std::string& enforcement_action,
                             std::chrono::nanoseconds duration, size_t violations) override;
@@ -112,8 +116,10 @@ class Metrics final : public policies::ReviewObserver {
   prometheus::Family<prometheus::Counter>& eval_rejected_;
   prometheus::Counter& eval_rejected_queue_full_;
   prometheus::Counter& eval_rejected_deadline_;
-  mutable std::mutex eval_queue_depth_mutex_;
+  mutable std::mutex scrape_sources_mutex_;
   std::function<size_t()> eval_queue_depth_source_;
+  prometheus::Gauge& tls_not_after_;
+  std::function<int64_t()> tls_not_after_source_;
 
   // Series on the request path are looked up once and cached: Family::Add
   // builds a label map and takes a lock on every call.

@@ -225,6 +225,11 @@ int serve(const ServerOptions& options) {
   }
   MetricsEndpoint metrics_endpoint(metrics);
   ReloadingTlsContext tls(options.tls_cert_file, options.tls_key_file);
+  metrics.set_tls_not_after_source([&tls] { return tls.not_after_unix(); });
+  struct ForgetTls {  // metrics outlives tls: stop reading it first
+    Metrics& metrics;
+    ~ForgetTls() { metrics.set_tls_not_after_source(nullptr); }
+  } forget_tls{metrics};
 
   SessionLimits limits;
   limits.max_body_bytes = options.max_body_bytes;

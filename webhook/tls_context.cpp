@@ -1,11 +1,13 @@
 #include "webhook/tls_context.h"
 
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 
 #include <stdexcept>
 
@@ -55,11 +57,20 @@ std::shared_ptr<ssl::context> make_server_tls_context(const std::string& cert_fi
   return context;
 }
 
+int64_t certificate_not_after_unix(ssl::context& context) {
+  X509* leaf = SSL_CTX_get0_certificate(context.native_handle());
+  if (leaf == nullptr) return 0;
+  struct tm when {};
+  if (ASN1_TIME_to_tm(X509_get0_notAfter(leaf), &when) != 1) return 0;
+  return static_cast<int64_t>(timegm(&when));
+}
+
 ReloadingTlsContext::ReloadingTlsContext(std::string cert_file, std::string key_file,
                                          std::chrono::milliseconds check_interval)
     : cert_file_(std::move(cert_file)), key_file_(std::move(key_file)), check_interval_(check_interval) {
   loaded_stamps_ = stamps();
   context_ = make_server_tls_context(cert_file_, key_file_);
+  not_after_unix_ = certificate_not_after_unix(*context_);
   last_check_ = std::chrono::steady_clock::now();
 }
 
@@ -97,6 +108,7 @@ bool ReloadingTlsContext::reload_if_changed() {
   if (now == loaded_stamps_ || now == failed_stamps_) return false;
   try {
     context_ = make_server_tls_context(cert_file_, key_file_);
+    not_after_unix_ = certificate_not_after_unix(*context_);
     loaded_stamps_ = now;
     log_info(LogLine("reloaded TLS certificate").field("cert", cert_file_).field("key", key_file_));
     return true;

@@ -4,7 +4,9 @@
 // without a restart. Connections keep the context they started with.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -17,6 +19,10 @@ namespace tollgate::webhook {
 // Throws std::runtime_error naming the file and OpenSSL's reason.
 std::shared_ptr<boost::asio::ssl::context> make_server_tls_context(const std::string& cert_file,
                                                                    const std::string& key_file);
+
+// The notAfter of the context's own (leaf) certificate, in seconds since the
+// Unix epoch; 0 when it has none.
+int64_t certificate_not_after_unix(boost::asio::ssl::context& context);
 
 class ReloadingTlsContext {
  public:
@@ -31,6 +37,9 @@ class ReloadingTlsContext {
   std::shared_ptr<boost::asio::ssl::context> current();
   // Looks at the files now; true when a new context was installed.
   bool reload_if_changed();
+  // The notAfter of the serving (leaf) certificate now in use, in seconds
+  // since the Unix epoch: what tollgate_tls_certificate_not_after_seconds shows.
+  int64_t not_after_unix() const { return not_after_unix_.load(std::memory_order_relaxed); }
 
  private:
   struct FileStamp {
@@ -54,6 +63,7 @@ class ReloadingTlsContext {
   Stamps loaded_stamps_;
   Stamps failed_stamps_;
   std::chrono::steady_clock::time_point last_check_;
+  std::atomic<int64_t> not_after_unix_{0};
 };
 
 }  // namespace tollgate::webhook
