@@ -24,12 +24,13 @@ namespace tollgate::value {
 
 namespace {
 
-const std::string kTagStr = "tag:yaml.org,2002:str";
-const std::string kTagInt = "tag:yaml.org,2002:int";
-const std::string kTagFloat = "tag:yaml.org,2002:float";
-const std::string kTagBool = "tag:yaml.org,2002:bool";
-const std::string kTagNull = "tag:yaml.org,2002:null";
-const std::string kTagPlain = "?";  // yaml-cpp's tag for untagged plain scalars and collections
+// Constants, not std::string globals: parse_yaml may run during another
+// file's static initialisation (a test's fixture), before those would be built.
+constexpr std::string_view kTagInt = "tag:yaml.org,2002:int";
+constexpr std::string_view kTagFloat = "tag:yaml.org,2002:float";
+constexpr std::string_view kTagBool = "tag:yaml.org,2002:bool";
+constexpr std::string_view kTagNull = "tag:yaml.org,2002:null";
+constexpr std::string_view kTagPlain = "?";  // yaml-cpp's tag for untagged plain scalars and collections
 
 // A conversion failure at a node (bad explicit tag, unsupported key).
 struct ConvertError {
