@@ -9,6 +9,7 @@
 
 #include "cli/command_test_support.h"
 #include "rules/value/eval_budget.h"
+#include "tests/sanitizer_build.h"
 
 using tollgate::cli::testing::Run;
 using tollgate::cli::testing::run;
@@ -46,7 +47,7 @@ Timed check_stopped(const std::string& fixture, const std::string& expected, std
   INFO(t.run.out << t.run.err);
   CHECK(t.run.code == 1);
   CHECK(t.run.out.find(expected) != std::string::npos);
-  CHECK(t.cpu_seconds < 1.5);
+  CHECK(t.cpu_seconds < 1.5 * tollgate::kSanitizerTimeScale);
   return t;
 }
 
@@ -60,7 +61,7 @@ TEST_CASE("tollgate test: a Rego loop over 3000 cubed elements is a violation wi
 TEST_CASE("tollgate test --max-eval-time sets the time budget of each evaluation", "[cli][budget]") {
   RestoreLimits restore;
   Timed t = check_stopped("slow_loop.yaml", "evaluation exceeded its time budget of 100ms", {"--max-eval-time", "100ms"});
-  CHECK(t.seconds < 1.0);
+  CHECK(t.seconds < 1.0 * tollgate::kSanitizerTimeScale);
   Run bad = run({"test", "--max-eval-time", "soon"});
   CHECK(bad.code == 2);
   CHECK(bad.err.find("--max-eval-time: not a duration: \"soon\"") != std::string::npos);
