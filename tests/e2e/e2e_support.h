@@ -226,7 +226,7 @@ class Client {
       stream_.emplace(io_, tls_);
       SSL* native = stream_->native_handle();
       boost::system::error_code ec;
-      auto address = net::ip::make_address(verify_host, ec);
+      net::ip::make_address(verify_host, ec);  // only whether it is an address
       X509_VERIFY_PARAM* param = SSL_get0_param(native);
       if (ec) {
         SSL_set_tlsext_host_name(native, verify_host.c_str());
