@@ -347,8 +347,10 @@ class IndexStep final : public LendingStep<IndexStep> {
       return nullptr;
     }
     if (found == nullptr) return nullptr;
-    if (base == &base_tmp.value()) {
-      // The container is a temporary: keep the element alive in tmp.
+    if (!base_tmp.value().is_null()) {
+      // The operand made a temporary (base_tmp), and the container may be it or
+      // lie inside it (a field selected from a temporary map): base_tmp dies
+      // here, so keep the element alive in tmp.
       tmp = *found;
       return &tmp.value();
     }
