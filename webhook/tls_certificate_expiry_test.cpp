@@ -7,23 +7,15 @@
 #include <filesystem>
 #include <string>
 
+#include "policies/gator/test_support.h"
 #include "webhook/metrics.h"
 #include "webhook/tls_context.h"
 
 namespace fs = std::filesystem;
 using namespace tollgate::webhook;
+using tollgate::policies::gator::testing::TempTree;
 
 namespace {
-
-struct TempDir {
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "tollgate-tls-expiry-XXXXXX").string();
-    REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    path = pattern;
-  }
-  ~TempDir() { fs::remove_all(path); }
-  fs::path path;
-};
 
 // A self-signed certificate valid for `days` days, and its key.
 void make_certificate(const fs::path& dir, int days) {
@@ -40,11 +32,11 @@ int64_t unix_now() {
 }  // namespace
 
 TEST_CASE("the serving certificate's expiry is exported and follows a rotation", "[tls_context][metrics]") {
-  TempDir live, rotated;
-  make_certificate(live.path, 10);
-  make_certificate(rotated.path, 90);
-  ReloadingTlsContext tls((live.path / "tls.crt").string(), (live.path / "tls.key").string(),
-                          std::chrono::milliseconds(0));
+  TempTree live_dir, rotated_dir;
+  fs::path live = live_dir.path(), rotated = rotated_dir.path();
+  make_certificate(live, 10);
+  make_certificate(rotated, 90);
+  ReloadingTlsContext tls((live / "tls.crt").string(), (live / "tls.key").string(), std::chrono::milliseconds(0));
   constexpr int64_t kDay = 86400;
   CHECK(tls.not_after_unix() > unix_now() + 9 * kDay);
   CHECK(tls.not_after_unix() <= unix_now() + 10 * kDay + 60);
@@ -55,8 +47,8 @@ TEST_CASE("the serving certificate's expiry is exported and follows a rotation",
   int64_t first = tls.not_after_unix();
   CHECK_THAT(metrics.render(), Catch::Contains("tollgate_tls_certificate_not_after_seconds " + std::to_string(first)));
 
-  fs::copy_file(rotated.path / "tls.key", live.path / "tls.key", fs::copy_options::overwrite_existing);
-  fs::copy_file(rotated.path / "tls.crt", live.path / "tls.crt", fs::copy_options::overwrite_existing);
+  fs::copy_file(rotated / "tls.key", live / "tls.key", fs::copy_options::overwrite_existing);
+  fs::copy_file(rotated / "tls.crt", live / "tls.crt", fs::copy_options::overwrite_existing);
   REQUIRE(tls.reload_if_changed());
   CHECK(tls.not_after_unix() > unix_now() + 89 * kDay);
   CHECK_THAT(metrics.render(),
