@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "webhook/log.h"
+
 namespace tollgate::webhook {
 
 WorkerPool::WorkerPool(size_t threads, size_t queue_limit) : queue_limit_(queue_limit) {
@@ -72,11 +74,14 @@ void WorkerPool::work() {
     queue_.pop_front();
     ++running_;
     lock.unlock();
-    // Tasks answer their own errors; one that throws anyway must not take
-    // the worker (and the process) with it.
+    // Tasks answer their own errors (the router denies inside an
+    // AdmissionReview); one that throws anyway must not take the worker (and
+    // the process) with it. Its connection then gets no answer and the API
+    // server's timeout applies, so say so.
     try {
       task(true);
     } catch (...) {
+      log_error(LogLine("an evaluation task threw past its own error handling; its request gets no answer"));
     }
     task = nullptr;  // its captures (the connection) go before the count says idle
     lock.lock();
