@@ -18,6 +18,8 @@ if [[ "${1:-}" == "--test" ]]; then
   packages+=(clang libclang-rt-14-dev buildah unzip)
   # tollgate audit's report tests: headless Chromium screenshots the HTML, xmllint reads the JUnit.
   packages+=(chromium libxml2-utils)
+  # The SARIF tests validate tollgate's SARIF against the SARIF 2.1.0 JSON schema.
+  packages+=(python3-jsonschema)
   # Node.js and npm fetch the CEL conformance suite (@bufbuild/cel-spec) at
   # test time; keep an existing Node.js install (e.g. NodeSource) if present.
   command -v node >/dev/null 2>&1 || packages+=(nodejs)
