@@ -80,6 +80,9 @@ class Program {
 struct CompileOptions {
   std::vector<std::string> identifiers;     // top-level names bound in Activation::identifiers
   std::vector<std::string> lazy_variables;  // names reachable as `variables.<name>`
+  // Static types of `lazy_variables`, by index; missing entries are dyn
+  // (ValidatingAdmissionPolicy types each variable by its expression).
+  std::vector<CelType> lazy_variable_types;
   std::string container;                    // CEL container (namespace) for name resolution
   // Static types of `identifiers`, by index; missing entries are dyn (what
   // Kubernetes declares for object, oldObject and params).

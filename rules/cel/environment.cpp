@@ -95,6 +95,7 @@ class CelEnvironment final : public Environment {
     plan_options.identifiers = options.identifiers;
     plan_options.identifier_types = options.identifier_types;
     plan_options.lazy_variables = options.lazy_variables;
+    plan_options.lazy_variable_types = options.lazy_variable_types;
     plan_options.container = options.container;
     plan_options.check_types = !options.disable_type_checks;
     plan_options.homogeneous_literals = homogeneous_literals_;

@@ -469,7 +469,10 @@ class Planner {
       if (candidate.size() > kVariables.size() && candidate.compare(0, kVariables.size(), kVariables) == 0) {
         const std::string_view var = std::string_view(candidate).substr(kVariables.size());
         for (size_t i = 0; i < options_.lazy_variables.size(); ++i)
-          if (options_.lazy_variables[i] == var) return Planned{make_lazy_variable_step(i), CelType::dyn()};
+          if (options_.lazy_variables[i] == var) {
+            CelType t = i < options_.lazy_variable_types.size() ? options_.lazy_variable_types[i] : CelType::dyn();
+            return Planned{make_lazy_variable_step(i), t};
+          }
       }
       const auto& types = builtin_type_names();
       auto it = types.find(candidate);

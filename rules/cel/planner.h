@@ -18,6 +18,7 @@ struct PlanOptions {
   std::vector<std::string> identifiers;
   std::vector<CelType> identifier_types;  // parallel to identifiers; dyn where absent
   std::vector<std::string> lazy_variables;
+  std::vector<CelType> lazy_variable_types;  // parallel to lazy_variables; dyn where absent
   std::string container;
   bool check_types = true;            // false: only names are resolved (conformance disableCheck)
   bool homogeneous_literals = false;  // Kubernetes: list/map literal elements must share one static type
