@@ -31,6 +31,7 @@ namespace tollgate::cel {
 
 using value::Value;
 class FunctionRegistry;
+class StructTypeProvider;
 
 struct CompileError {
   std::string message;  // cel-go style, e.g. "undeclared reference to 'foo'"
@@ -90,6 +91,9 @@ struct CompileOptions {
   // Skips static type checking (names are still resolved); conformance
   // tests marked disableCheck need this.
   bool disable_type_checks = false;
+  // Struct types `Name{field: v}` may construct (rules/cel/struct_value.h);
+  // none when null. Must outlive the compiled program.
+  const StructTypeProvider* struct_types = nullptr;
 };
 
 struct CompileResult {
@@ -105,6 +109,10 @@ class Environment {
   // Standard library plus the Kubernetes libraries (strings, lists, regex,
   // url, quantity, ip/cidr, format, semver, sets, optionals).
   static std::shared_ptr<const Environment> kubernetes();
+  // kubernetes() plus MutatingAdmissionPolicy's jsonpatch.escapeKey; compile
+  // with CompileOptions::struct_types = &mutation_struct_types() for its
+  // Object{...} and JSONPatch{...} (rules/cel/k8s/mutation_library.h).
+  static std::shared_ptr<const Environment> kubernetes_mutating();
   // Standard library plus every extension the conformance suites exercise.
   static std::shared_ptr<const Environment> standard();
   // An environment over a caller-built registry (standard library plus

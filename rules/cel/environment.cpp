@@ -4,6 +4,7 @@
 #include "rules/cel/cel.h"
 #include "rules/cel/function_registry.h"
 #include "rules/cel/k8s/k8s_libraries.h"
+#include "rules/cel/k8s/mutation_library.h"
 #include "rules/cel/planner.h"
 #include "rules/cel/step.h"
 #include "rules/cel/stdlib.h"
@@ -98,6 +99,7 @@ class CelEnvironment final : public Environment {
     plan_options.lazy_variable_types = options.lazy_variable_types;
     plan_options.container = options.container;
     plan_options.check_types = !options.disable_type_checks;
+    plan_options.struct_types = options.struct_types;
     plan_options.homogeneous_literals = homogeneous_literals_;
     plan_options.validate_format = validate_format_;
     CompileError error;
@@ -120,15 +122,32 @@ class CelEnvironment final : public Environment {
 
 }  // namespace
 
+namespace {
+
+std::shared_ptr<FunctionRegistry> kubernetes_registry() {
+  auto registry = std::make_shared<FunctionRegistry>();
+  register_standard_library(*registry, StdlibVersion{.cel_go_v0_22 = true});
+  register_quantity_library(*registry);
+  register_url_library(*registry);
+  register_ip_library(*registry);
+  register_semver_library(*registry);
+  register_format_library(*registry);
+  return registry;
+}
+
+}  // namespace
+
 std::shared_ptr<const Environment> Environment::kubernetes() {
   static const std::shared_ptr<const Environment> env = [] {
-    auto registry = std::make_shared<FunctionRegistry>();
-    register_standard_library(*registry, StdlibVersion{.cel_go_v0_22 = true});
-    register_quantity_library(*registry);
-    register_url_library(*registry);
-    register_ip_library(*registry);
-    register_semver_library(*registry);
-    register_format_library(*registry);
+    return std::make_shared<CelEnvironment>(kubernetes_registry(), true, ParseOptions{}, /*validate_format=*/true);
+  }();
+  return env;
+}
+
+std::shared_ptr<const Environment> Environment::kubernetes_mutating() {
+  static const std::shared_ptr<const Environment> env = [] {
+    auto registry = kubernetes_registry();
+    register_jsonpatch_library(*registry);
     return std::make_shared<CelEnvironment>(std::move(registry), true, ParseOptions{}, /*validate_format=*/true);
   }();
   return env;

@@ -7,6 +7,7 @@
 
 #include "rules/cel/format_clauses.h"
 #include "rules/cel/steps.h"
+#include "rules/cel/struct_value.h"
 #include "rules/value/regex_cache.h"
 
 namespace tollgate::cel {
@@ -524,8 +525,13 @@ class Planner {
     if (target.kind() == TypeKind::Optional) target = resolved(target.param_at(0));
     if (target.kind() == TypeKind::Map || dyn_or_error(target)) return true;
     if (is_var(target)) return unify(CelType::dyn(), target);
+    if (declared_struct(target)) return true;
     fail(e, "type '" + target.to_string() + "' does not support field selection");
     return false;
+  }
+
+  bool declared_struct(const CelType& t) const {
+    return t.kind() == TypeKind::Opaque && options_.struct_types != nullptr && options_.struct_types->has_type(t.name());
   }
 
   CelType field_type(const CelType& operand) {
@@ -571,6 +577,11 @@ class Planner {
     if (!selectable(e, operand.type)) return Planned{make_error_step("compile error"), CelType::error()};
     const CelType target = in_optional ? resolved(operand_type.param_at(0)) : operand_type;
     CelType t = target.kind() == TypeKind::Map ? target.param_at(1) : CelType::dyn();
+    if (checking() && declared_struct(target)) {
+      auto declared = options_.struct_types->field_type(target.name(), s.field);
+      if (!declared) return fail(e, "undefined field '" + s.field + "'");
+      t = *declared;
+    }
     if (s.optional || in_optional) t = CelType::optional(t);
     if (s.optional) return Planned{make_optional_select_step(std::move(operand.step), s.field), t};
     return Planned{make_select_step(std::move(operand.step), s.field), t};
@@ -697,7 +708,24 @@ class Planner {
   }
 
   Planned plan_kind(const Expr& e, const StructExpr& s) {
-    return fail(e, "undeclared reference to '" + s.type_name + "'" + container_note());
+    const std::string name = s.type_name.starts_with('.') ? s.type_name.substr(1) : s.type_name;
+    const StructTypeProvider* types = options_.struct_types;
+    if (types == nullptr || !types->has_type(name))
+      return fail(e, "undeclared reference to '" + s.type_name + "'" + container_note());
+    std::vector<StructFieldStep> fields;
+    for (const auto& f : s.fields) {
+      auto declared = types->field_type(name, f.name);
+      if (!declared) return fail(e, "undefined field '" + f.name + "'");
+      Planned v = plan(*f.value);
+      std::optional<CelType> t = v.type;
+      if (f.optional) t = optional_entry_type(*f.value, v.type);
+      if (!t) return Planned{make_error_step("compile error"), CelType::error()};
+      if (checking() && !unify(*t, *declared))
+        return fail(*f.value, "expected type of field '" + f.name + "' is '" + declared->to_string() +
+                                  "' but provided type is '" + resolved(*t).to_string() + "'");
+      fields.push_back(StructFieldStep{f.name, std::move(v.step), f.optional});
+    }
+    return Planned{make_struct_step(types, name, std::move(fields)), CelType::opaque(name)};
   }
 
   // ---- comprehensions ----

@@ -25,6 +25,7 @@ struct PlanOptions {
   // ext.Strings' validator: a literal format string on a list literal is
   // checked against the arguments' static types (`'%d'.format([1.0])` is refused).
   bool validate_format = false;
+  const StructTypeProvider* struct_types = nullptr;  // see CompileOptions::struct_types
 };
 
 struct Plan {

@@ -7,6 +7,7 @@
 
 #include "rules/cel/equality.h"
 #include "rules/cel/go_format.h"
+#include "rules/cel/struct_value.h"
 
 namespace tollgate::cel {
 
@@ -197,6 +198,9 @@ class SelectStep final : public LendingStep<SelectStep> {
       tmp = select_in_optional(*o, field_.name());
       return tmp.is_error() ? nullptr : &tmp.value();
     }
+    if (const auto* s = as_struct(*base)) {
+      if (const Value* f = s->field(field_.name())) return f;
+    }
     tmp = no_such_field(field_.name());
     return nullptr;
   }
@@ -241,6 +245,7 @@ class HasStep final : public Step {
       return Value::boolean(inner.is_object() && field_.find(inner) != nullptr);
     }
     if (base->is_array() || base->is_set()) return make_error("invalid type for field selection.");
+    if (const auto* s = as_struct(*base)) return Value::boolean(s->is_set(field_.name()));
     // cel-go without ErrorOnBadPresenceTest: presence on null or a scalar is false.
     return Value::boolean(false);
   }
