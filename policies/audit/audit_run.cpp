@@ -114,7 +114,11 @@ std::vector<SourcedObject> unwrap_lists(std::vector<SourcedObject> objects) {
         }
       }
       if (!object["kind"].is_string()) continue;
-      out.push_back(SourcedObject{std::move(object), s.file, s.line});
+      SourcedObject unwrapped;
+      unwrapped.object = std::move(object);
+      unwrapped.file = s.file;
+      unwrapped.line = s.line;
+      out.push_back(std::move(unwrapped));
     }
   }
   return out;
@@ -135,17 +139,224 @@ bool reaches(const ConstraintAudit& c, const std::string& threshold) {
   return false;
 }
 
+namespace {
+
+// What was audited since the last commit (or, committed, in all).
+struct Tally {
+  size_t objects = 0;
+  std::vector<size_t> totals;                     // by constraint index
+  std::vector<std::vector<AuditViolation>> kept;  // by constraint index, at most keep_bound each
+  std::map<std::string, std::map<size_t, size_t>> by_namespace;
+  std::map<std::string, std::map<size_t, size_t>> by_label;
+  std::vector<std::string> warnings;
+  size_t warnings_left_out = 0;
+  std::vector<std::string> engine_disagreements;
+  size_t disagreements_left_out = 0;
+
+  explicit Tally(size_t constraints) : totals(constraints, 0), kept(constraints) {}
+};
+
+// Per-object warnings kept in a report; beyond them only a count (a cluster
+// with a broken template would otherwise hold one line per object).
+constexpr size_t kMaxObjectWarnings = 1000;
+
+void add_line(std::vector<std::string>& lines, size_t& left_out, std::string line) {
+  if (lines.size() < kMaxObjectWarnings) {
+    lines.push_back(std::move(line));
+  } else {
+    ++left_out;
+  }
+}
+
+// (kind, name) looked up without building strings.
+struct ConstraintIdLess {
+  using is_transparent = void;
+  template <class A, class B>
+  bool operator()(const A& a, const B& b) const {
+    return std::tie(a.first, a.second) < std::tie(b.first, b.second);
+  }
+};
+using ConstraintId = std::pair<std::string, std::string>;
+using ConstraintIdView = std::pair<std::string_view, std::string_view>;
+
+}  // namespace
+
+struct Auditor::State {
+  std::shared_ptr<const PolicySet> policies;
+  AuditOptions options;
+  AuditSources sources;
+  std::string audit_timestamp;
+  std::vector<ConstraintAudit> constraints;  // sorted by (kind, name)
+  std::map<ConstraintId, size_t, ConstraintIdLess> index;
+  size_t keep_bound = 64;
+  ReviewInput input;
+  Tally committed;
+  Tally pending;
+  bool finished = false;
+
+  State(size_t n) : committed(n), pending(n) {}
+
+  void merge_pending() {
+    committed.objects += pending.objects;
+    for (size_t i = 0; i < constraints.size(); ++i) {
+      committed.totals[i] += pending.totals[i];
+      std::vector<AuditViolation>& into = committed.kept[i];
+      for (AuditViolation& v : pending.kept[i]) into.push_back(std::move(v));
+      if (into.size() > keep_bound) keep_smallest(into, options.violations_limit);
+    }
+    for (auto [from, into] : {std::pair{&pending.by_namespace, &committed.by_namespace},
+                              std::pair{&pending.by_label, &committed.by_label}}) {
+      for (auto& [key, counts] : *from) {
+        std::map<size_t, size_t>& target = (*into)[key];
+        for (auto [index, count] : counts) target[index] += count;
+      }
+    }
+    for (std::string& w : pending.warnings) {
+      add_line(committed.warnings, committed.warnings_left_out, std::move(w));
+    }
+    committed.warnings_left_out += pending.warnings_left_out;
+    for (std::string& d : pending.engine_disagreements) {
+      add_line(committed.engine_disagreements, committed.disagreements_left_out, std::move(d));
+    }
+    committed.disagreements_left_out += pending.disagreements_left_out;
+    pending = Tally(constraints.size());
+  }
+};
+
+Auditor::Auditor(std::shared_ptr<const PolicySet> policies, const std::vector<Value>& constraint_objects,
+                 AuditOptions options, AuditSources sources) {
+  // Later objects with the same kind and name replace earlier ones.
+  std::map<std::pair<std::string, std::string>, Value> by_id;
+  for (const Value& object : constraint_objects) {
+    by_id[{std::string(object["kind"].string_or("")), std::string(object["metadata"]["name"].string_or(""))}] = object;
+  }
+  state_ = std::make_unique<State>(by_id.size());
+  State& s = *state_;
+  s.policies = std::move(policies);
+  s.options = std::move(options);
+  s.sources = std::move(sources);
+  s.audit_timestamp = s.options.audit_timestamp.empty() ? now_rfc3339() : s.options.audit_timestamp;
+  s.keep_bound = std::max<size_t>(64, 2 * s.options.violations_limit);
+  for (auto& [id, object] : by_id) {  // std::map: sorted by (kind, name)
+    ConstraintAudit c;
+    c.kind = id.first;
+    c.name = id.second;
+    c.constraint = object;
+    read_actions(object, &c);
+    std::string reason;
+    if (c.audited && !s.policies->template_supported(c.kind, &reason)) {
+      c.audited = false;
+      c.not_audited_reason = reason;
+    }
+    s.index.emplace(id, s.constraints.size());
+    s.constraints.push_back(std::move(c));
+  }
+  s.input.enforcement_point = kAuditPoint;
+  s.input.source = "Original";
+  s.input.inventory_data = s.sources.inventory_data;
+}
+
+Auditor::~Auditor() = default;
+
+size_t Auditor::objects_audited() const { return state_->committed.objects + state_->pending.objects; }
+
+void Auditor::commit() { state_->merge_pending(); }
+
+void Auditor::discard() { state_->pending = Tally(state_->constraints.size()); }
+
+void Auditor::audit(const Value& object, std::string_view file, int line) {
+  State& s = *state_;
+  Tally& tally = s.pending;
+  const Value& metadata = object["metadata"];
+  std::string_view namespace_view = metadata["namespace"].string_or("");
+  Value namespace_object;
+  if (!namespace_view.empty() && s.sources.namespace_object) namespace_object = s.sources.namespace_object(namespace_view);
+  s.input.request = admission_request_for_object(object);
+  s.input.namespace_object = namespace_object;
+  expansion::ExpansionContext implied;
+  implied.generator = object;
+  implied.expansion_namespace = namespace_object;
+  implied.review_namespace = namespace_object;
+  expansion::ExpandedReview expanded = expansion::review_with_expansion(*s.policies, s.input, implied);
+  ++tally.objects;
+  std::string_view name = metadata["name"].string_or("");
+  auto where = [&] { return std::string(file) + ": " + std::string(name) + ": "; };
+  if (!expanded.ok()) {
+    add_line(tally.warnings, tally.warnings_left_out,
+             "auditing " + where() + expanded.expand_error + expanded.review_error);
+    return;
+  }
+  const Decision& decision = expanded.decision;
+  if (decision.code == 500 && decision.results.empty()) {
+    add_line(tally.warnings, tally.warnings_left_out, "auditing " + where() + decision.message);
+    return;
+  }
+  for (const std::string& d : decision.engine_disagreements) {
+    add_line(tally.engine_disagreements, tally.disagreements_left_out, std::string(file) + ": " + d);
+  }
+  if (decision.results.empty()) return;
+
+  gator::GroupVersionKind gvk = gator::gvk_of(object);
+  std::string namespace_name(namespace_view);
+  const std::string& group_by = s.options.group_by_label;
+  std::string label(metadata["labels"][group_by].string_or(namespace_object["metadata"]["labels"][group_by].string_or("")));
+  const size_t limit = s.options.violations_limit;
+  for (const Result& r : decision.results) {
+    auto it = s.index.find(ConstraintIdView(r.constraint_kind, r.constraint_name));
+    if (it == s.index.end()) continue;
+    size_t index = it->second;
+    ++tally.totals[index];
+    ++tally.by_namespace[namespace_name][index];
+    ++tally.by_label[label][index];
+    if (limit == 0) continue;
+    std::vector<AuditViolation>& kept = tally.kept[index];
+    kept.push_back(AuditViolation{gvk.group, gvk.version, gvk.kind, namespace_name, std::string(name),
+                                  truncated_message(r.message), r.enforcement_action, r.scoped_actions, label,
+                                  std::string(file), line});
+    if (kept.size() > s.keep_bound) keep_smallest(kept, limit);
+  }
+}
+
+AuditReport Auditor::finish() {
+  State& s = *state_;
+  s.merge_pending();
+  AuditReport report;
+  report.audit_timestamp = s.audit_timestamp;
+  report.group_by_label = s.options.group_by_label;
+  report.objects_audited = s.committed.objects;
+  report.constraints = std::move(s.constraints);
+  for (size_t i = 0; i < report.constraints.size(); ++i) {
+    ConstraintAudit& c = report.constraints[i];
+    c.total_violations = s.committed.totals[i];
+    c.violations = std::move(s.committed.kept[i]);
+    keep_smallest(c.violations, s.options.violations_limit);
+    std::reverse(c.violations.begin(), c.violations.end());  // Gatekeeper writes them in descending order
+  }
+  report.by_namespace = std::move(s.committed.by_namespace);
+  report.by_label = std::move(s.committed.by_label);
+  report.warnings = std::move(s.committed.warnings);
+  if (s.committed.warnings_left_out > 0) {
+    report.warnings.push_back("... and " + std::to_string(s.committed.warnings_left_out) + " more objects not audited");
+  }
+  report.engine_disagreements = std::move(s.committed.engine_disagreements);
+  if (s.committed.disagreements_left_out > 0) {
+    report.engine_disagreements.push_back("... and " + std::to_string(s.committed.disagreements_left_out) +
+                                          " more disagreements");
+  }
+  s.constraints.clear();
+  s.committed = Tally(0);
+  s.pending = Tally(0);
+  s.index.clear();
+  return report;
+}
+
 AuditReport run_audit(const std::vector<SourcedObject>& inputs, const std::vector<SourcedObject>& policy_inputs,
                       const gator::EngineFactory& factory, const AuditOptions& options) {
-  AuditReport report;
-  report.audit_timestamp = options.audit_timestamp.empty() ? now_rfc3339() : options.audit_timestamp;
-  report.group_by_label = options.group_by_label;
-
   // The policy set: templates, constraints, mutators, ExpansionTemplates and the Config.
   std::vector<Value> policies;
   std::vector<const SourcedObject*> policy_sources;  // parallel to `policies`
+  std::vector<Value> constraints;
   bool has_config = false;
-  std::map<std::pair<std::string, std::string>, size_t> constraint_index;
   for (const auto* group : {&policy_inputs, &inputs}) {
     for (const SourcedObject& s : *group) {
       bool config = is_config(s.object);
@@ -153,125 +364,48 @@ AuditReport run_audit(const std::vector<SourcedObject>& inputs, const std::vecto
       has_config = has_config || config;
       policies.push_back(s.object);
       policy_sources.push_back(&s);
-      if (gator::gvk_of(s.object).group != "constraints.gatekeeper.sh") continue;
-      ConstraintAudit c;
-      c.kind = std::string(s.object["kind"].string_or(""));
-      c.name = std::string(s.object["metadata"]["name"].string_or(""));
-      c.constraint = s.object;
-      read_actions(s.object, &c);
-      auto [it, added] = constraint_index.emplace(std::make_pair(c.kind, c.name), report.constraints.size());
-      if (added) {
-        report.constraints.push_back(std::move(c));
-      } else {
-        report.constraints[it->second] = std::move(c);
-      }
+      if (gator::gvk_of(s.object).group == "constraints.gatekeeper.sh") constraints.push_back(s.object);
     }
   }
 
   gator::EngineBuild engine = factory(policies);
   if (!engine.errors.empty() || !engine.policies) {
+    AuditReport report;
+    report.audit_timestamp = options.audit_timestamp.empty() ? now_rfc3339() : options.audit_timestamp;
+    report.group_by_label = options.group_by_label;
     for (LoadError& e : engine.errors) gator::locate_load_error(e, policy_sources);
     report.error = "reading policies: " + gator::describe_errors(engine.errors);
     return report;
   }
-  report.warnings = engine.unsupported;
+  std::vector<std::string> load_warnings;
   for (LoadError& w : engine.warnings) {
     gator::locate_load_error(w, policy_sources);
-    report.load_warnings.push_back(w.to_string());
-  }
-  const PolicySet& policy_set = *engine.policies;
-  for (ConstraintAudit& c : report.constraints) {
-    std::string reason;
-    if (c.audited && !policy_set.template_supported(c.kind, &reason)) {
-      c.audited = false;
-      c.not_audited_reason = reason;
-    }
+    load_warnings.push_back(w.to_string());
   }
 
   // data.inventory: the dump, or only the Config's syncOnly kinds.
   std::vector<Value> synced;
-  std::vector<SyncKind> sync_only = policy_set.sync_only();
-  std::unordered_map<std::string, Value> namespaces;
+  std::vector<SyncKind> sync_only = engine.policies->sync_only();
+  auto namespaces = std::make_shared<std::unordered_map<std::string, Value>>();
   for (const SourcedObject& s : inputs) {
     if (!has_config || in_sync_only(s.object, sync_only)) synced.push_back(s.object);
     if (gator::is_core_namespace(s.object)) {
-      namespaces[std::string(s.object["metadata"]["name"].string_or(""))] = s.object;
+      (*namespaces)[std::string(s.object["metadata"]["name"].string_or(""))] = s.object;
     }
   }
-  ReviewInput input;
-  input.enforcement_point = kAuditPoint;
-  input.source = "Original";
-  input.inventory_data = inventory_data(synced);
+  AuditSources sources;
+  sources.inventory_data = inventory_data(synced);
   synced.clear();
+  sources.namespace_object = [namespaces](std::string_view name) {
+    auto it = namespaces->find(std::string(name));
+    return it == namespaces->end() ? Value() : it->second;
+  };
 
-  const size_t limit = options.violations_limit;
-  const size_t keep_bound = std::max<size_t>(64, 2 * limit);
-  for (const SourcedObject& s : inputs) {
-    const Value& object = s.object;
-    const Value& metadata = object["metadata"];
-    std::string namespace_name(metadata["namespace"].string_or(""));
-    Value namespace_object;
-    if (!namespace_name.empty()) {
-      if (auto it = namespaces.find(namespace_name); it != namespaces.end()) namespace_object = it->second;
-    }
-    input.request = admission_request_for_object(object);
-    input.namespace_object = namespace_object;
-    expansion::ExpansionContext implied;
-    implied.generator = object;
-    implied.expansion_namespace = namespace_object;
-    implied.review_namespace = namespace_object;
-    expansion::ExpandedReview expanded = expansion::review_with_expansion(policy_set, input, implied);
-    ++report.objects_audited;
-    std::string name(metadata["name"].string_or(""));
-    if (!expanded.ok()) {
-      report.warnings.push_back("auditing " + s.file + ": " + name + ": " + expanded.expand_error + expanded.review_error);
-      continue;
-    }
-    const Decision& decision = expanded.decision;
-    if (decision.code == 500 && decision.results.empty()) {
-      report.warnings.push_back("auditing " + s.file + ": " + name + ": " + decision.message);
-      continue;
-    }
-    for (const std::string& d : decision.engine_disagreements) report.engine_disagreements.push_back(s.file + ": " + d);
-    if (decision.results.empty()) continue;
-
-    gator::GroupVersionKind gvk = gator::gvk_of(object);
-    std::string label(metadata["labels"][options.group_by_label].string_or(
-        namespace_object["metadata"]["labels"][options.group_by_label].string_or("")));
-    for (const Result& r : decision.results) {
-      auto it = constraint_index.find({r.constraint_kind, r.constraint_name});
-      if (it == constraint_index.end()) continue;
-      size_t index = it->second;
-      ConstraintAudit& c = report.constraints[index];
-      ++c.total_violations;
-      ++report.by_namespace[namespace_name][index];
-      ++report.by_label[label][index];
-      if (limit == 0) continue;
-      AuditViolation v{gvk.group,  gvk.version, gvk.kind, namespace_name, name, truncated_message(r.message),
-                       r.enforcement_action, r.scoped_actions, label, s.file, s.line};
-      c.violations.push_back(std::move(v));
-      if (c.violations.size() > keep_bound) keep_smallest(c.violations, limit);
-    }
-  }
-  for (ConstraintAudit& c : report.constraints) {
-    keep_smallest(c.violations, limit);
-    std::reverse(c.violations.begin(), c.violations.end());  // Gatekeeper writes them in descending order
-  }
-  std::sort(report.constraints.begin(), report.constraints.end(), [](const ConstraintAudit& a, const ConstraintAudit& b) {
-    return std::tie(a.kind, a.name) < std::tie(b.kind, b.name);
-  });
-  // The per-namespace and per-label counts name constraints by index: re-map them after sorting.
-  std::map<size_t, size_t> moved;
-  for (size_t i = 0; i < report.constraints.size(); ++i) {
-    moved[constraint_index.at({report.constraints[i].kind, report.constraints[i].name})] = i;
-  }
-  for (auto* table : {&report.by_namespace, &report.by_label}) {
-    for (auto& [key, counts] : *table) {
-      std::map<size_t, size_t> remapped;
-      for (auto [index, count] : counts) remapped[moved.at(index)] = count;
-      counts = std::move(remapped);
-    }
-  }
+  Auditor auditor(engine.policies, constraints, options, std::move(sources));
+  for (const SourcedObject& s : inputs) auditor.audit(s.object, s.file, s.line);
+  AuditReport report = auditor.finish();
+  report.warnings.insert(report.warnings.begin(), engine.unsupported.begin(), engine.unsupported.end());
+  report.load_warnings = std::move(load_warnings);
   return report;
 }
 

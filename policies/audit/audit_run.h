@@ -15,6 +15,8 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
+#include <memory>
 #include <map>
 #include <string>
 #include <string_view>
@@ -91,8 +93,59 @@ std::vector<SourcedObject> unwrap_lists(std::vector<SourcedObject> objects);
 bool read_dump_text(std::string_view text, const std::string& file, std::vector<SourcedObject>* out, std::string* error);
 bool read_dump_file(const std::string& path, std::vector<SourcedObject>* out, std::string* error);
 
+// What an Auditor asks of the world beyond the object it reviews.
+struct AuditSources {
+  // The Namespace named `name` (namespaceSelector), or null when unknown (the
+  // policy set's own Namespaces are then consulted, else the selector fails).
+  // Null function: no Namespaces known.
+  std::function<Value(std::string_view name)> namespace_object;
+  // The data document ({"inventory": ...}) every review sees; null: the
+  // policy set's own (serve --inventory).
+  Value inventory_data;
+};
+
+// The incremental audit: objects are handed in one at a time (from a dump
+// being read, from pages of a list through the API server) and dropped by
+// the caller; the Auditor keeps only counters and the first N violations
+// per constraint, so the cost of one object does not grow with the number
+// already audited and memory does not grow with the cluster.
+//
+//   Auditor auditor(policies, constraint_objects, options, sources);
+//   for (each object) auditor.audit(object, file, line);
+//   AuditReport report = auditor.finish();
+//
+// commit()/discard() bracket a unit that may have to be redone (a list whose
+// continue token expired is listed again from the start): what was audited
+// since the last commit is forgotten by discard(). finish() commits.
+// One Auditor is used by one thread; the PolicySet is shared and immutable.
+class Auditor {
+ public:
+  // `constraints`: the constraint objects of `policies` (a later one with the
+  // same kind and name replaces an earlier one), in any order.
+  Auditor(std::shared_ptr<const PolicySet> policies, const std::vector<Value>& constraints, AuditOptions options = {},
+          AuditSources sources = {});
+  ~Auditor();
+  Auditor(const Auditor&) = delete;
+  Auditor& operator=(const Auditor&) = delete;
+
+  // Reviews `object` at audit.gatekeeper.sh (plus its expansion's
+  // resultants). `file` and `line` say where it was read, for the report.
+  void audit(const Value& object, std::string_view file = "", int line = 0);
+  void commit();
+  void discard();
+  // Objects audited so far, committed or not.
+  size_t objects_audited() const;
+  // The report (constraints sorted by kind and name); the Auditor is spent.
+  AuditReport finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
 // `inputs` are audited; templates, constraints, mutators and
 // ExpansionTemplates among them and among `policy_inputs` make the policy set.
+// A loop over an Auditor.
 AuditReport run_audit(const std::vector<SourcedObject>& inputs, const std::vector<SourcedObject>& policy_inputs,
                       const gator::EngineFactory& factory = gator::build_engine, const AuditOptions& options = {});
 
