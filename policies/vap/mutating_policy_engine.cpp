@@ -1,0 +1,348 @@
+#include "policies/vap/mutating_policy_engine.h"
+
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+#include "policies/vap/apply_configuration.h"
+#include "policies/vap/cel_env.h"
+#include "policies/vap/json_patch_ops.h"
+#include "policies/vap/param_index.h"
+#include "rules/cel/k8s/mutation_library.h"
+#include "rules/cel/struct_value.h"
+
+namespace tollgate::policies::vap {
+
+namespace {
+
+using value::Value;
+
+// The mutating environment with Object{...} and JSONPatch{...} declared for
+// every expression compiled through it (PolicyEnvironment sets the rest of
+// the options).
+class MutatingEnvironment final : public cel::Environment {
+ public:
+  cel::CompileResult compile(std::string_view expression, const cel::CompileOptions& options) const override {
+    cel::CompileOptions with_types = options;
+    with_types.struct_types = &cel::mutation_struct_types();
+    return cel::Environment::kubernetes_mutating()->compile(expression, with_types);
+  }
+};
+
+struct CompiledMutation {
+  bool apply_configuration = true;
+  CompiledExpression expression;
+};
+
+struct CompiledPolicy {
+  MutatingAdmissionPolicy definition;
+  std::unique_ptr<PolicyEnvironment> env;
+  std::vector<CompiledExpression> match_conditions;
+  std::vector<CompiledMutation> mutations;
+  std::string param_error;
+  bool param_namespaced = true;
+  std::vector<const MutatingAdmissionPolicyBinding*> bindings;  // by name
+};
+
+// A mutation's compile result: the required type is checked here (§2.8).
+CompiledMutation compile_mutation(const PolicyEnvironment& env, const Mutation& m) {
+  CompiledMutation out;
+  out.apply_configuration = m.patch_type != "JSONPatch";
+  out.expression = env.compile(m.expression, OutputType::Any);
+  if (out.expression.ok()) {
+    const cel::CelType want = out.apply_configuration ? cel::object_struct_type() : cel::json_patch_list_type();
+    if (out.expression.type != want) {
+      out.expression.error = "must evaluate to " + want.to_string() + " but got " + out.expression.type.to_string();
+      out.expression.program = nullptr;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+struct MutatingPolicyEngine::Compiled {
+  std::vector<MutatingAdmissionPolicyBinding> bindings;
+  std::vector<CompiledPolicy> policies;  // by name
+  std::unique_ptr<ParamIndex> params;
+  size_t bound_policies = 0;
+};
+
+MutatingPolicyEngine::MutatingPolicyEngine() : compiled_(std::make_unique<Compiled>()) {}
+MutatingPolicyEngine::~MutatingPolicyEngine() = default;
+bool MutatingPolicyEngine::empty() const { return compiled_->bound_policies == 0; }
+
+std::shared_ptr<const MutatingPolicyEngine> MutatingPolicyEngine::build(
+    std::vector<MutatingAdmissionPolicy> policies, std::vector<MutatingAdmissionPolicyBinding> bindings,
+    std::vector<Value> param_objects) {
+  std::shared_ptr<MutatingPolicyEngine> engine(new MutatingPolicyEngine());
+  Compiled& c = *engine->compiled_;
+  c.params = std::make_unique<ParamIndex>(param_objects);
+  c.bindings = std::move(bindings);
+  std::stable_sort(c.bindings.begin(), c.bindings.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  std::stable_sort(policies.begin(), policies.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  static const auto env = std::make_shared<const MutatingEnvironment>();
+  for (MutatingAdmissionPolicy& p : policies) {
+    CompiledPolicy cp;
+    cp.env = std::make_unique<PolicyEnvironment>(env, p.param_kind.has_value(), p.variables);
+    for (const NamedExpression& m : p.match_conditions)
+      cp.match_conditions.push_back(cp.env->compile(m.expression, OutputType::Bool));
+    for (const Mutation& m : p.mutations) cp.mutations.push_back(compile_mutation(*cp.env, m));
+    if (p.param_kind) {
+      ParamIndex::KindInfo info = c.params->resolve(*p.param_kind);
+      cp.param_namespaced = info.namespaced;
+      cp.param_error = info.error;
+    }
+    cp.definition = std::move(p);
+    c.policies.push_back(std::move(cp));
+  }
+  for (CompiledPolicy& cp : c.policies) {
+    for (const MutatingAdmissionPolicyBinding& b : c.bindings)
+      if (b.policy_name == cp.definition.name) cp.bindings.push_back(&b);
+    if (!cp.bindings.empty()) c.bound_policies++;
+  }
+  return engine;
+}
+
+namespace {
+
+struct PolicyError {
+  std::string message;
+  std::string reason;  // "" = unset (Forbidden in the response)
+};
+
+// One (policy, binding, param) invocation, kept for a reinvocation pass.
+struct Invocation {
+  const CompiledPolicy* policy;
+  const MutatingAdmissionPolicyBinding* binding;
+  Value param;
+  MatchOutcome matched;
+  std::string key;  // policy/binding/param namespace/name
+};
+
+struct RequestState {
+  const Value& request;
+  const RequestAttributes& attributes;
+  Value object;  // current, mutated as invocations run
+  Value old_object;
+  Value namespace_object;
+  std::vector<PolicyError> errors;
+};
+
+std::string joined_errors(const std::vector<std::string>& errors) {
+  if (errors.size() == 1) return errors.front();
+  std::string out = "[";
+  for (size_t i = 0; i < errors.size(); ++i) out += (i ? ", " : "") + errors[i];
+  return out + "]";
+}
+
+// The patch a JSONPatch expression's value describes, or an error.
+std::optional<std::string> to_operations(const Value& list, std::vector<JsonPatchOperation>& ops) {
+  if (!list.is_array()) return "type mismatch: JSONPatchType.expression should evaluate to array";
+  for (const Value& item : list.items()) {
+    const auto* patch = cel::as_struct(item);
+    if (patch == nullptr || patch->type_name() != cel::kJSONPatchTypeName)
+      return "type mismatch: JSONPatchType.expression should evaluate to array of JSONPatch";
+    JsonPatchOperation op;
+    op.op = patch->field("op")->as_string();
+    op.path = patch->field("path")->as_string();
+    op.from = patch->field("from")->as_string();
+    if (const Value* v = patch->fields().find("value")) {
+      if (cel::as_struct(*v) != nullptr) {
+        auto errors = object_type_name_errors(*v);
+        if (!errors.empty()) {
+          std::string text = "type mismatch: ";
+          for (size_t i = 0; i < errors.size(); ++i) text += (i ? "\n" : "") + errors[i];
+          return text;
+        }
+      }
+      if (auto e = cel_value_to_json(*v, &op.value))
+        return "JSONPath valueExpression evaluated to a type that could not marshal to JSON: " + *e;
+      op.has_value = true;
+    }
+    ops.push_back(std::move(op));
+  }
+  return std::nullopt;
+}
+
+// Runs one invocation on state.object; true when it changed the object.
+bool invoke(const Invocation& inv, RequestState& state) {
+  const CompiledPolicy& p = *inv.policy;
+  const bool fail = p.definition.failure_policy != "Ignore";
+  auto policy_error = [&](const std::string& err) {
+    if (!fail) return;
+    state.errors.push_back({"policy '" + p.definition.name + "' with binding '" + inv.binding->name +
+                                "' denied request: " + err,
+                            "Invalid"});
+  };
+  if (!p.match_conditions.empty()) {
+    cel::Activation mc;
+    mc.identifiers = {state.object, state.old_object,
+                      request_view(state.request, inv.matched.matched_kind, state.attributes.resource), Value(),
+                      inv.param};
+    VariableScope scope(*p.env, mc);
+    mc.variables = &scope;
+    std::vector<std::string> errors;
+    uint64_t spent = 0;
+    for (const CompiledExpression& m : p.match_conditions) {
+      cel::EvalResult r = run_expression(m, mc);
+      spent += r.cost;
+      if (!r.ok()) errors.push_back(expression_error(m, *r.error));
+      else if (r.value.is_bool() && !r.value.as_bool()) return false;
+      if (spent + scope.cost() > kMatchConditionBudget) {
+        policy_error(kOutOfBudget);
+        return false;
+      }
+    }
+    if (!errors.empty()) {
+      policy_error(joined_errors(errors));
+      return false;
+    }
+  }
+  if (state.object.is_null()) return false;
+  const Value before = state.object;
+  const Value request = request_view(state.request, inv.matched.matched_kind, inv.matched.matched_resource);
+  for (const CompiledMutation& m : p.mutations) {
+    if (!m.expression.ok()) {
+      policy_error(m.expression.error);
+      continue;
+    }
+    cel::Activation act;
+    act.identifiers = {state.object, state.old_object, request, state.namespace_object, inv.param};
+    VariableScope scope(*p.env, act);
+    act.variables = &scope;
+    cel::EvalResult r = run_expression(m.expression, act);
+    if (!r.ok()) {
+      policy_error(expression_error(m.expression, *r.error));
+      continue;
+    }
+    if (m.apply_configuration) {
+      MutationOutcome applied = apply_configuration(state.object, r.value);
+      if (!applied.ok()) {
+        policy_error(*applied.error);
+        continue;
+      }
+      state.object = std::move(applied.object);
+    } else {
+      std::vector<JsonPatchOperation> ops;
+      if (auto e = to_operations(r.value, ops)) {
+        policy_error(*e);
+        continue;
+      }
+      JsonPatchResult patched = apply_json_patch(state.object, ops);
+      if (!patched.ok()) {
+        policy_error("JSON Patch: " + *patched.error);
+        continue;
+      }
+      state.object = std::move(patched.object);
+    }
+  }
+  return !(state.object == before);
+}
+
+std::string param_key(const Value& param) {
+  return std::string(param["metadata"]["namespace"].string_or("")) + "/" +
+         std::string(param["metadata"]["name"].string_or(""));
+}
+
+bool is_policy_resource(const RequestAttributes& a) {
+  if (a.resource.group != kAdmissionRegistrationGroup) return false;
+  const std::string& r = a.resource.resource;
+  return r == "validatingadmissionpolicies" || r == "validatingadmissionpolicybindings" ||
+         r == "mutatingadmissionpolicies" || r == "mutatingadmissionpolicybindings";
+}
+
+}  // namespace
+
+MapOutcome MutatingPolicyEngine::evaluate(const Value& request, const NamespaceLookup& namespaces) const {
+  MapOutcome outcome;
+  const Compiled& c = *compiled_;
+  RequestAttributes attributes = RequestAttributes::from_request(request);
+  if (attributes.object != nullptr) outcome.object = *attributes.object;
+  if (c.bound_policies == 0 || is_policy_resource(attributes)) return outcome;
+  if (attributes.operation != "CREATE" && attributes.operation != "UPDATE" && attributes.operation != "CONNECT")
+    return outcome;
+
+  RequestState state{request, attributes, outcome.object, Value(), Value(), {}};
+  if (attributes.old_object != nullptr) state.old_object = *attributes.old_object;
+  if (!attributes.namespace_name.empty() && !attributes.is_core_namespace()) {
+    if (const Value* ns = namespaces.find_namespace(attributes.namespace_name)) state.namespace_object = *ns;
+  }
+
+  auto config_error = [&](const CompiledPolicy& p, const MutatingAdmissionPolicyBinding* b, const std::string& err) {
+    if (p.definition.failure_policy == "Ignore") return;
+    if (b == nullptr) {
+      state.errors.push_back({"policy \"" + p.definition.name + "\" denied request: failed to configure policy: " + err, ""});
+    } else {
+      state.errors.push_back({"policy '" + p.definition.name + "' with binding '" + b->name +
+                                  "' denied request: failed to configure binding: " + err,
+                              ""});
+    }
+  };
+
+  // Pass 1, in order; invocations that may need reinvocation are remembered.
+  std::vector<Invocation> invoked;             // IfNeeded invocations run so far
+  std::vector<bool> marked;                    // parallel to invoked
+  for (const CompiledPolicy& p : c.policies) {
+    if (p.bindings.empty()) continue;
+    if (!p.definition.match_constraints) {
+      config_error(p, nullptr, "policy contained no match constraints, a required field");
+      continue;
+    }
+    MatchOutcome m = match_resources(attributes, *p.definition.match_constraints, namespaces);
+    if (!m.error.empty()) {
+      config_error(p, nullptr, m.error);
+      continue;
+    }
+    if (!m.matched) continue;
+    if (!p.param_error.empty()) {
+      config_error(p, nullptr, p.param_error);
+      continue;
+    }
+    for (const MutatingAdmissionPolicyBinding* b : p.bindings) {
+      if (b->match_resources) {
+        MatchOutcome bm = match_resources(attributes, *b->match_resources, namespaces);
+        if (!bm.error.empty()) {
+          config_error(p, b, bm.error);
+          continue;
+        }
+        if (!bm.matched) continue;
+      }
+      std::vector<Value> params;
+      std::string error;
+      if (!c.params->collect(p.definition.param_kind, p.param_namespaced, b->param_ref, attributes, params, &error)) {
+        config_error(p, b, error);
+        continue;
+      }
+      for (Value& param : params) {
+        Invocation inv{&p, b, std::move(param), m, ""};
+        inv.key = p.definition.name + "/" + b->name + "/" + param_key(inv.param);
+        if (invoke(inv, state)) {
+          // A change: every earlier IfNeeded invocation must see it.
+          std::fill(marked.begin(), marked.end(), true);
+        }
+        if (p.definition.reinvocation_policy == "IfNeeded") {
+          invoked.push_back(std::move(inv));
+          marked.push_back(false);
+        }
+      }
+    }
+  }
+  // Pass 2 (§5.6): only the marked invocations, once more.
+  for (size_t i = 0; i < invoked.size(); ++i) {
+    if (marked[i]) invoke(invoked[i], state);
+  }
+
+  outcome.object = state.object;
+  outcome.mutated = attributes.object != nullptr && !(state.object == *attributes.object);
+  if (!state.errors.empty()) {
+    outcome.allowed = false;
+    outcome.code = 403;
+    outcome.message = state.errors.front().message;
+    outcome.reason = state.errors.front().reason.empty() ? "Forbidden" : state.errors.front().reason;
+    for (const PolicyError& e : state.errors) outcome.causes.push_back(e.message);
+  }
+  return outcome;
+}
+
+}  // namespace tollgate::policies::vap

@@ -1,0 +1,132 @@
+#include "policies/vap/param_index.h"
+
+#include <algorithm>
+#include <set>
+
+#include "policies/model/cluster_scoped_kinds.h"
+#include "policies/model/parse_context.h"
+
+namespace tollgate::policies::vap {
+
+namespace {
+
+using value::Value;
+
+std::string kind_key(std::string_view group, std::string_view kind) {
+  std::string k(group);
+  k += '/';
+  k.append(kind);
+  return k;
+}
+
+bool is_builtin_group(std::string_view group) {
+  static const std::set<std::string_view> groups = {
+      "", "apps", "batch", "autoscaling", "policy", "networking.k8s.io", "rbac.authorization.k8s.io",
+      "storage.k8s.io", "admissionregistration.k8s.io", "apiextensions.k8s.io", "scheduling.k8s.io",
+      "coordination.k8s.io", "node.k8s.io", "discovery.k8s.io", "certificates.k8s.io", "events.k8s.io",
+      "flowcontrol.apiserver.k8s.io", "resource.k8s.io", "storagemigration.k8s.io"};
+  return groups.count(group) != 0;
+}
+
+}  // namespace
+
+ParamIndex::ParamIndex(const std::vector<Value>& param_objects) {
+  std::set<std::string> declared;
+  for (const Value& o : param_objects) {
+    if (o["kind"].string_or("") != "CustomResourceDefinition" ||
+        api_group_of(o["apiVersion"].string_or("")) != "apiextensions.k8s.io") {
+      continue;
+    }
+    const Value& spec = o["spec"];
+    std::string key = kind_key(spec["group"].string_or(""), spec["names"]["kind"].string_or(""));
+    namespaced_[key] = spec["scope"].string_or("Namespaced") != "Cluster";
+    declared.insert(key);
+  }
+  for (const Value& o : param_objects) {
+    std::string_view kind = o["kind"].string_or("");
+    if (kind.empty()) continue;
+    std::string key = kind_key(api_group_of(o["apiVersion"].string_or("")), kind);
+    params_[key].push_back(o);
+    if (declared.count(key) != 0) continue;
+    auto [it, inserted] = namespaced_.emplace(key, false);
+    if (!o["metadata"]["namespace"].string_or("").empty()) it->second = true;
+  }
+  for (auto& [key, list] : params_) {
+    std::stable_sort(list.begin(), list.end(), [](const Value& a, const Value& b) {
+      return std::make_pair(a["metadata"]["namespace"].string_or(""), a["metadata"]["name"].string_or("")) <
+             std::make_pair(b["metadata"]["namespace"].string_or(""), b["metadata"]["name"].string_or(""));
+    });
+  }
+}
+
+ParamIndex::KindInfo ParamIndex::resolve(const ParamKind& kind) const {
+  KindInfo info;
+  std::string_view group = api_group_of(kind.api_version);
+  auto it = namespaced_.find(kind_key(group, kind.kind));
+  if (it != namespaced_.end()) {
+    info.namespaced = it->second;
+  } else if (is_builtin_group(group)) {
+    info.namespaced = !is_cluster_scoped_kind(group, kind.kind);
+  } else {
+    info.error = "failed to find resource referenced by paramKind: '" + std::string(group) + "/" +
+                 std::string(api_version_of(kind.api_version)) + ", Kind=" + kind.kind + "'";
+  }
+  return info;
+}
+
+bool ParamIndex::collect(const std::optional<ParamKind>& kind, bool namespaced, const std::optional<ParamRef>& ref,
+                         const RequestAttributes& attributes, std::vector<Value>& out, std::string* error) const {
+  if (!kind || !ref) {
+    out.push_back(Value());
+    return true;
+  }
+  std::string search_namespace;
+  if (namespaced) {
+    search_namespace = !ref->namespace_name.empty() ? ref->namespace_name : attributes.namespace_name;
+    if (search_namespace.empty()) {
+      *error = "cannot use namespaced paramRef in policy binding that matches cluster-scoped resources";
+      return false;
+    }
+  } else if (!ref->namespace_name.empty()) {
+    *error = "paramRef.namespace must not be provided for a cluster-scoped `paramKind`";
+    return false;
+  }
+  std::string_view group = api_group_of(kind->api_version);
+  std::string_view version = api_version_of(kind->api_version);
+  auto it = params_.find(kind_key(group, kind->kind));
+  static const std::vector<Value> none;
+  const std::vector<Value>& candidates = it == params_.end() ? none : it->second;
+  auto in_scope = [&](const Value& o) {
+    const std::string_view v = o["apiVersion"].string_or("");
+    if (v != kind->api_version && !(group.empty() && v == version)) return false;
+    return !namespaced || o["metadata"]["namespace"].string_or("") == search_namespace;
+  };
+  if (!ref->name.empty()) {
+    if (ref->has_selector) {
+      *error = "paramRef.name and paramRef.selector are mutually exclusive";
+      return false;
+    }
+    for (const Value& o : candidates)
+      if (in_scope(o) && o["metadata"]["name"].string_or("") == ref->name) out.push_back(o);
+  } else if (ref->has_selector) {
+    if (!ref->selector.error.empty()) {
+      *error = ref->selector.error;
+      return false;
+    }
+    for (const Value& o : candidates) {
+      if (!in_scope(o)) continue;
+      const Value* labels = o["metadata"].is_object() ? o["metadata"].find("labels") : nullptr;
+      if (ref->selector.empty || ref->selector.selector->matches(labels)) out.push_back(o);
+    }
+  } else {
+    *error = "one of name or selector must be provided";
+    return false;
+  }
+  if (out.empty() && ref->parameter_not_found_action == "Deny") {
+    *error = "no params found for policy binding with `Deny` parameterNotFoundAction";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace tollgate::policies::vap
