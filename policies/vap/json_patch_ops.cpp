@@ -270,47 +270,35 @@ Outcome apply_replace(Value& doc, const JsonPatchOperation& op) {
   return {};
 }
 
-Outcome apply_move(Value& doc, const JsonPatchOperation& op) {
+// move takes the value out of `from` first; copy leaves it. The library's
+// texts differ between the two only in these places.
+Outcome apply_move_or_copy(Value& doc, const JsonPatchOperation& op, bool move) {
+  const std::string kind = move ? "move" : "copy";
   if (op.from.empty())
-    return fail(std::string("move operation failed to decode from: operation, missing from field: ") + kMissing);
+    return fail(kind + " operation failed to decode from: operation, missing from field: " + kMissing);
   Located from = find_object(doc, op.from);
   if (!from.found)
-    return fail("move operation does not apply: doc is missing from path: " + op.from + ": " + kMissing);
-  Value moved;
+    return fail(kind + " operation does not apply: doc is missing from path: " + op.from + ": " + kMissing);
+  Value taken;
   bool nil = false;
-  if (auto e = container_get(from.container, from.key, &moved, &nil))
-    return fail("error in move for path: '" + from.key + "': " + *e);
-  Value without;
-  if (auto e = container_remove(from.container, from.key, &without))
-    return fail("error in move for path: '" + from.key + "': " + *e);
-  Value next = rebuild(doc, from.steps, 0, without);
-  Located to = find_object(next, op.path);
+  if (auto e = container_get(from.container, from.key, &taken, &nil))
+    return fail(move ? "error in move for path: '" + from.key + "': " + *e
+                     : "error in copy for from: '" + op.from + "': " + *e);
+  Value source = doc;
+  if (move) {
+    Value without;
+    if (auto e = container_remove(from.container, from.key, &without))
+      return fail("error in move for path: '" + from.key + "': " + *e);
+    source = rebuild(doc, from.steps, 0, without);
+  }
+  Located to = find_object(source, op.path);
   if (!to.found)
-    return fail("move operation does not apply: doc is missing destination path: " + op.path + ": " + kMissing);
+    return fail(kind + " operation does not apply: doc is missing destination path: " + op.path + ": " + kMissing);
   Value updated;
-  if (auto e = container_add(to.container, to.key, nil ? Value() : moved, &updated))
-    return fail("error in move for path: '" + op.path + "': " + *e);
-  doc = rebuild(next, to.steps, 0, updated);
-  return {};
-}
-
-Outcome apply_copy(Value& doc, const JsonPatchOperation& op) {
-  if (op.from.empty())
-    return fail(std::string("copy operation failed to decode from: operation, missing from field: ") + kMissing);
-  Located from = find_object(doc, op.from);
-  if (!from.found)
-    return fail("copy operation does not apply: doc is missing from path: " + op.from + ": " + kMissing);
-  Value copied;
-  bool nil = false;
-  if (auto e = container_get(from.container, from.key, &copied, &nil))
-    return fail("error in copy for from: '" + op.from + "': " + *e);
-  Located to = find_object(doc, op.path);
-  if (!to.found)
-    return fail("copy operation does not apply: doc is missing destination path: " + op.path + ": " + kMissing);
-  Value updated;
-  if (auto e = container_add(to.container, to.key, nil ? Value() : copied, &updated))
-    return fail("error while adding value during copy: " + *e);
-  doc = rebuild(doc, to.steps, 0, updated);
+  if (auto e = container_add(to.container, to.key, nil ? Value() : taken, &updated))
+    return fail(move ? "error in move for path: '" + op.path + "': " + *e
+                     : "error while adding value during copy: " + *e);
+  doc = rebuild(source, to.steps, 0, updated);
   return {};
 }
 
@@ -353,9 +341,9 @@ JsonPatchResult apply_json_patch(const value::Value& document, const std::vector
     if (op.op == "add") o = apply_add(doc, op);
     else if (op.op == "remove") o = apply_remove(doc, op);
     else if (op.op == "replace") o = apply_replace(doc, op);
-    else if (op.op == "move") o = apply_move(doc, op);
+    else if (op.op == "move") o = apply_move_or_copy(doc, op, true);
     else if (op.op == "test") o = apply_test(doc, op);
-    else if (op.op == "copy") o = apply_copy(doc, op);
+    else if (op.op == "copy") o = apply_move_or_copy(doc, op, false);
     else o = fail("Unexpected kind: " + op.op);
     if (o.test_failed) {
       result.object = document;
