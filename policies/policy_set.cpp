@@ -51,6 +51,12 @@ class CompiledPolicySet final : public PolicySet {
     return !config_.empty() && config_.excludes(process, namespace_name);
   }
   std::vector<SyncKind> sync_only() const override { return config_.sync_only(); }
+  std::vector<Value> constraint_objects() const override {
+    std::vector<Value> out;
+    out.reserve(constraints_.size());
+    for (const Entry& e : constraints_) out.push_back(e.constraint.object);
+    return out;
+  }
   int64_t mutator_generation(std::string_view kind_and_name) const override {
     auto it = mutator_generations_.find(kind_and_name);
     return it == mutator_generations_.end() ? 0 : it->second;

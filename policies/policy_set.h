@@ -182,6 +182,9 @@ class PolicySet {
   // The loaded Config's spec.sync.syncOnly, in order, without duplicates;
   // empty without a Config.
   virtual std::vector<SyncKind> sync_only() const { return {}; }
+  // The loaded constraint objects (with their schema's defaults), in load
+  // order: what serve's audit reports on and whose match.kinds it lists.
+  virtual std::vector<Value> constraint_objects() const { return {}; }
   // metadata.generation of the loaded mutator "<Kind>/<name>" (0 when unset),
   // for Gatekeeper's gatekeeper.sh/mutations annotation.
   virtual int64_t mutator_generation(std::string_view kind_and_name) const;
