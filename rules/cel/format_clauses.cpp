@@ -19,8 +19,16 @@ std::optional<std::string> split_format(std::string_view f, std::vector<FormatPi
     if (f[i] == '.') {
       clause.precision = 0;
       ++i;
-      while (i < f.size() && f[i] >= '0' && f[i] <= '9') clause.precision = clause.precision * 10 + (f[i++] - '0');
+      // Saturates past the limit instead of overflowing int: a clause such as
+      // %.99999999999f is refused, not formatted into gigabytes.
+      while (i < f.size() && f[i] >= '0' && f[i] <= '9') {
+        if (clause.precision <= kMaxFormatPrecision) clause.precision = clause.precision * 10 + (f[i] - '0');
+        ++i;
+      }
       if (i >= f.size()) return "unexpected end of format string";
+      if (clause.precision > kMaxFormatPrecision) {
+        return "error while parsing precision: precision exceeds the limit of " + std::to_string(kMaxFormatPrecision);
+      }
     }
     clause.verb = f[i];
     pieces->push_back(clause);

@@ -16,7 +16,11 @@ struct FormatPiece {
   int precision = -1;     // -1: none given
 };
 
-// Splits `format`; nullopt on success, else cel-go's error message.
+// Largest precision a clause may ask for (Go's fmt refuses more than 1e6 too).
+inline constexpr int kMaxFormatPrecision = 1'000'000;
+
+// Splits `format`; nullopt on success, else cel-go's error message (or the
+// precision limit's).
 std::optional<std::string> split_format(std::string_view format, std::vector<FormatPiece>* pieces);
 
 // The verbs cel-go's formatter knows: s d f e b o x X.

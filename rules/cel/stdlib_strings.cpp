@@ -356,9 +356,10 @@ Result format(Args a) {
         if (std::isnan(d)) out += "NaN";
         else if (std::isinf(d)) out += d > 0 ? "Infinity" : "-Infinity";
         else {
-          char buf[512];
-          std::snprintf(buf, sizeof buf, verb == 'f' ? "%.*f" : "%.*e", p, d);
-          out += buf;
+          // Room for every digit asked for: 309 integer digits at most, plus sign, point and exponent.
+          std::string buf(static_cast<size_t>(p) + 400, '\0');
+          const int n = std::snprintf(buf.data(), buf.size(), verb == 'f' ? "%.*f" : "%.*e", p, d);
+          out.append(buf.data(), n > 0 ? static_cast<size_t>(n) : 0);
         }
         break;
       }

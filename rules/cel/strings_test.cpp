@@ -64,6 +64,15 @@ TEST_CASE("format substitutes %s %d %f %x", "[cel][strings]") {
   CHECK_FALSE(k8s("'%s'.format(['x', 'y'])").compiled);  // too many arguments
 }
 
+TEST_CASE("format refuses a precision too large to print instead of overflowing", "[cel][strings]") {
+  // Found by fuzz_cel_compiler: the digits of %.9223372036...f overflowed an int.
+  CHECK_FALSE(k8s("'%.99999999999f'.format([1.5])").compiled);
+  CHECK(k8s("fmt.format([1.5])", {{"fmt", json(R"("%.99999999999f")")}}).eval_error());
+  // Long but allowed precisions print every digit asked for.
+  CHECK(show(k8s("'%.600f'.format([0.5]).size()")) == "602");
+  CHECK(show(standard("'%.600e'.format([0.5]).size()")) == "606");
+}
+
 TEST_CASE("format prints as cel-go v0.22 does for Kubernetes 1.32", "[cel][strings]") {
   CHECK(show(k8s("'%.2f'.format([1234.5])")) == R"("1,234.50")");
   CHECK(show(k8s("'%f'.format([-1234567.125])")) == R"("-1,234,567.125000")");
