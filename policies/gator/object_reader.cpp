@@ -6,6 +6,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "policies/gator/text_locations.h"
 #include "policies/model/loader.h"
 #include "policies/model/object_shape.h"
 #include "rules/value/yaml.h"
@@ -22,6 +23,7 @@ bool read_objects_text(std::string_view text, const std::string& file, std::vect
              ": " + yaml_error.message;
     return false;
   }
+  CodePointColumns columns(text);
   for (auto& doc : documents) {
     const Value* kind = doc.value.find("kind");
     if (!doc.value.is_object() || kind == nullptr || !kind->is_string() || kind->as_string().empty()) {
@@ -33,9 +35,24 @@ bool read_objects_text(std::string_view text, const std::string& file, std::vect
       *error = file + ":" + std::to_string(doc.first_line) + ": " + malformed;
       return false;
     }
-    out->push_back(SourcedObject{std::move(doc.value), file, doc.first_line});
+    // Where the object itself starts: its first key (or brace), past any "---" and comments.
+    value::SourceLocation root = columns.convert(doc.locations.find(""));
+    SourcedObject sourced{std::move(doc.value), file, root.line > 0 ? root.line : doc.first_line, root.column};
+    if (is_list_object(sourced.object)) {
+      size_t count = sourced.object["items"].size();
+      sourced.item_locations.reserve(count);
+      for (size_t i = 0; i < count; ++i) {
+        sourced.item_locations.push_back(columns.convert(doc.locations.find(value::pointer_append("/items", i))));
+      }
+    }
+    out->push_back(std::move(sourced));
   }
   return true;
+}
+
+bool is_list_object(const Value& object) {
+  std::string_view kind = object["kind"].string_or("");
+  return kind.size() >= 4 && kind.substr(kind.size() - 4) == "List" && object["items"].is_array();
 }
 
 bool read_objects_file(const std::string& path, std::vector<SourcedObject>* out, std::string* error) {

@@ -5,19 +5,32 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "rules/value/value.h"
+#include "rules/value/yaml.h"
 
 namespace tollgate::policies::gator {
 
 using value::Value;
 
 struct SourcedObject {
+  SourcedObject() = default;
+  SourcedObject(Value object, std::string file, int line = 0, int column = 0)
+      : object(std::move(object)), file(std::move(file)), line(line), column(column) {}
+
   Value object;
   std::string file;  // where it was read from ("-" for stdin)
-  int line = 0;      // first line of its document
+  int line = 0;      // where the object starts (its first key or brace, after any "---"), 1-based; 0: unknown
+  int column = 0;    // 1-based, in Unicode code points; 0: unknown
+  // A List (kind "List" or "<Kind>List" with an items array): where each
+  // item starts, parallel to items; empty when not a List or not known.
+  std::vector<value::SourceLocation> item_locations;
 };
+
+// Whether `object` is a List whose items unwrap_lists-style readers take apart.
+bool is_list_object(const Value& object);
 
 // Parses every document of `text` (named `file` in errors).
 bool read_objects_text(std::string_view text, const std::string& file, std::vector<SourcedObject>* out,
