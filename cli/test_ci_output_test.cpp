@@ -47,12 +47,12 @@ TEST_CASE("tollgate test -o github prints a workflow command per result", "[cli]
   Run r = run({"test", "-f", files.cluster_yaml, "--policies", files.policies, "-o", "github"});
   CHECK(r.code == 1);
   CHECK_THAT(r.out, Catch::StartsWith("::error file=" + files.cluster_yaml +
-                                      ",line=10,title=K8sRequiredOwner/prod-pods-need-owner::v1/Pod shop/checkout: "
+                                      ",line=10,col=1,title=K8sRequiredOwner/prod-pods-need-owner::v1/Pod shop/checkout: "
                                       "Pod checkout has no owner\n"));
   CHECK_THAT(r.out, Catch::Contains("::warning file=" + files.cluster_yaml +
-                                    ",line=25,title=K8sRequiredOwner/workloads-should-have-owner::v1/Pod lab/notebook: "
+                                    ",line=25,col=1,title=K8sRequiredOwner/workloads-should-have-owner::v1/Pod lab/notebook: "
                                     "Pod notebook has no owner\n"));
-  CHECK_THAT(r.out, Catch::Contains("::notice file=" + files.cluster_yaml + ",line=35,title=K8sDenyAll/no-configmaps-yet::"));
+  CHECK_THAT(r.out, Catch::Contains("::notice file=" + files.cluster_yaml + ",line=35,col=1,title=K8sDenyAll/no-configmaps-yet::"));
 
   // Newlines and percent signs are escaped, and stdin has no file.
   std::string cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \"a%b\", namespace: lab}\n";

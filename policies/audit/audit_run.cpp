@@ -94,16 +94,16 @@ std::vector<SourcedObject> unwrap_lists(std::vector<SourcedObject> objects) {
   std::vector<SourcedObject> out;
   out.reserve(objects.size());
   for (SourcedObject& s : objects) {
-    std::string_view kind = s.object["kind"].string_or("");
-    const Value& items = s.object["items"];
-    bool is_list = kind.size() >= 4 && kind.substr(kind.size() - 4) == "List" && items.is_array();
-    if (!is_list) {
+    if (!gator::is_list_object(s.object)) {
       out.push_back(std::move(s));
       continue;
     }
+    std::string_view kind = s.object["kind"].string_or("");
     std::string item_kind(kind.substr(0, kind.size() - 4));
     const Value& api_version = s.object["apiVersion"];
-    for (const Value& item : items.items()) {
+    const std::vector<Value>& items = s.object["items"].items();
+    for (size_t i = 0; i < items.size(); ++i) {
+      const Value& item = items[i];
       if (!item.is_object()) continue;
       Value object = item;
       // A typed list (PodList) from the API server leaves its items' type out.
@@ -114,11 +114,13 @@ std::vector<SourcedObject> unwrap_lists(std::vector<SourcedObject> objects) {
         }
       }
       if (!object["kind"].is_string()) continue;
-      SourcedObject unwrapped;
-      unwrapped.object = std::move(object);
-      unwrapped.file = s.file;
-      unwrapped.line = s.line;
-      out.push_back(std::move(unwrapped));
+      // Each item where it is in the file, else where its List is.
+      value::SourceLocation at = i < s.item_locations.size() ? s.item_locations[i] : value::SourceLocation{};
+      if (at.line > 0) {
+        out.emplace_back(std::move(object), s.file, at.line, at.column);
+      } else {
+        out.emplace_back(std::move(object), s.file, s.line, s.column);
+      }
     }
   }
   return out;
@@ -264,7 +266,7 @@ void Auditor::commit() { state_->merge_pending(); }
 
 void Auditor::discard() { state_->pending = Tally(state_->constraints.size()); }
 
-void Auditor::audit(const Value& object, std::string_view file, int line) {
+void Auditor::audit(const Value& object, std::string_view file, int line, int column) {
   State& s = *state_;
   Tally& tally = s.pending;
   const Value& metadata = object["metadata"];
@@ -312,7 +314,7 @@ void Auditor::audit(const Value& object, std::string_view file, int line) {
     std::vector<AuditViolation>& kept = tally.kept[index];
     kept.push_back(AuditViolation{gvk.group, gvk.version, gvk.kind, namespace_name, std::string(name),
                                   truncated_message(r.message), r.enforcement_action, r.scoped_actions, label,
-                                  std::string(file), line});
+                                  std::string(file), line, column});
     if (kept.size() > s.keep_bound) keep_smallest(kept, limit);
   }
 }
@@ -402,7 +404,7 @@ AuditReport run_audit(const std::vector<SourcedObject>& inputs, const std::vecto
   };
 
   Auditor auditor(engine.policies, constraints, options, std::move(sources));
-  for (const SourcedObject& s : inputs) auditor.audit(s.object, s.file, s.line);
+  for (const SourcedObject& s : inputs) auditor.audit(s.object, s.file, s.line, s.column);
   AuditReport report = auditor.finish();
   report.warnings.insert(report.warnings.begin(), engine.unsupported.begin(), engine.unsupported.end());
   report.load_warnings = std::move(load_warnings);

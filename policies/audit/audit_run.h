@@ -42,7 +42,8 @@ struct AuditViolation {
   std::vector<std::string> enforcement_actions;  // scoped: the actions in force at audit
   std::string group_label;               // the grouping label's value ("" when unset)
   std::string file;                      // where the object was read ("-" for stdin)
-  int line = 0;                          // first line of its document (of its List's, for a List item)
+  int line = 0;                          // where the object starts (a List item: its own start), 1-based; 0 unknown
+  int column = 0;                        // 1-based, in code points; 0 unknown
 };
 
 struct ConstraintAudit {
@@ -83,7 +84,8 @@ struct AuditOptions {
 // Appends the objects of `objects`, with every List (kind "List" or
 // "<Kind>List" with items, as `kubectl get -o json` and the API server
 // print them) replaced by its items; items of a typed list without
-// apiVersion/kind get the list's.
+// apiVersion/kind get the list's. Each item keeps where it starts in the
+// file (the List's item_locations), else the List's own line.
 std::vector<SourcedObject> unwrap_lists(std::vector<SourcedObject> objects);
 
 // Reads one dump file: a JSON document (what `kubectl get -o json` writes)
@@ -129,8 +131,8 @@ class Auditor {
   Auditor& operator=(const Auditor&) = delete;
 
   // Reviews `object` at audit.gatekeeper.sh (plus its expansion's
-  // resultants). `file` and `line` say where it was read, for the report.
-  void audit(const Value& object, std::string_view file = "", int line = 0);
+  // resultants). `file`, `line` and `column` say where it was read, for the report.
+  void audit(const Value& object, std::string_view file = "", int line = 0, int column = 0);
   void commit();
   void discard();
   // Objects audited so far, committed or not.

@@ -21,10 +21,12 @@ std::string format_audit_sarif(const AuditReport& report) {
     for (const AuditViolation& v : c.violations) {
       std::string object = (v.namespace_name.empty() ? "" : v.namespace_name + "/") + v.kind + "/" + v.name;
       findings.push_back({rule_index, sarif::level_for(v.enforcement_action, v.enforcement_actions),
-                          violation_object_label(v) + ": " + v.message, v.file, v.line, object});
+                          violation_object_label(v) + ": " + v.message, v.file, v.line, v.column, object});
     }
   }
-  return sarif::sarif_log(rules, findings, report.audit_timestamp);
+  sarif::LogOptions options;
+  options.start_time = report.audit_timestamp;
+  return sarif::sarif_log(rules, findings, options);
 }
 
 }  // namespace tollgate::policies::audit

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "policies/audit/audit_run.h"
+#include "policies/gator/text_locations.h"
 #include "policies/model/object_shape.h"
 #include "rules/value/json.h"
 
@@ -26,18 +27,27 @@ bool read_dump_text(std::string_view text, const std::string& file, std::vector<
   // JSON is YAML too: a text that is not one JSON document (two of them, a comment) is read as YAML.
   if (!value::parse_json(text, &document, &json_error)) return gator::read_objects_text(text, file, out, error);
   std::vector<Value> objects = document.is_array() ? document.items() : std::vector<Value>{document};
-  for (Value& object : objects) {
+  // Where each object (and each item of a List) starts, for the reports that point into the file.
+  gator::JsonObjectLocations locations = gator::json_object_locations(text);
+  for (size_t i = 0; i < objects.size(); ++i) {
+    Value& object = objects[i];
+    value::SourceLocation at = !document.is_array()           ? locations.root
+                               : i < locations.items.size() ? locations.items[i]
+                                                            : value::SourceLocation{};
+    auto where = [&] { return file + ":" + std::to_string(at.line > 0 ? at.line : 1) + ": "; };
     const Value& kind = object["kind"];
     if (!object.is_object() || !kind.is_string() || kind.as_string().empty()) {
-      *error = file + ":1: Object 'Kind' is missing";
+      *error = where() + "Object 'Kind' is missing";
       return false;
     }
     std::string malformed = malformed_object_reason(object);
     if (!malformed.empty()) {
-      *error = file + ":1: " + malformed;
+      *error = where() + malformed;
       return false;
     }
-    out->push_back(SourcedObject{std::move(object), file, 1});
+    SourcedObject sourced{std::move(object), file, at.line, at.column};
+    if (!document.is_array() && gator::is_list_object(sourced.object)) sourced.item_locations = std::move(locations.items);
+    out->push_back(std::move(sourced));
   }
   return true;
 }

@@ -60,6 +60,7 @@ std::string format_test_sarif(const TestRunReport& report, const TestOutputOptio
     const Value& metadata = source.object["metadata"];
     std::string ns(metadata["namespace"].string_or(""));
     findings.push_back({it->second, level, object_name(source.object) + ": " + r.message, source.file, source.line,
+                        source.column,
                         (ns.empty() ? "" : ns + "/") + std::string(source.object["kind"].string_or("")) + "/" +
                             std::string(metadata["name"].string_or(""))});
   });
@@ -74,8 +75,10 @@ std::string format_test_github(const TestRunReport& report, const TestOutputOpti
     out += "::" + command;
     std::string properties;
     if (!source.file.empty() && source.file != "-") {
-      properties += "file=" + escape_command(source.file, true);
+      // As the SARIF says it: relative to the checkout when under it, same line and column.
+      properties += "file=" + escape_command(sarif::display_path(source.file), true);
       if (source.line > 0) properties += ",line=" + std::to_string(source.line);
+      if (source.line > 0 && source.column > 0) properties += ",col=" + std::to_string(source.column);
       properties += ",";
     }
     properties += "title=" + escape_command(r.constraint_kind + "/" + r.constraint_name, true);
