@@ -265,18 +265,14 @@ MapOutcome MutatingPolicyEngine::evaluate(const Value& request, const NamespaceL
 
   RequestState state{request, attributes, outcome.object, Value(), Value(), {}};
   if (attributes.old_object != nullptr) state.old_object = *attributes.old_object;
-  // The request's Namespace, looked up once something is to be invoked: a
-  // Namespace object's own request has none; a missing one fails the whole
-  // request, whatever the failure policies (§5.1 via the dispatcher).
-  bool namespace_fetched = false;
-  bool namespace_missing = false;
-  auto fetch_namespace = [&] {
-    if (namespace_fetched) return;
-    namespace_fetched = true;
-    if (attributes.namespace_name.empty() || attributes.is_core_namespace()) return;
+  // The request's Namespace for namespaceObject (null for a Namespace's own
+  // request). One that is not loaded binds null, as for
+  // ValidatingAdmissionPolicy: the API server would fail the request with a
+  // 404, which offline, without the cluster's Namespaces, would refuse every
+  // namespaced request.
+  if (!attributes.namespace_name.empty() && !attributes.is_core_namespace()) {
     if (const Value* ns = namespaces.find_namespace(attributes.namespace_name)) state.namespace_object = *ns;
-    else namespace_missing = true;
-  };
+  }
 
   auto config_error = [&](const CompiledPolicy& p, const MutatingAdmissionPolicyBinding* b, const std::string& err) {
     if (p.definition.failure_policy == "Ignore") return;
@@ -322,14 +318,6 @@ MapOutcome MutatingPolicyEngine::evaluate(const Value& request, const NamespaceL
       if (!c.params->collect(p.definition.param_kind, p.param_namespaced, b->param_ref, attributes, params, &error)) {
         config_error(p, b, error);
         continue;
-      }
-      fetch_namespace();
-      if (namespace_missing) {
-        outcome.allowed = false;
-        outcome.code = 404;
-        outcome.reason = "NotFound";
-        outcome.message = "namespaces \"" + attributes.namespace_name + "\" not found";
-        return outcome;
       }
       for (Value& param : params) {
         Invocation inv{&p, b, std::move(param), m, ""};

@@ -152,20 +152,23 @@ TEST_CASE("A mutation that does not compile to the required type is a policy err
   CHECK(o.message == "policy 'm' with binding 'mb' denied request: must evaluate to Object but got string");
 }
 
-TEST_CASE("A MutatingAdmissionPolicy request in a Namespace that does not exist fails with 404") {
+TEST_CASE("A MutatingAdmissionPolicy request in a Namespace that is not loaded sees a null namespaceObject") {
   std::vector<policies::LoadError> errors;
   policies::ObjectOrigin origin;
   policies::ParseContext ctx(origin, errors);
   std::vector<MutatingAdmissionPolicy> ps = {*parse_mutating_policy(
-      policies::testing::yaml(policy_yaml("m", "  mutations: [{patchType: JSONPatch, jsonPatch: {expression: '[]'}}]\n")),
+      policies::testing::yaml(policy_yaml("m", "  mutations: [{patchType: JSONPatch, jsonPatch: {expression: "
+                                               "\"[JSONPatch{op: 'add', path: '/metadata/labels/ns', value: "
+                                               "namespaceObject == null ? 'none' : 'some'}]\"}}]\n")),
       ctx)};
   std::vector<MutatingAdmissionPolicyBinding> bs = {
       *parse_mutating_policy_binding(policies::testing::yaml(binding("mb", "m")), ctx)};
   auto engine = MutatingPolicyEngine::build(std::move(ps), std::move(bs), {});
   std::string request = kRequest;
+  CHECK(at(engine->evaluate(policies::testing::yaml(request), NoNamespaces()), {"metadata", "labels", "ns"}) ==
+        R"("some")");
   request.replace(request.find("namespace: default"), 18, "namespace: gone");
   auto o = engine->evaluate(policies::testing::yaml(request), NoNamespaces());
-  CHECK_FALSE(o.allowed);
-  CHECK(o.code == 404);
-  CHECK(o.message == "namespaces \"gone\" not found");
+  CHECK(o.allowed);
+  CHECK(at(o, {"metadata", "labels", "ns"}) == R"("none")");
 }
