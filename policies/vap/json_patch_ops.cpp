@@ -39,6 +39,23 @@ std::string invalid_index(int64_t idx) {
   return "Unable to access invalid index: " + std::to_string(idx) + ": " + kInvalidIndex;
 }
 
+// An existing element's index for get, set and remove: an integer key,
+// negative ones counted from the end.
+std::optional<std::string> element_index(const std::string& key, size_t size, size_t* out) {
+  std::string error;
+  auto idx = go_atoi(key, &error);
+  if (!idx) return error;
+  const int64_t len = static_cast<int64_t>(size);
+  int64_t k = *idx;
+  if (k < 0) {
+    if (k < -len) return invalid_index(k);
+    k += len;
+  }
+  if (k >= len) return invalid_index(k);
+  *out = static_cast<size_t>(k);
+  return std::nullopt;
+}
+
 // A value as the library holds it: JSON null and an absent member are both nil.
 const Value* non_null(const Value* v) { return v != nullptr && !v->is_null() ? v : nullptr; }
 
@@ -73,18 +90,10 @@ Located find_object(const Value& doc, std::string_view path) {
       next = non_null(current.find(std::string_view(part)));
       if (next) out.steps.emplace_back(part);
     } else if (current.is_array()) {
-      std::string error;
-      auto idx = go_atoi(part, &error);
-      if (!idx) return out;
-      const int64_t len = static_cast<int64_t>(current.items().size());
-      int64_t k = *idx;
-      if (k < 0) {
-        if (k < -len) return out;
-        k += len;
-      }
-      if (k >= len) return out;
-      next = non_null(&current.items()[static_cast<size_t>(k)]);
-      if (next) out.steps.emplace_back(static_cast<size_t>(k));
+      size_t k = 0;
+      if (element_index(part, current.items().size(), &k)) return out;
+      next = non_null(&current.items()[k]);
+      if (next) out.steps.emplace_back(k);
     }
     if (next == nullptr || !(next->is_object() || next->is_array())) return out;
     Value hold = *next;
@@ -130,17 +139,9 @@ std::optional<std::string> container_get(const Value& c, const std::string& key,
     else *out = *v;
     return std::nullopt;
   }
-  std::string error;
-  auto idx = go_atoi(key, &error);
-  if (!idx) return error;
-  const int64_t len = static_cast<int64_t>(c.items().size());
-  int64_t k = *idx;
-  if (k < 0) {
-    if (k < -len) return invalid_index(k);
-    k += len;
-  }
-  if (k >= len) return invalid_index(k);
-  const Value& v = c.items()[static_cast<size_t>(k)];
+  size_t k = 0;
+  if (auto e = element_index(key, c.items().size(), &k)) return e;
+  const Value& v = c.items()[k];
   if (v.is_null()) *nil = true;
   else *out = v;
   return std::nullopt;
@@ -177,17 +178,10 @@ std::optional<std::string> container_set(const Value& c, const std::string& key,
     *out = with_member(c, key, v);
     return std::nullopt;
   }
-  std::string error;
-  auto idx = go_atoi(key, &error);
-  if (!idx) return error;
+  size_t k = 0;
+  if (auto e = element_index(key, c.items().size(), &k)) return e;
   std::vector<Value> items = c.items();
-  const int64_t len = static_cast<int64_t>(items.size());
-  int64_t k = *idx;
-  if (k < 0) {
-    if (k < -len) return invalid_index(k);
-    k += len;
-  }
-  items[static_cast<size_t>(k)] = v;
+  items[k] = v;
   *out = Value::array(std::move(items));
   return std::nullopt;
 }
@@ -202,18 +196,10 @@ std::optional<std::string> container_remove(const Value& c, const std::string& k
     *out = Value::object(std::move(entries));
     return std::nullopt;
   }
-  std::string error;
-  auto idx = go_atoi(key, &error);
-  if (!idx) return error;
+  size_t k = 0;
+  if (auto e = element_index(key, c.items().size(), &k)) return e;
   std::vector<Value> items = c.items();
-  const int64_t len = static_cast<int64_t>(items.size());
-  int64_t k = *idx;
-  if (k >= len) return invalid_index(k);
-  if (k < 0) {
-    if (k < -len) return invalid_index(k);
-    k += len;
-  }
-  items.erase(items.begin() + k);
+  items.erase(items.begin() + static_cast<std::ptrdiff_t>(k));
   *out = Value::array(std::move(items));
   return std::nullopt;
 }
