@@ -9,6 +9,7 @@
 
 #include "rules/rego/builtins/builtin.h"
 #include "rules/rego/compiler/ir.h"
+#include "rules/rego/eval/join_index.h"
 #include "rules/rego/rego.h"
 
 namespace tollgate::rego {
@@ -24,6 +25,9 @@ class CompiledPolicy {
   std::vector<std::vector<std::string>> module_packages;
   const BuiltinRegistry* builtins = nullptr;
   CompileOptions options;
+  // Indexes of equality joins over base data, per data document
+  // (eval/join_index.h): built by the evaluator on first use.
+  mutable eval::JoinIndexCache join_indexes;
 
   // The node at a constant path below data (null when no rules live there).
   const ir::DataNode* node_at(const std::vector<value::Value>& path) const;

@@ -107,6 +107,11 @@ bool Evaluator::eval_body(const ir::Body& body, size_t i, Frame f, Next k) {
     if (vb == nullptr || *va != *vb) return true;
   }
   if (i == body.exprs.size()) return k();
+  if (fast_path() && !options_.strict_builtin_errors && join_generator(body.exprs[i]) != nullptr) {
+    bool handled = false;
+    bool go = eval_join(body, i, f, k, &handled);
+    if (handled) return go;
+  }
   return eval_expr(body.exprs[i], f, [&] { return eval_body(body, i + 1, f, k); });
 }
 

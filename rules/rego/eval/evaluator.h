@@ -25,6 +25,7 @@
 #include "rules/rego/compiler/compiled_policy.h"
 #include "rules/rego/compiler/ir.h"
 #include "rules/rego/eval/function_ref.h"
+#include "rules/rego/eval/join_index.h"
 #include "rules/rego/eval/object_tree.h"
 #include "rules/rego/rego.h"
 #include "rules/rego/trace.h"
@@ -125,6 +126,17 @@ class Evaluator {
   bool unify_items(const ir::Term& pattern, const Value& v, size_t i, Frame f, Next k);
   bool unify_entries(const ir::Term& pattern, const Value& v, size_t i, Frame f, Next k);
   static bool is_open(const ir::Term& t, Frame f);
+
+  // ---- equality joins over base data (join_index.cpp) ----
+  // The ref of an expression that may start an indexable join (`x := data.a[k][_]`), else null.
+  static const ir::Term* join_generator(const ir::Expr& e);
+  // Runs body.exprs[i..] through the index of the join the generator at i
+  // starts; *handled is false when there is none (evaluate as usual).
+  bool eval_join(const ir::Body& body, size_t i, Frame f, Next k, bool* handled);
+  std::shared_ptr<const JoinPlan> analyse_join(const ir::Body& body, size_t i, Frame f);
+  bool join_slots_fit(const JoinPlan& plan, Frame f) const;
+  bool run_key_exprs(const JoinPlan& plan, size_t n, Frame f, Next k);
+  std::shared_ptr<const JoinIndex> build_join_index(const ir::Expr& generator, const JoinPlan& plan, Frame f);
 
   // ---- the direct fast path (single.cpp) ----
   bool fast_path() const {
