@@ -40,11 +40,28 @@ struct ArrayNode : detail::PooledNode {
 };
 
 struct ObjectNode : detail::PooledNode {
-  explicit ObjectNode(std::vector<Value::Entry> e) : entries(std::move(e)) {
+  explicit ObjectNode(std::vector<Value::Entry> e, uint64_t order = 0) : entries(std::move(e)), given_order(order) {
     charge_memory(sizeof(ObjectNode) + entries.capacity() * sizeof(Value::Entry));
   }
   std::vector<Value::Entry> entries;
+  // The order the keys were given in, when it is not the sorted one (0):
+  // nibble k is the index into entries of the k-th key given. Kept for
+  // objects of up to 16 keys, in the node's own block.
+  uint64_t given_order;
 };
+
+// Packs given[k] (indices into n sorted entries) as ObjectNode::given_order;
+// 0 when they are the sorted order itself.
+uint64_t pack_given_order(const uint8_t* given, size_t n) {
+  if (n < 2 || n > 16) return 0;
+  uint64_t packed = 0;
+  bool identity = true;
+  for (size_t k = 0; k < n; ++k) {
+    identity &= given[k] == k;
+    packed |= static_cast<uint64_t>(given[k] & 0xF) << (4 * k);
+  }
+  return identity ? 0 : packed;
+}
 
 static_assert(sizeof(StringNode) <= detail::NodePool::kBlockSize);
 static_assert(sizeof(ArrayNode) <= detail::NodePool::kBlockSize);
@@ -374,6 +391,53 @@ Value Value::object(std::vector<Entry> entries) {
   return object_sorted(std::move(entries));
 }
 
+Value Value::object_keeping_order(std::vector<Entry> entries) {
+  const size_t n = entries.size();
+  if (n < 2 || n > 16 || strictly_sorted(entries)) return object(std::move(entries));
+  // Positions sorted stably by key: a run of equal keys is in given order.
+  uint8_t by_key[16];
+  for (size_t i = 0; i < n; ++i) by_key[i] = static_cast<uint8_t>(i);
+  for (size_t i = 1; i < n; ++i) {
+    uint8_t moving = by_key[i];
+    size_t j = i;
+    for (; j > 0 && compare(entries[moving].first, entries[by_key[j - 1]].first) < 0; --j) by_key[j] = by_key[j - 1];
+    by_key[j] = moving;
+  }
+  // A repeated key keeps its first place and its last value (a Go map's
+  // assignment to an existing key).
+  std::vector<Entry> sorted;
+  sorted.reserve(n);
+  uint8_t sorted_index_of[16];
+  std::fill(std::begin(sorted_index_of), std::end(sorted_index_of), uint8_t{0xFF});
+  for (size_t r = 0; r < n;) {
+    size_t end = r + 1;
+    while (end < n && compare(entries[by_key[r]].first, entries[by_key[end]].first) == 0) ++end;
+    sorted_index_of[by_key[r]] = static_cast<uint8_t>(sorted.size());
+    sorted.emplace_back(std::move(entries[by_key[r]].first), std::move(entries[by_key[end - 1]].second));
+    r = end;
+  }
+  uint8_t given[16];
+  size_t k = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (sorted_index_of[i] != 0xFF) given[k++] = sorted_index_of[i];
+  }
+  return object_sorted_in_given_order(std::move(sorted), given);
+}
+
+Value Value::object_sorted_in_given_order(std::vector<Entry> entries, const uint8_t* given) {
+  assert(strictly_sorted(entries));
+  const uint64_t order = given != nullptr ? pack_given_order(given, entries.size()) : 0;
+  Value v;
+  v.u_.node = new ObjectNode(std::move(entries), order);
+  v.kind_ = Kind::Object;
+  return v;
+}
+
+size_t Value::given_order_index(size_t k) const {
+  const uint64_t order = static_cast<const ObjectNode*>(u_.node)->given_order;
+  return order == 0 ? k : static_cast<size_t>((order >> (4 * k)) & 0xF);
+}
+
 Value Value::object_sorted(std::vector<Entry> entries) {
   assert(strictly_sorted(entries));
   Value v;
@@ -383,13 +447,58 @@ Value Value::object_sorted(std::vector<Entry> entries) {
 }
 
 Value Value::set(std::vector<Value> items) {
-  std::sort(items.begin(), items.end(), [](const Value& a, const Value& b) { return compare(a, b) < 0; });
-  items.erase(std::unique(items.begin(), items.end(), [](const Value& a, const Value& b) { return compare(a, b) == 0; }),
-              items.end());
+  // Sorted stably, so each run of equal values is in insertion order.
+  auto less = [](const Value& a, const Value& b) { return compare(a, b) < 0; };
+  if (items.size() <= 16) {
+    for (size_t i = 1; i < items.size(); ++i) {
+      if (!less(items[i], items[i - 1])) continue;
+      Value moving = std::move(items[i]);
+      size_t j = i;
+      for (; j > 0 && less(moving, items[j - 1]); --j) items[j] = std::move(items[j - 1]);
+      items[j] = std::move(moving);
+    }
+  } else {
+    std::stable_sort(items.begin(), items.end(), less);
+  }
+  // OPA's set insertion (ast set.insert): a member equal to one already in
+  // the set is dropped, except that an integer-written number only matches an
+  // integer-written member. So a run keeps its first value and, when that is
+  // a number not written as an integer (2.0), the first integer after it (2).
+  size_t w = 0;
+  for (size_t r = 0; r < items.size();) {
+    size_t end = r + 1;
+    while (end < items.size() && compare(items[r], items[end]) == 0) ++end;
+    const bool add_integer = end - r > 1 && items[r].is_number() && !written_as_integer(items[r]);
+    if (w != r) items[w] = std::move(items[r]);
+    ++w;
+    if (add_integer) {
+      for (size_t k = r + 1; k < end; ++k) {
+        if (!written_as_integer(items[k])) continue;
+        items[w++] = std::move(items[k]);
+        break;
+      }
+    }
+    r = end;
+  }
+  items.resize(w);
   Value v;
   v.u_.node = new ArrayNode(std::move(items));
   v.kind_ = Kind::Set;
   return v;
+}
+
+bool written_as_integer(const Value& v) {
+  switch (v.kind()) {
+    case Kind::Int:
+    case Kind::Uint: return true;
+    case Kind::Double: {
+      // How Gatekeeper's float64 input reaches OPA: FormatFloat(x, 'g', -1).
+      const double x = v.as_double();
+      return x == std::trunc(x) && std::fabs(x) < 9.2e18;
+    }
+    case Kind::BigNum: return v.as_string().find_first_of(".eE") == std::string::npos;
+    default: return false;
+  }
 }
 
 const Value& Value::empty_array() {

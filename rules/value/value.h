@@ -113,7 +113,20 @@ class Value {
   static Value object(std::vector<Entry> entries);
   // Entries already sorted by key with no duplicates (checked in debug builds).
   static Value object_sorted(std::vector<Entry> entries);
-  // Items in any order; sorted and de-duplicated here.
+  // Like object(), and the object also remembers the order its keys were
+  // given in (first place of a repeated key), for objects of up to 16 keys:
+  // documents read from JSON or YAML and CEL map literals, which cel-go walks
+  // from the Go map's insertion order. Equality, hashing and entries() are
+  // those of the sorted object.
+  static Value object_keeping_order(std::vector<Entry> entries);
+  // Entries sorted as for object_sorted; given[k] is the index into entries
+  // of the k-th key given (entries.size() of them; nullptr: sorted order).
+  static Value object_sorted_in_given_order(std::vector<Entry> entries, const uint8_t* given);
+  // Items in insertion order; sorted and de-duplicated here as OPA inserts
+  // set members: the first of equal values is kept, and a number written as
+  // an integer (2) is a member beside an equal one that is not (2.0): {2.0, 2}
+  // has two members, {2, 2.0} one (see written_as_integer). Equal members are
+  // adjacent, in insertion order.
   static Value set(std::vector<Value> items);
   static Value opaque(std::shared_ptr<const OpaqueValue>) = delete;  // use make_opaque
   template <class T, class... Args>
@@ -157,6 +170,9 @@ class Value {
   const std::vector<Value>& items() const;
   // Object entries, sorted by key.
   const std::vector<Entry>& entries() const;
+  // The index into entries() of the object's k-th key in the order it was
+  // given (object_keeping_order); k itself when no order was kept.
+  size_t given_order_index(size_t k) const;
   const OpaqueValue& as_opaque() const { return *static_cast<const OpaqueValue*>(u_.node); }
   template <class T>
   const T* opaque_as() const {
@@ -217,6 +233,12 @@ inline bool operator<(const Value& a, const Value& b) { return compare(a, b) < 0
 inline bool operator>(const Value& a, const Value& b) { return compare(a, b) > 0; }
 inline bool operator<=(const Value& a, const Value& b) { return compare(a, b) <= 0; }
 inline bool operator>=(const Value& a, const Value& b) { return compare(a, b) >= 0; }
+
+// Whether OPA reads a number as an integer (json.Number.Int64 succeeds: text
+// without '.', 'e' or 'E'); 1.0 and 1e2 are not, 1 is. Int and Uint always
+// are; a Double when it is integral and within int64 (as Go's FormatFloat
+// prints a float64 input value). False for non-numbers.
+bool written_as_integer(const Value& v);
 
 // Hash consistent with compare(): equal values hash equally.
 size_t hash(const Value& v);
