@@ -55,19 +55,7 @@ std::optional<Value> number_from_text(std::string_view text) {
   return v;
 }
 
-bool integer_text(const Value& v) {
-  switch (v.kind()) {
-    case Kind::Int:
-    case Kind::Uint: return true;
-    case Kind::Double: {
-      // How Gatekeeper's float64 input reaches OPA: FormatFloat(x, 'g', -1).
-      const double x = v.as_double();
-      return x == std::trunc(x) && std::fabs(x) < 9.2e18;
-    }
-    case Kind::BigNum: return v.as_string().find_first_of(".eE") == std::string::npos;
-    default: return false;
-  }
-}
+bool integer_text(const Value& v) { return value::written_as_integer(v); }
 
 Value canonical_number(const Value& v) {
   switch (v.kind()) {
@@ -115,7 +103,11 @@ bool opa_key_finds(const Value& probe, const Value& stored) {
 bool opa_set_contains(const Value& set, const Value& x) {
   const auto& items = set.items();
   auto it = std::lower_bound(items.begin(), items.end(), x, [](const Value& a, const Value& b) { return a < b; });
-  return it != items.end() && *it == x && opa_key_finds(x, *it);
+  // Equal members are adjacent: at most a non-integer and an integer number.
+  for (; it != items.end() && *it == x; ++it) {
+    if (opa_key_finds(x, *it)) return true;
+  }
+  return false;
 }
 
 const Value* opa_object_get(const Value& object, const Value& key) {

@@ -5,6 +5,7 @@
 
 #include "rules/rego/ast_text.h"
 #include "rules/rego/compiler/rule_tree.h"
+#include "rules/rego/number.h"
 
 namespace tollgate::rego::compiler {
 
@@ -318,13 +319,14 @@ ir::Term Resolver::ref(const Term& t, Scope& scope) {
     const Value* v = &r.items[0].value;
     for (size_t i = 1; i < r.items.size() && v != nullptr; ++i) {
       const Value& k = r.items[i].value;
+      // As OPA looks keys up: 2 does not find the key 2.0, nor 1.0 an array index.
       if (v->is_object()) {
-        v = v->find(k);
-      } else if (v->is_array() && k.is_number()) {
+        v = opa_object_get(*v, k);
+      } else if (v->is_array() && k.is_number() && integer_text(k)) {
         double d = k.to_double();
         v = (d >= 0 && d == static_cast<double>(static_cast<size_t>(d))) ? v->at(static_cast<size_t>(d)) : nullptr;
       } else if (v->is_set()) {
-        v = v->contains(k) ? &k : nullptr;
+        v = opa_set_contains(*v, k) ? &k : nullptr;
       } else {
         v = nullptr;
       }
