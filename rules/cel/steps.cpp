@@ -688,7 +688,8 @@ class MapStep final : public Step {
       entries.emplace_back(k.take(), v.take());
     }
     const size_t n = entries.size();
-    Value m = Value::object(std::move(entries));
+    // cel-go walks a map literal from its Go map's insertion order.
+    Value m = Value::object_keeping_order(std::move(entries));
     if (m.size() != n) return make_error("Failed with repeated key");
     c.cost += 30;
     return m;
@@ -805,7 +806,9 @@ class ComprehensionStep final : public Step {
 
     auto bind = [&](size_t i) {
       if (is_map) {
-        const auto& e = range_owner.entries()[i];
+        // cel-go ranges over the Go map the document was decoded into: a
+        // small map's iteration starts from its insertion order.
+        const auto& e = range_owner.entries()[range_owner.given_order_index(i)];
         iter.set_borrowed(&e.first);
         if (iter2) iter2->set_borrowed(&e.second);
       } else {

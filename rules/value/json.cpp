@@ -96,6 +96,7 @@ class DomConverter {
     KeyPrefix prefix;
     std::string_view key;
     simdjson::dom::element value;
+    uint32_t place;  // its place among the object's fields, as given
   };
   static bool less(const Field& a, const Field& b) { return detail::key_less(a.prefix, a.key, b.prefix, b.key); }
   static bool same_key(const Field& a, const Field& b) { return detail::key_equal(a.prefix, a.key, b.prefix, b.key); }
@@ -117,7 +118,7 @@ class DomConverter {
     const size_t base = fields_.size();
     bool sorted = true;
     for (simdjson::dom::key_value_pair kv : o) {
-      Field f{KeyPrefix::of(kv.key), kv.key, kv.value};
+      Field f{KeyPrefix::of(kv.key), kv.key, kv.value, static_cast<uint32_t>(fields_.size() - base)};
       if (sorted && fields_.size() > base && !less(fields_.back(), f)) sorted = false;
       fields_.push_back(f);
     }
@@ -126,15 +127,30 @@ class DomConverter {
 
     std::vector<Value::Entry> entries;
     entries.reserve(end - base);
+    // The order the keys were given in (Value::object_keeping_order), for
+    // the small objects that keep it: sorted_index_of[place].
+    const bool keep_order = !sorted && end - base <= 16;
+    uint8_t sorted_index_of[16];
+    if (keep_order) std::fill(std::begin(sorted_index_of), std::end(sorted_index_of), uint8_t{0xFF});
+    size_t run_start = base;
     for (size_t i = base; i < end; ++i) {
       // Sorting is stable, so of a duplicated key the last one (which wins,
-      // as in Go's decoder) is the last of its run.
+      // as in Go's decoder) is the last of its run, and the first one holds
+      // its place.
       if (!sorted && i + 1 < end && same_key(fields_[i], fields_[i + 1])) continue;
       Field f = fields_[i];  // a copy: converting f.value may grow fields_
+      if (keep_order) sorted_index_of[fields_[run_start].place] = static_cast<uint8_t>(entries.size());
+      run_start = i + 1;
       entries.emplace_back(strings_.get(f.prefix, f.key), convert(f.value));
     }
     fields_.resize(base);
-    return Value::object_sorted(std::move(entries));
+    if (!keep_order) return Value::object_sorted(std::move(entries));
+    uint8_t given[16];
+    size_t k = 0;
+    for (uint8_t index : sorted_index_of) {
+      if (index != 0xFF) given[k++] = index;
+    }
+    return Value::object_sorted_in_given_order(std::move(entries), given);
   }
 
   void sort_fields(size_t base) {
@@ -201,7 +217,7 @@ class SaxBuilder : public nlohmann::json_sax<nlohmann::json> {
   bool end_object() override {
     Frame f = std::move(stack_.back());
     stack_.pop_back();
-    return add(Value::object(std::move(f.entries)));
+    return add(Value::object_keeping_order(std::move(f.entries)));
   }
   bool start_array(std::size_t) override { return open(false); }
   bool end_array() override {

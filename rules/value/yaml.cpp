@@ -281,7 +281,7 @@ class Converter {
           if (is_merge_key(kv.first)) continue;
           add_entry(kv.first, kv.second, pointer, &entries);
         }
-        return Value::object(std::move(entries));
+        return Value::object_keeping_order(std::move(entries));
       }
       default: return Value();
     }
