@@ -41,6 +41,8 @@ class AdmissionRouter final : public HttpHandler {
   // Swaps in a policy snapshot; requests already being evaluated finish on
   // the one they started with. The router is ready once a set is installed.
   void set_policies(std::shared_ptr<const policies::PolicySet> policies);
+  // The set in service now (serve's audit takes it at the start of a run).
+  std::shared_ptr<const policies::PolicySet> policies() const { return policies_.load(); }
   // The cluster (serve with the kube API on): the Namespace of a namespaced
   // request for namespaceSelector, the live data.inventory, and /readyz
   // failing until the first Namespace list is in. Set before serving; it is
