@@ -16,6 +16,7 @@
 #include "policies/mutation/load_mutation_system.h"
 #include "policies/mutation/mutation_system.h"
 #include "policies/rego_driver.h"
+#include "policies/vap/validating_policy_engine.h"
 
 namespace tollgate::policies {
 
@@ -42,6 +43,8 @@ class CompiledPolicySet final : public PolicySet {
                           const LoadOptions& options);
 
   Decision validate(const ReviewInput& input, ReviewObserver* observer) const override;
+  // The Gatekeeper constraints' decision (validate() adds the VAPs').
+  Decision validate_constraints(const ReviewInput& input, ReviewObserver* observer) const;
   PolicyStats stats() const override { return stats_; }
   bool template_supported(std::string_view constraint_kind, std::string* reason) const override;
   std::vector<std::string> unsupported_templates() const override;
@@ -108,6 +111,7 @@ class CompiledPolicySet final : public PolicySet {
   std::shared_ptr<const mutation::MutationSystem> mutation_;
   expansion::ExpansionSystem expansion_;
   StringMap<int64_t> mutator_generations_;  // "<Kind>/<name>" -> metadata.generation
+  std::shared_ptr<const vap::ValidatingPolicyEngine> vap_;
   PolicyStats stats_;
 };
 
@@ -210,6 +214,54 @@ LoadResult CompiledPolicySet::build(const std::vector<LoadedObject>& objects, st
     if (!error.empty()) ctx.error("/spec", "error upserting template " + name + ": " + error);
   }
 
+  // ValidatingAdmissionPolicies and their bindings; their params are the
+  // non-Namespace inventory objects.
+  {
+    std::vector<vap::ValidatingAdmissionPolicy> policies;
+    std::vector<vap::ValidatingAdmissionPolicyBinding> bindings;
+    StringMap<bool> names;
+    std::vector<LoadError> unchecked;  // API validation errors when it is off
+    std::vector<LoadError>& vap_errors = options.vap_api_validation ? errors : unchecked;
+    for (const LoadedObject* o : classified.validating_policies) {
+      ParseContext ctx(o->origin, vap_errors);
+      size_t before = ctx.error_count();
+      std::optional<vap::ValidatingAdmissionPolicy> p = vap::parse_validating_policy(o->value, ctx);
+      if (!p || (options.vap_api_validation && ctx.error_count() != before)) continue;
+      if (!names.emplace("p/" + p->name, true).second) {
+        ParseContext(o->origin, errors).error("/metadata/name", "duplicate ValidatingAdmissionPolicy " + p->name);
+        continue;
+      }
+      policies.push_back(std::move(*p));
+    }
+    for (const LoadedObject* o : classified.validating_policy_bindings) {
+      ParseContext ctx(o->origin, vap_errors);
+      size_t before = ctx.error_count();
+      std::optional<vap::ValidatingAdmissionPolicyBinding> b = vap::parse_validating_policy_binding(o->value, ctx);
+      if (!b || (options.vap_api_validation && ctx.error_count() != before)) continue;
+      if (!names.emplace("b/" + b->name, true).second) {
+        ParseContext(o->origin, errors).error("/metadata/name", "duplicate ValidatingAdmissionPolicyBinding " + b->name);
+        continue;
+      }
+      bindings.push_back(std::move(*b));
+    }
+    std::vector<Value> params;
+    for (const Value& o : options.inventory) {
+      if (o["kind"].string_or("") == "Namespace" && o["apiVersion"].string_or("") == "v1") continue;
+      params.push_back(o);
+    }
+    vap::ValidatingPolicyEngine::Options vap_options;
+    if (auto version = vap::parse_environment_version(options.vap_environment)) {
+      vap_options.environment = *version;
+    } else {
+      errors.push_back({"", 0, 0, "unknown ValidatingAdmissionPolicy environment " + options.vap_environment +
+                                      " (1.32, current)"});
+    }
+    set->stats_.validating_policies = policies.size();
+    set->stats_.validating_policy_bindings = bindings.size();
+    set->vap_ = vap::ValidatingPolicyEngine::build(std::move(policies), std::move(bindings), std::move(params),
+                                                   vap_options);
+  }
+
   LoadResult result;
   result.warnings = std::move(warnings);
   if (!errors.empty()) {
@@ -231,6 +283,8 @@ LoadResult CompiledPolicySet::build(const std::vector<LoadedObject>& objects, st
   set->stats_.mutators = set->mutation_->stats().mutators;
   set->stats_.mutators_conflicting = set->mutation_->stats().conflicting;
   set->stats_.expansion_templates = set->expansion_.size();
+  set->stats_.validating_policies = set->vap_->policy_count();
+  set->stats_.validating_policy_bindings = set->vap_->binding_count();
   result.policies = std::move(set);
   return result;
 }
@@ -358,7 +412,59 @@ void CompiledPolicySet::review_constraint(const Entry& entry, const std::vector<
   }
 }
 
+namespace {
+
+// Namespaces for ValidatingAdmissionPolicy selectors and namespaceObject:
+// the review's own, its inventory, then the set's.
+class ReviewNamespaces final : public vap::NamespaceLookup {
+ public:
+  ReviewNamespaces(const ReviewInput& input, const StringMap<Value>& loaded) : input_(input), loaded_(loaded) {}
+  const Value* find_namespace(std::string_view name) const override {
+    const Value& own = input_.namespace_object;
+    if (!own.is_null() && own["metadata"]["name"].string_or("") == name) return &own;
+    if (const Value* ns = find_namespace_in(input_.inventory, name)) return ns;
+    auto it = loaded_.find(name);
+    return it == loaded_.end() ? nullptr : &it->second;
+  }
+
+ private:
+  static const Value* find_namespace_in(const std::vector<Value>& objects, std::string_view name) {
+    return policies::find_namespace(objects, name);
+  }
+  const ReviewInput& input_;
+  const StringMap<Value>& loaded_;
+};
+
+}  // namespace
+
+// The ValidatingAdmissionPolicy plugin runs before the validating webhooks:
+// its denial is the answer; otherwise its warnings and audit annotations join
+// the constraints' decision.
 Decision CompiledPolicySet::validate(const ReviewInput& input, ReviewObserver* observer) const {
+  // Admission requests only: not what an ExpansionTemplate implies, nor an
+  // object reviewed without an operation (gator, audit).
+  if (vap_->empty() || input.source == "Generated" || input.request["operation"].string_or("").empty()) {
+    return validate_constraints(input, observer);
+  }
+  vap::VapOutcome v = vap_->evaluate(input.request, ReviewNamespaces(input, namespaces_));
+  if (!v.allowed) {
+    Decision d;
+    d.allowed = false;
+    d.code = v.code;
+    d.reason = v.reason;
+    d.message = v.status_message;
+    d.causes.push_back(v.message);
+    d.warnings = std::move(v.warnings);
+    d.audit_annotations = std::move(v.audit_annotations);
+    return d;
+  }
+  Decision d = validate_constraints(input, observer);
+  d.warnings.insert(d.warnings.begin(), v.warnings.begin(), v.warnings.end());
+  d.audit_annotations = std::move(v.audit_annotations);
+  return d;
+}
+
+Decision CompiledPolicySet::validate_constraints(const ReviewInput& input, ReviewObserver* observer) const {
   const Value& request = input.request;
   std::string_view operation = request["operation"].string_or("");
   const Value* object = request.find("object");

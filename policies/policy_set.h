@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "rules/value/value.h"
@@ -55,6 +56,12 @@ struct Decision {
   // EnginePreference::All: one line per constraint whose Rego and CEL code
   // disagreed on this review ("<Kind>/<name>: rego: [...]; cel: [...]").
   std::vector<std::string> engine_disagreements;
+  // Audit annotations of ValidatingAdmissionPolicies, by key
+  // ("<policy>/<key>", "validation.policy.admission.k8s.io/validation_failure").
+  std::vector<std::pair<std::string, std::string>> audit_annotations;
+  // Status causes: a ValidatingAdmissionPolicy denial's message without the
+  // "<resource> \"<name>\" is forbidden: " prefix `message` carries.
+  std::vector<std::string> causes;
 };
 
 // Called once per evaluated constraint, for metrics.
@@ -114,6 +121,8 @@ struct PolicyStats {
   size_t mutators = 0;
   size_t mutators_conflicting = 0;  // loaded but skipped (schema conflicts)
   size_t expansion_templates = 0;
+  size_t validating_policies = 0;
+  size_t validating_policy_bindings = 0;
 };
 
 // Which engine runs a template that has code for both (§4.4).
@@ -138,6 +147,14 @@ struct LoadOptions {
   // Objects visible to Rego as data.inventory in every review (serve
   // --inventory DIR), in addition to ReviewInput::inventory.
   std::vector<Value> inventory;
+  // The Kubernetes CEL environment ValidatingAdmissionPolicies compile in:
+  // "1.32" (Gatekeeper 3.19's, the vap-differential corpus's) or "current".
+  std::string vap_environment = "1.32";
+  // When false, ValidatingAdmissionPolicies and bindings load as stored even
+  // when the API server would refuse them (its runtime sees such objects
+  // when they were stored before a validation existed): the conformance
+  // corpora's objects were never validated.
+  bool vap_api_validation = true;
 };
 
 class PolicySet;

@@ -97,6 +97,16 @@ std::string encode_validation_response(const AdmissionReviewRequest& review, con
     }
     out += ']';
   }
+  if (!decision.audit_annotations.empty()) {
+    out += R"(,"auditAnnotations":{)";
+    for (size_t i = 0; i < decision.audit_annotations.size(); ++i) {
+      if (i > 0) out += ',';
+      value::append_json_string(decision.audit_annotations[i].first, out);
+      out += ':';
+      value::append_json_string(decision.audit_annotations[i].second, out);
+    }
+    out += '}';
+  }
   close_response(out);
   return out;
 }

@@ -26,7 +26,8 @@ struct AdmissionReviewRequest {
 bool decode_admission_review(std::string_view body, AdmissionReviewRequest* out, std::string* error);
 
 // The response AdmissionReview for a validation decision (gatekeeper-semantics
-// §2.3): uid echoed, allowed, status {code, reason?, message?}, warnings.
+// §2.3): uid echoed, allowed, status {code, reason?, message?}, warnings,
+// and the ValidatingAdmissionPolicies' auditAnnotations.
 std::string encode_validation_response(const AdmissionReviewRequest& review, const policies::Decision& decision);
 
 // The response AdmissionReview for /mutate: allowed, status {code 200,

@@ -226,6 +226,14 @@ ClassifiedObjects classify_objects(const std::vector<LoadedObject>& objects, std
         continue;
       }
       out.expansion_templates.push_back(&o);
+    } else if (group == "admissionregistration.k8s.io" &&
+               (kind == "ValidatingAdmissionPolicy" || kind == "ValidatingAdmissionPolicyBinding")) {
+      if (version != "v1" && version != "v1beta1") {
+        errors.push_back(o.origin.error_at("/apiVersion", "unsupported " + std::string(kind) + " apiVersion " +
+                                                              std::string(api_version) + " (v1, v1beta1)"));
+        continue;
+      }
+      (kind == "ValidatingAdmissionPolicy" ? out.validating_policies : out.validating_policy_bindings).push_back(&o);
     } else if (group.empty() && version == "v1" && kind == "Namespace") {
       out.namespaces.push_back(&o);
     } else if (kind.empty()) {

@@ -79,6 +79,10 @@ struct ClassifiedObjects {
   std::vector<const LoadedObject*> mutators;
   // ExpansionTemplate (v1alpha1, v1beta1) of group expansion.gatekeeper.sh.
   std::vector<const LoadedObject*> expansion_templates;
+  // ValidatingAdmissionPolicy and ValidatingAdmissionPolicyBinding (v1,
+  // v1beta1) of group admissionregistration.k8s.io.
+  std::vector<const LoadedObject*> validating_policies;
+  std::vector<const LoadedObject*> validating_policy_bindings;
 };
 
 // Anything else is an error: "unsupported object kind X".

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "rules/cel/struct_value.h"
+
 namespace tollgate::policies::vap {
 
 using value::Value;
@@ -39,6 +41,60 @@ std::string render_compile_error(std::string_view expression, const cel::Compile
 
 namespace {
 
+// `request` is declared as Kubernetes declares it (§2.2): an object type
+// whose fields are checked at compile time (`request.uid` is an undefined
+// field) and typed (`request.userInfo.username` is a string, fit for an
+// audit annotation). Values stay JSON maps: an absent field is "no such key".
+constexpr std::string_view kRequestType = "kubernetes.AdmissionRequest";
+constexpr std::string_view kKindType = "kubernetes.AdmissionRequest.kind";
+constexpr std::string_view kResourceType = "kubernetes.AdmissionRequest.resource";
+constexpr std::string_view kUserInfoType = "kubernetes.AdmissionRequest.userInfo";
+
+class AdmissionTypes final : public cel::StructTypeProvider {
+ public:
+  bool has_type(std::string_view name) const override {
+    return name == kRequestType || name == kKindType || name == kResourceType || name == kUserInfoType;
+  }
+  std::optional<cel::CelType> field_type(std::string_view type, std::string_view field) const override {
+    using cel::CelType;
+    if (type == kRequestType) {
+      if (field == "kind" || field == "requestKind") return CelType::opaque(std::string(kKindType));
+      if (field == "resource" || field == "requestResource") return CelType::opaque(std::string(kResourceType));
+      if (field == "subResource" || field == "requestSubResource" || field == "name" || field == "namespace" ||
+          field == "operation") {
+        return CelType::string();
+      }
+      if (field == "userInfo") return CelType::opaque(std::string(kUserInfoType));
+      if (field == "dryRun") return CelType::bool_();
+      if (field == "options") return CelType::dyn();
+      return std::nullopt;
+    }
+    if (type == kKindType) {
+      if (field == "group" || field == "version" || field == "kind") return CelType::string();
+      return std::nullopt;
+    }
+    if (type == kResourceType) {
+      if (field == "group" || field == "version" || field == "resource") return CelType::string();
+      return std::nullopt;
+    }
+    if (type == kUserInfoType) {
+      if (field == "username" || field == "uid") return CelType::string();
+      if (field == "groups") return CelType::list(CelType::string());
+      if (field == "extra") return CelType::map(CelType::string(), CelType::list(CelType::string()));
+      return std::nullopt;
+    }
+    return std::nullopt;
+  }
+  cel::Result make(const std::string& type, Value) const override {
+    return cel::make_error("type " + type + " cannot be constructed");
+  }
+};
+
+const AdmissionTypes& admission_types() {
+  static const AdmissionTypes types;
+  return types;
+}
+
 std::vector<std::string> identifiers(bool has_params, const std::vector<std::string>& extra) {
   std::vector<std::string> out = {"object", "oldObject", "request", "namespaceObject"};
   // Slots stay fixed: without a paramKind `params` is not declared, but its
@@ -63,6 +119,9 @@ PolicyEnvironment::PolicyEnvironment(std::shared_ptr<const cel::Environment> env
                                      std::vector<std::string> extra_identifiers)
     : env_(std::move(env)), has_params_(has_params) {
   options_.identifiers = identifiers(has_params, extra_identifiers);
+  options_.identifier_types = {cel::CelType::dyn(), cel::CelType::dyn(),
+                               cel::CelType::opaque(std::string(kRequestType))};
+  options_.struct_types = &admission_types();
   for (const NamedExpression& v : variables) {
     // Each variable sees the ones before it.
     CompiledExpression e = compile_with(v.expression, OutputType::Any, options_);

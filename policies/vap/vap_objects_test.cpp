@@ -60,7 +60,7 @@ spec:
 )");
   REQUIRE(p.errors.size() == 1);
   CHECK(p.errors[0].to_string() ==
-        "p.yaml:6:22: ValidatingAdmissionPolicyBinding.admissionregistration.k8s.io \"b\" is invalid: "
+        "p.yaml:6:3: ValidatingAdmissionPolicyBinding.admissionregistration.k8s.io \"b\" is invalid: "
         "spec.validationActions: Invalid value: []string{...}: must not contain both Deny and Warn (repeating the "
         "same validation failure information in the API response and headers serves no purpose)");
 }

@@ -1,0 +1,682 @@
+#include "policies/vap/validating_policy_engine.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "policies/model/cluster_scoped_kinds.h"
+#include "policies/model/parse_context.h"
+
+namespace tollgate::policies::vap {
+
+using value::Value;
+
+namespace {
+
+constexpr size_t kMaxMessageLength = 5 * 1024;
+constexpr size_t kMaxAuditAnnotationValue = 10 * 1024;
+constexpr size_t kMaxValidationFailures = 50;
+constexpr const char* kValidationFailureKey = "validation.policy.admission.k8s.io/validation_failure";
+
+std::string_view trim(std::string_view s) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// Go's encoding/json string: HTML characters and U+2028/9 escaped.
+void append_go_json_string(std::string_view s, std::string& out) {
+  static const char* hex = "0123456789abcdef";
+  out += '"';
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    switch (c) {
+      case '"': out += "\\\""; continue;
+      case '\\': out += "\\\\"; continue;
+      case '\n': out += "\\n"; continue;
+      case '\r': out += "\\r"; continue;
+      case '\t': out += "\\t"; continue;
+      case '<': case '>': case '&':
+        out += "\\u00";
+        out += hex[c >> 4];
+        out += hex[c & 0xF];
+        continue;
+      default: break;
+    }
+    if (c < 0x20) {
+      out += "\\u00";
+      out += hex[c >> 4];
+      out += hex[c & 0xF];
+      continue;
+    }
+    if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+        (static_cast<unsigned char>(s[i + 2]) == 0xA8 || static_cast<unsigned char>(s[i + 2]) == 0xA9)) {
+      out += static_cast<unsigned char>(s[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029";
+      i += 2;
+      continue;
+    }
+    out += static_cast<char>(c);
+  }
+  out += '"';
+}
+
+std::string runtime_type_name(const Value& v) {
+  switch (v.kind()) {
+    case value::Kind::Null: return "null_type";
+    case value::Kind::Bool: return "bool";
+    case value::Kind::Int: return "int";
+    case value::Kind::Uint: return "uint";
+    case value::Kind::Double: return "double";
+    case value::Kind::String: return "string";
+    case value::Kind::Bytes: return "bytes";
+    case value::Kind::Array: return "list";
+    case value::Kind::Object: return "map";
+    default: return std::string(value::kind_name(v.kind()));
+  }
+}
+
+struct ParamKindInfo {
+  bool known = false;
+  bool namespaced = true;
+};
+
+// Built-in kinds of the Kubernetes API (paramKinds that need no loaded
+// object to be known).
+bool is_builtin_group(std::string_view group) {
+  static const std::set<std::string_view> groups = {
+      "", "apps", "batch", "autoscaling", "policy", "networking.k8s.io", "rbac.authorization.k8s.io",
+      "storage.k8s.io", "admissionregistration.k8s.io", "apiextensions.k8s.io", "scheduling.k8s.io",
+      "coordination.k8s.io", "node.k8s.io", "discovery.k8s.io", "certificates.k8s.io", "events.k8s.io",
+      "flowcontrol.apiserver.k8s.io", "resource.k8s.io", "storagemigration.k8s.io"};
+  return groups.count(group) != 0;
+}
+
+}  // namespace
+
+int reason_to_code(std::string_view reason) {
+  if (reason == "Forbidden") return 403;
+  if (reason == "Unauthorized") return 401;
+  if (reason == "RequestEntityTooLarge") return 413;
+  return 422;
+}
+
+struct CompiledValidation {
+  CompiledExpression expression;
+  bool has_message_expression = false;
+  CompiledExpression message_expression;
+  std::string message;  // trimmed
+  std::string reason;
+};
+
+struct CompiledPolicy {
+  ValidatingAdmissionPolicy definition;
+  std::unique_ptr<PolicyEnvironment> env;
+  std::vector<CompiledExpression> match_conditions;
+  std::vector<CompiledValidation> validations;
+  std::vector<CompiledExpression> audit_annotations;
+  std::string param_error;  // the paramKind does not resolve
+  bool param_namespaced = true;
+  std::vector<const ValidatingAdmissionPolicyBinding*> bindings;  // by name
+};
+
+struct ValidatingPolicyEngine::Compiled {
+  std::vector<ValidatingAdmissionPolicyBinding> bindings;
+  std::vector<CompiledPolicy> policies;  // by name
+  // Param objects by "apiVersion/kind"... keyed "<group>/<kind>", sorted by (namespace, name).
+  std::map<std::string, std::vector<Value>, std::less<>> params;
+  std::map<std::string, ParamKindInfo, std::less<>> kinds;  // "<group>/<kind>"
+  size_t bound_policies = 0;
+  EnvironmentVersion environment = EnvironmentVersion::Kubernetes132;
+};
+
+ValidatingPolicyEngine::ValidatingPolicyEngine() : compiled_(std::make_unique<Compiled>()) {}
+ValidatingPolicyEngine::~ValidatingPolicyEngine() = default;
+
+bool ValidatingPolicyEngine::empty() const { return compiled_->bound_policies == 0; }
+size_t ValidatingPolicyEngine::policy_count() const { return compiled_->policies.size(); }
+size_t ValidatingPolicyEngine::binding_count() const { return compiled_->bindings.size(); }
+
+namespace {
+
+std::string kind_key(std::string_view group, std::string_view kind) {
+  std::string k(group);
+  k += '/';
+  k.append(kind);
+  return k;
+}
+
+}  // namespace
+
+std::shared_ptr<const ValidatingPolicyEngine> ValidatingPolicyEngine::build(
+    std::vector<ValidatingAdmissionPolicy> policies, std::vector<ValidatingAdmissionPolicyBinding> bindings,
+    std::vector<Value> param_objects, const Options& options) {
+  std::shared_ptr<ValidatingPolicyEngine> engine(new ValidatingPolicyEngine());
+  Compiled& c = *engine->compiled_;
+  c.environment = options.environment;
+
+  // CustomResourceDefinitions declare their kind and its scope; other kinds
+  // are known by their objects, namespaced when one of them has a namespace.
+  std::set<std::string> declared;
+  for (const Value& o : param_objects) {
+    if (o["kind"].string_or("") != "CustomResourceDefinition" ||
+        api_group_of(o["apiVersion"].string_or("")) != "apiextensions.k8s.io") {
+      continue;
+    }
+    const Value& spec = o["spec"];
+    std::string key = kind_key(spec["group"].string_or(""), spec["names"]["kind"].string_or(""));
+    c.kinds[key] = {true, spec["scope"].string_or("Namespaced") != "Cluster"};
+    declared.insert(key);
+  }
+  for (const Value& o : param_objects) {
+    std::string_view api_version = o["apiVersion"].string_or("");
+    std::string_view kind = o["kind"].string_or("");
+    if (kind.empty()) continue;
+    std::string key = kind_key(api_group_of(api_version), kind);
+    c.params[key].push_back(o);
+    if (declared.count(key) != 0) continue;
+    ParamKindInfo& info = c.kinds[key];
+    if (!info.known) info.namespaced = false;
+    info.known = true;
+    if (!o["metadata"]["namespace"].string_or("").empty()) info.namespaced = true;
+  }
+  for (auto& [key, list] : c.params) {
+    std::stable_sort(list.begin(), list.end(), [](const Value& a, const Value& b) {
+      auto ka = std::make_pair(a["metadata"]["namespace"].string_or(""), a["metadata"]["name"].string_or(""));
+      auto kb = std::make_pair(b["metadata"]["namespace"].string_or(""), b["metadata"]["name"].string_or(""));
+      return ka < kb;
+    });
+  }
+
+  c.bindings = std::move(bindings);
+  std::stable_sort(c.bindings.begin(), c.bindings.end(),
+                   [](const auto& a, const auto& b) { return a.name < b.name; });
+  std::stable_sort(policies.begin(), policies.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+
+  auto env = cel::Environment::kubernetes();
+  for (ValidatingAdmissionPolicy& p : policies) {
+    CompiledPolicy cp;
+    cp.env = std::make_unique<PolicyEnvironment>(env, p.param_kind.has_value(), p.variables);
+    for (const NamedExpression& m : p.match_conditions) cp.match_conditions.push_back(cp.env->compile(m.expression, OutputType::Bool));
+    for (const Validation& v : p.validations) {
+      CompiledValidation out;
+      out.expression = cp.env->compile(v.expression, OutputType::Bool);
+      out.has_message_expression = v.has_message_expression;
+      if (v.has_message_expression) out.message_expression = cp.env->compile(v.message_expression, OutputType::String);
+      out.message = std::string(trim(v.message));
+      out.reason = v.reason;
+      cp.validations.push_back(std::move(out));
+    }
+    for (const AuditAnnotation& a : p.audit_annotations) {
+      cp.audit_annotations.push_back(cp.env->compile(a.value_expression, OutputType::StringOrNull));
+    }
+    if (p.param_kind) {
+      std::string_view group = api_group_of(p.param_kind->api_version);
+      std::string_view version = api_version_of(p.param_kind->api_version);
+      auto it = c.kinds.find(kind_key(group, p.param_kind->kind));
+      if (it != c.kinds.end()) {
+        cp.param_namespaced = it->second.namespaced;
+      } else if (is_builtin_group(group)) {
+        cp.param_namespaced = !is_cluster_scoped_kind(group, p.param_kind->kind);
+      } else {
+        cp.param_error = "failed to find resource referenced by paramKind: '" + std::string(group) + "/" +
+                         std::string(version) + ", Kind=" + p.param_kind->kind + "'";
+      }
+    }
+    cp.definition = std::move(p);
+    c.policies.push_back(std::move(cp));
+  }
+  for (CompiledPolicy& cp : c.policies) {
+    for (const ValidatingAdmissionPolicyBinding& b : c.bindings) {
+      if (b.policy_name == cp.definition.name) cp.bindings.push_back(&b);
+    }
+    if (!cp.bindings.empty()) c.bound_policies++;
+  }
+  return engine;
+}
+
+namespace {
+
+struct Denial {
+  std::string policy;
+  std::string binding;  // empty for policy-level configuration errors
+  std::string message;
+  std::string reason;
+};
+
+struct Failure {
+  std::string message;
+  std::string policy;
+  std::string binding;
+  size_t expression_index = 0;
+  std::vector<std::string> actions;
+};
+
+// One decision of one invocation (§4.4).
+struct PolicyDecision {
+  enum class Action { Admit, Deny };
+  Action action = Action::Admit;
+  std::string message;
+  std::string reason;
+  size_t index = 0;
+};
+
+struct InvocationResult {
+  std::vector<PolicyDecision> decisions;
+  std::vector<std::pair<std::string, std::string>> annotations;  // key, value
+  std::vector<std::string> annotation_errors;
+};
+
+struct RequestContext {
+  const Value& request;
+  const RequestAttributes& attributes;
+  const NamespaceLookup& namespaces;
+  Value object;
+  Value old_object;
+  Value namespace_object;
+};
+
+bool fail_closed(const CompiledPolicy& p) { return p.definition.failure_policy != "Ignore"; }
+
+// §4.4 for one (policy, binding, param).
+InvocationResult invoke(const CompiledPolicy& p, const RequestContext& rc, const MatchOutcome& matched,
+                        const Value& params) {
+  InvocationResult out;
+  bool fail = fail_closed(p);
+  auto error_decision = [&](std::string message, size_t index = 0) {
+    if (!fail) return;
+    out.decisions.push_back({PolicyDecision::Action::Deny, std::move(message), "", index});
+  };
+
+  cel::Activation activation;
+  Value request = request_view(rc.request, matched.matched_kind, matched.matched_resource);
+  activation.identifiers = {rc.object, rc.old_object, request, rc.namespace_object, params};
+
+  // matchConditions: namespaceObject null, request.resource the original one.
+  if (!p.match_conditions.empty()) {
+    cel::Activation mc_activation;
+    Value mc_request = request_view(rc.request, matched.matched_kind, rc.attributes.resource);
+    mc_activation.identifiers = {rc.object, rc.old_object, mc_request, Value(), params};
+    VariableScope scope(*p.env, mc_activation);
+    mc_activation.variables = &scope;
+    std::vector<std::string> errors;
+    uint64_t spent = 0;
+    bool over = false;
+    for (const CompiledExpression& m : p.match_conditions) {
+      cel::EvalResult r = run_expression(m, mc_activation);
+      spent += r.cost;
+      if (!r.ok()) {
+        errors.push_back(expression_error(m, *r.error));
+      } else if (r.value.is_bool() && !r.value.as_bool()) {
+        return out;  // not matched: no decisions, no annotations
+      }
+      if (spent + scope.cost() > kMatchConditionBudget) {
+        over = true;
+        break;
+      }
+    }
+    if (over) {
+      error_decision(kOutOfBudget);
+      return out;
+    }
+    if (!errors.empty()) {
+      if (!fail) return out;
+      if (errors.size() == 1) {
+        error_decision(errors.front());
+      } else {
+        std::string joined = "[";
+        for (size_t i = 0; i < errors.size(); ++i) joined += (i ? ", " : "") + errors[i];
+        error_decision(joined + "]");
+      }
+      return out;
+    }
+  }
+
+  // Validations, in order, sharing one budget.
+  struct Evaluated {
+    bool error = false;
+    std::string error_message;
+    bool passed = false;
+  };
+  std::vector<Evaluated> evaluated(p.validations.size());
+  uint64_t spent = 0;
+  {
+    VariableScope scope(*p.env, activation);
+    activation.variables = &scope;
+    for (size_t i = 0; i < p.validations.size(); ++i) {
+      const CompiledValidation& v = p.validations[i];
+      cel::EvalResult r = run_expression(v.expression, activation);
+      spent += r.cost;
+      if (spent + scope.cost() > kValidationBudget) {
+        error_decision(kOutOfBudget);
+        return out;
+      }
+      if (!r.ok()) {
+        evaluated[i].error = true;
+        evaluated[i].error_message = expression_error(v.expression, *r.error);
+      } else {
+        evaluated[i].passed = r.value.is_bool() && r.value.as_bool();
+      }
+    }
+    spent += scope.cost();
+  }
+
+  // Message expressions: one pass after the validations, on what is left.
+  std::vector<std::optional<std::string>> messages(p.validations.size());
+  std::string message_pass_error;
+  {
+    VariableScope scope(*p.env, activation);
+    activation.variables = &scope;
+    uint64_t message_spent = 0;
+    for (size_t i = 0; i < p.validations.size(); ++i) {
+      const CompiledValidation& v = p.validations[i];
+      if (!v.has_message_expression || evaluated[i].error || evaluated[i].passed) continue;
+      cel::EvalResult r = run_expression(v.message_expression, activation);
+      message_spent += r.cost;
+      if (spent + message_spent + scope.cost() > kValidationBudget) {
+        message_pass_error = kOutOfBudget;
+        break;
+      }
+      if (!r.ok() || !r.value.is_string()) continue;
+      std::string_view text = trim(r.value.as_string());
+      if (text.empty() || text.size() > kMaxMessageLength || text.find('\n') != std::string_view::npos) continue;
+      messages[i] = std::string(text);
+    }
+  }
+
+  for (size_t i = 0; i < p.validations.size(); ++i) {
+    const CompiledValidation& v = p.validations[i];
+    if (evaluated[i].error) {
+      error_decision(evaluated[i].error_message, i);
+    } else if (!message_pass_error.empty()) {
+      error_decision("failed messageExpression: " + message_pass_error, i);
+    } else if (!evaluated[i].passed) {
+      PolicyDecision d;
+      d.action = PolicyDecision::Action::Deny;
+      d.reason = v.reason.empty() ? "Invalid" : v.reason;
+      d.index = i;
+      if (messages[i]) {
+        d.message = *messages[i];
+      } else if (!v.message.empty()) {
+        d.message = v.message;
+      } else {
+        d.message = "failed expression: " + std::string(trim(v.expression.text));
+      }
+      out.decisions.push_back(std::move(d));
+    }
+  }
+
+  // Audit annotations: a fresh budget.
+  if (!p.audit_annotations.empty()) {
+    Value full_request = request;
+    cel::Activation aa_activation;
+    aa_activation.identifiers = {rc.object, rc.old_object, request, rc.namespace_object, params};
+    VariableScope scope(*p.env, aa_activation);
+    aa_activation.variables = &scope;
+    uint64_t aa_spent = 0;
+    for (size_t i = 0; i < p.audit_annotations.size(); ++i) {
+      const CompiledExpression& e = p.audit_annotations[i];
+      cel::EvalResult r = run_expression(e, aa_activation);
+      aa_spent += r.cost;
+      if (aa_spent + scope.cost() > kValidationBudget) {
+        out.decisions.clear();
+        out.annotations.clear();
+        out.annotation_errors.clear();
+        error_decision(kOutOfBudget);
+        return out;
+      }
+      if (!r.ok()) {
+        if (fail) out.annotation_errors.push_back(expression_error(e, *r.error));
+        continue;
+      }
+      if (r.value.is_null()) continue;
+      if (!r.value.is_string()) {
+        if (fail) {
+          out.annotation_errors.push_back("valueExpression '" + e.text + "' resulted in unsupported return type: " +
+                                          runtime_type_name(r.value) + ". Return type must be either string or null.");
+        }
+        continue;
+      }
+      std::string_view text = trim(r.value.as_string());
+      if (text.empty()) continue;
+      out.annotations.emplace_back(p.definition.audit_annotations[i].key, std::string(text));
+    }
+  }
+  return out;
+}
+
+// §4.3: the params of one binding, or an error.
+bool collect_params(const ValidatingPolicyEngine::Compiled& c, const CompiledPolicy& p,
+                    const ValidatingAdmissionPolicyBinding& b, const RequestAttributes& attributes,
+                    std::vector<Value>& out, std::string* error) {
+  if (!p.definition.param_kind) {
+    out.push_back(Value());
+    return true;
+  }
+  if (!b.param_ref) {
+    out.push_back(Value());
+    return true;
+  }
+  const ParamRef& ref = *b.param_ref;
+  std::string search_namespace;
+  if (p.param_namespaced) {
+    search_namespace = !ref.namespace_name.empty() ? ref.namespace_name : attributes.namespace_name;
+    if (search_namespace.empty()) {
+      *error = "cannot use namespaced paramRef in policy binding that matches cluster-scoped resources";
+      return false;
+    }
+  } else if (!ref.namespace_name.empty()) {
+    *error = "paramRef.namespace must not be provided for a cluster-scoped `paramKind`";
+    return false;
+  }
+  std::string_view group = api_group_of(p.definition.param_kind->api_version);
+  std::string_view version = api_version_of(p.definition.param_kind->api_version);
+  auto it = c.params.find(kind_key(group, p.definition.param_kind->kind));
+  static const std::vector<Value> none;
+  const std::vector<Value>& candidates = it == c.params.end() ? none : it->second;
+  auto in_scope = [&](const Value& o) {
+    if (o["apiVersion"].string_or("") != p.definition.param_kind->api_version &&
+        !(group.empty() && o["apiVersion"].string_or("") == version)) {
+      return false;
+    }
+    return !p.param_namespaced || o["metadata"]["namespace"].string_or("") == search_namespace;
+  };
+  if (!ref.name.empty()) {
+    if (ref.has_selector) {
+      *error = "paramRef.name and paramRef.selector are mutually exclusive";
+      return false;
+    }
+    for (const Value& o : candidates) {
+      if (in_scope(o) && o["metadata"]["name"].string_or("") == ref.name) out.push_back(o);
+    }
+  } else if (ref.has_selector) {
+    if (!ref.selector.error.empty()) {
+      *error = ref.selector.error;
+      return false;
+    }
+    for (const Value& o : candidates) {
+      if (!in_scope(o)) continue;
+      const Value* labels = o["metadata"].is_object() ? o["metadata"].find("labels") : nullptr;
+      if (ref.selector.empty || ref.selector.selector->matches(labels)) out.push_back(o);
+    }
+  } else {
+    *error = "one of name or selector must be provided";
+    return false;
+  }
+  if (out.empty() && ref.parameter_not_found_action == "Deny") {
+    *error = "no params found for policy binding with `Deny` parameterNotFoundAction";
+    return false;
+  }
+  return true;
+}
+
+std::string go_quote(std::string_view s) {
+  std::string out;
+  append_go_json_string(s, out);  // names are plain: Go's %q and JSON agree on them
+  return out;
+}
+
+bool is_policy_resource(const RequestAttributes& a) {
+  if (a.resource.group != kAdmissionRegistrationGroup) return false;
+  const std::string& r = a.resource.resource;
+  return r == "validatingadmissionpolicies" || r == "validatingadmissionpolicybindings" ||
+         r == "mutatingadmissionpolicies" || r == "mutatingadmissionpolicybindings";
+}
+
+}  // namespace
+
+VapOutcome ValidatingPolicyEngine::evaluate(const Value& request, const NamespaceLookup& namespaces) const {
+  VapOutcome outcome;
+  const Compiled& c = *compiled_;
+  if (c.bound_policies == 0) return outcome;
+  RequestAttributes attributes = RequestAttributes::from_request(request);
+  if (is_policy_resource(attributes)) return outcome;
+
+  RequestContext rc{request, attributes, namespaces, Value(), Value(), Value()};
+  if (attributes.object != nullptr) rc.object = *attributes.object;
+  if (attributes.old_object != nullptr) rc.old_object = *attributes.old_object;
+  bool namespace_fetched = false;
+
+  std::vector<Denial> denied;
+  std::vector<Failure> failures;
+  std::vector<std::pair<std::string, std::string>> annotations;  // "<policy>/<key>", joined values
+
+  for (const CompiledPolicy& p : c.policies) {
+    if (p.bindings.empty()) continue;
+    bool fail = fail_closed(p);
+    auto config_error = [&](const std::string& binding, const std::string& err) {
+      if (p.definition.failure_policy == "Ignore") return;
+      if (p.definition.failure_policy != "Fail" && !p.definition.failure_policy.empty()) {
+        denied.push_back({p.definition.name, binding,
+                          "unrecognized failure policy: '" + p.definition.failure_policy + "'", ""});
+        return;
+      }
+      denied.push_back({p.definition.name, binding,
+                        (binding.empty() ? "failed to configure policy: " : "failed to configure binding: ") + err, ""});
+    };
+    (void)fail;
+    if (!p.definition.match_constraints) {
+      config_error("", "policy contained no match constraints, a required field");
+      continue;
+    }
+    MatchOutcome m = match_resources(attributes, *p.definition.match_constraints, namespaces);
+    if (!m.error.empty()) {
+      config_error("", m.error);
+      continue;
+    }
+    if (!m.matched) continue;
+    if (!p.param_error.empty()) {
+      config_error("", p.param_error);
+      continue;
+    }
+    if (!namespace_fetched) {
+      namespace_fetched = true;
+      if (!attributes.namespace_name.empty() && !attributes.is_core_namespace()) {
+        if (const Value* ns = namespaces.find_namespace(attributes.namespace_name)) rc.namespace_object = *ns;
+      }
+    }
+    // Audit annotation values of this policy: key -> distinct values in order.
+    std::vector<std::pair<std::string, std::vector<std::string>>> collected;
+    for (const ValidatingAdmissionPolicyBinding* b : p.bindings) {
+      if (b->match_resources) {
+        MatchOutcome bm = match_resources(attributes, *b->match_resources, namespaces);
+        if (!bm.error.empty()) {
+          config_error(b->name, bm.error);
+          continue;
+        }
+        if (!bm.matched) continue;
+      }
+      std::vector<Value> params;
+      std::string error;
+      if (!collect_params(c, p, *b, attributes, params, &error)) {
+        config_error(b->name, error);
+        continue;
+      }
+      for (const Value& param : params) {
+        InvocationResult r = invoke(p, rc, m, param);
+        for (const PolicyDecision& d : r.decisions) {
+          if (d.action != PolicyDecision::Action::Deny) continue;
+          for (const std::string& action : b->validation_actions) {
+            if (action == "Deny") {
+              denied.push_back({p.definition.name, b->name, d.message, d.reason});
+            } else if (action == "Warn") {
+              outcome.warnings.push_back("Validation failed for ValidatingAdmissionPolicy '" + p.definition.name +
+                                         "' with binding '" + b->name + "': " + d.message);
+            } else if (action == "Audit") {
+              failures.push_back({d.message, b->policy_name, b->name, d.index, b->validation_actions});
+            }
+          }
+        }
+        for (const std::string& e : r.annotation_errors) denied.push_back({p.definition.name, b->name, e, ""});
+        for (auto& [key, value] : r.annotations) {
+          auto it = std::find_if(collected.begin(), collected.end(), [&](const auto& e) { return e.first == key; });
+          if (it == collected.end()) {
+            collected.push_back({key, {value}});
+          } else if (std::find(it->second.begin(), it->second.end(), value) == it->second.end()) {
+            it->second.push_back(value);
+          }
+        }
+      }
+    }
+    for (auto& [key, values] : collected) {
+      std::string joined;
+      for (size_t i = 0; i < values.size(); ++i) {
+        std::string v = values[i].substr(0, kMaxAuditAnnotationValue);
+        joined += (i ? ", " : "") + v;
+      }
+      annotations.emplace_back(p.definition.name + "/" + key, std::move(joined));
+    }
+  }
+
+  if (!failures.empty()) {
+    // Kubernetes 1.32 records each failure as its own one-entry annotation,
+    // and an annotation key once set keeps its first value.
+    if (c.environment == EnvironmentVersion::Kubernetes132) failures.resize(1);
+    std::string json = "[";
+    for (size_t i = 0; i < failures.size() && i < kMaxValidationFailures; ++i) {
+      const Failure& f = failures[i];
+      if (i) json += ',';
+      json += "{\"message\":";
+      append_go_json_string(f.message, json);
+      json += ",\"policy\":";
+      append_go_json_string(f.policy, json);
+      json += ",\"binding\":";
+      append_go_json_string(f.binding, json);
+      json += ",\"expressionIndex\":" + std::to_string(f.expression_index) + ",\"validationActions\":[";
+      for (size_t j = 0; j < f.actions.size(); ++j) {
+        if (j) json += ',';
+        append_go_json_string(f.actions[j], json);
+      }
+      json += "]}";
+    }
+    json += "]";
+    annotations.emplace_back(kValidationFailureKey, std::move(json));
+  }
+  std::sort(annotations.begin(), annotations.end());
+  outcome.audit_annotations = std::move(annotations);
+
+  if (!denied.empty()) {
+    const Denial& d = denied.front();
+    outcome.allowed = false;
+    outcome.reason = d.reason.empty() ? "Invalid" : d.reason;
+    outcome.code = reason_to_code(outcome.reason);
+    outcome.message = d.binding.empty()
+                          ? "ValidatingAdmissionPolicy '" + d.policy + "' denied request: " + d.message
+                          : "ValidatingAdmissionPolicy '" + d.policy + "' with binding '" + d.binding +
+                                "' denied request: " + d.message;
+    std::string name = attributes.name;
+    if (name.empty()) {
+      const Value* object = attributes.object;
+      std::string_view n = object != nullptr ? (*object)["metadata"]["name"].string_or("") : "";
+      std::string_view g = object != nullptr ? (*object)["metadata"]["generateName"].string_or("") : "";
+      name = !n.empty() ? std::string(n) : !g.empty() ? std::string(g) : "Unknown";
+    }
+    std::string resource = attributes.resource.resource;
+    if (!attributes.resource.group.empty()) resource += "." + attributes.resource.group;
+    outcome.status_message = resource.empty() ? "forbidden: " + outcome.message
+                                              : resource + " " + go_quote(name) + " is forbidden: " + outcome.message;
+  }
+  return outcome;
+}
+
+}  // namespace tollgate::policies::vap
