@@ -1,12 +1,14 @@
 #include "policies/rego_driver.h"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <string_view>
 
 #include "policies/model/parse_context.h"
 #include "rules/rego/compiler/compiled_policy.h"
 #include "rules/rego/rego.h"
+#include "rules/value/number_format.h"
 
 namespace tollgate::policies {
 
@@ -81,6 +83,77 @@ Value nested(std::vector<std::pair<std::vector<std::string>, Value>>& items, siz
   return Value::object_sorted(std::move(entries));
 }
 
+// A number as Gatekeeper's review hands it to OPA: the driver round-trips the
+// review through encoding/json into interface{} (frameworks' toInterfaceMap,
+// no UseNumber), so every number is a float64, and ast.InterfaceToValue
+// writes it as strconv.FormatFloat(f, 'g', -1, 64): 1000000 is `1e+06`, 2.50
+// is `2.5`, 2.0 is `2`, 9007199254740993 is `9.007199254740992e+15`. Returns
+// false when the number already reads that way (every integer below 10^6,
+// every non-integral double): the usual review allocates nothing here.
+bool as_go_float64(const Value& v, Value* out) {
+  if (v.is_int() && v.as_int() > -1000000 && v.as_int() < 1000000) return false;
+  if (v.is_double() && v.as_double() != std::trunc(v.as_double())) return false;
+  const double d = v.to_double();
+  if (!std::isfinite(d)) return false;  // Go's decoder refuses it; nothing to mimic
+  if (d == std::trunc(d) && std::fabs(d) < 1e6) {
+    if (v.is_int()) return false;
+    *out = Value::integer(static_cast<int64_t>(d));
+    return true;
+  }
+  std::string text = value::format_double_g(d);
+  if (v.is_bignum() && v.as_string() == text) return false;
+  *out = Value::number_with_text(std::move(text), Value::number(d));
+  return true;
+}
+
+// The review's numbers as Gatekeeper's OPA input has them (as_go_float64),
+// rebuilding only the arrays and objects that hold a changed number.
+bool with_go_float64_numbers(const Value& v, Value* out) {
+  switch (v.kind()) {
+    case value::Kind::Int:
+    case value::Kind::Uint:
+    case value::Kind::Double:
+    case value::Kind::BigNum: return as_go_float64(v, out);
+    case value::Kind::Array: {
+      const std::vector<Value>& items = v.items();
+      for (size_t i = 0; i < items.size(); ++i) {
+        Value changed;
+        if (!with_go_float64_numbers(items[i], &changed)) continue;
+        std::vector<Value> copy(items);
+        copy[i] = std::move(changed);
+        for (size_t j = i + 1; j < copy.size(); ++j) {
+          Value c;
+          if (with_go_float64_numbers(copy[j], &c)) copy[j] = std::move(c);
+        }
+        *out = Value::array(std::move(copy));
+        return true;
+      }
+      return false;
+    }
+    case value::Kind::Object: {
+      const std::vector<Value::Entry>& entries = v.entries();
+      for (size_t i = 0; i < entries.size(); ++i) {
+        Value changed;
+        if (!with_go_float64_numbers(entries[i].second, &changed)) continue;
+        std::vector<Value::Entry> copy(entries);
+        copy[i].second = std::move(changed);
+        for (size_t j = i + 1; j < copy.size(); ++j) {
+          Value c;
+          if (with_go_float64_numbers(copy[j].second, &c)) copy[j].second = std::move(c);
+        }
+        *out = Value::object_sorted(std::move(copy));
+        return true;
+      }
+      return false;
+    }
+    default: return false;
+  }
+}
+
+const Value& go_float64_numbers(const Value& v, Value& scratch) {
+  return with_go_float64_numbers(v, &scratch) ? scratch : v;
+}
+
 }  // namespace
 
 Value rego_review(const Value& request, const Value* namespace_object) {
@@ -98,10 +171,14 @@ Value rego_review(const Value& request, const Value* namespace_object) {
       if (name == "namespaceObject") continue;
       has_object |= name == "object";
       has_options |= name == "options";
-      entries.emplace_back(key, name == "object" && replacement != nullptr ? *replacement : v);
+      Value scratch;
+      entries.emplace_back(key, go_float64_numbers(name == "object" && replacement != nullptr ? *replacement : v, scratch));
     }
   }
-  if (!has_object && replacement != nullptr) entries.emplace_back(Value::string("object"), *replacement);
+  if (!has_object && replacement != nullptr) {
+    Value scratch;
+    entries.emplace_back(Value::string("object"), go_float64_numbers(*replacement, scratch));
+  }
   if (old_object == nullptr) entries.emplace_back(Value::string("oldObject"), Value::null());
   if (!has_options) entries.emplace_back(Value::string("options"), Value::null());
   entries.emplace_back(Value::string("namespaceObject"),

@@ -22,6 +22,8 @@ namespace tollgate::policies {
 // input.review for an AdmissionRequest (§3.2): the request with `object`
 // replaced by `oldObject` on DELETE, `oldObject` and `options` present (null
 // when absent) and `namespaceObject` (the Namespace, or {} when unknown).
+// Its numbers are what Gatekeeper's JSON round trip through float64 makes of
+// them (1000000 reads `1e+06`, 2.0 reads `2`), as OPA sees them there.
 value::Value rego_review(const value::Value& request, const value::Value* namespace_object);
 
 // The data document Rego templates see: {"inventory": ...} with data.inventory
