@@ -49,6 +49,13 @@ const std::vector<OptionSpec>& serve_options() {
        "objects synced into data.inventory at most; beyond it they are left out, logged and counted (default 100000)"},
       {"sync-max-bytes", 0, true, false, "BYTES",
        "estimated memory of synced objects at most, e.g. 512Mi or 1Gi (default 512Mi)"},
+      {"audit-interval", 0, true, false, "SECONDS",
+       "with the kube API on, audit what runs in the cluster every SECONDS on the leader, as Gatekeeper's audit: "
+       "metrics gatekeeper_violations, gatekeeper_audit_*, and the report at /audit on the metrics port "
+       "(default 60; 0 = off)"},
+      {"audit-chunk-size", 0, true, false, "N", "objects per list request of the audit (default 500)"},
+      {"constraint-violations-limit", 0, true, false, "N",
+       "violations the audit report keeps per constraint, as Gatekeeper's status (default 20; totals count all)"},
       {"help", 'h', false, false, "", "show this help"},
   };
   return specs;
@@ -146,6 +153,21 @@ int run_serve_command(const std::vector<std::string>& args, CommandIo& io) {
     return 2;
   }
   if (parsed.has("sync-max-bytes")) options.sync_max_bytes = static_cast<size_t>(sync_max_bytes);
+  if (parsed.has("audit-interval") && !parse_count(parsed.value("audit-interval"), &options.audit_interval_seconds)) {
+    io.err << "Error: --audit-interval takes a number of seconds, not \"" << parsed.value("audit-interval") << "\"\n";
+    return 2;
+  }
+  for (auto [flag, target] : {std::pair{"audit-chunk-size", &options.audit_chunk_size},
+                               std::pair{"constraint-violations-limit", &options.constraint_violations_limit}}) {
+    int n = 0;
+    if (!parsed.has(flag)) continue;
+    if (!parse_count(parsed.value(flag), &n) || (n == 0 && std::string(flag) == "audit-chunk-size")) {
+      io.err << "Error: --" << flag << " takes a " << (std::string(flag) == "audit-chunk-size" ? "positive" : "non-negative")
+             << " integer, not \"" << parsed.value(flag) << "\"\n";
+      return 2;
+    }
+    *target = static_cast<size_t>(n);
+  }
   io.out.flush();
   return webhook::run_server(options);
 }

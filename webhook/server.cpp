@@ -18,6 +18,7 @@
 #include "policies/policy_set.h"
 #include "webhook/admission_router.h"
 #include "webhook/http_session.h"
+#include "webhook/kube/audit_loop.h"
 #include "webhook/kube/cluster_source.h"
 #include "webhook/listener.h"
 #include "webhook/log.h"
@@ -198,6 +199,9 @@ int serve(const ServerOptions& options) {
   router.set_policies(loaded.policies);
   // The cluster, when there is one to talk to: on threads of its own.
   std::unique_ptr<kube::ClusterSource> cluster;
+  // Gatekeeper's audit, on the leader (webhook/kube/audit_loop.h); why not, when off.
+  std::unique_ptr<kube::AuditLoop> audit_loop;
+  std::string audit_off = "audit is off: no kube API (--kube-api off, or neither --kubeconfig nor in-cluster config)";
   {
     kube::KubeApiOptions kube_options;
     kube_options.mode = options.kube_api ? kube::KubeApiOptions::Mode::Auto : kube::KubeApiOptions::Mode::Off;
@@ -219,11 +223,27 @@ int serve(const ServerOptions& options) {
                                                       load_options.inventory);
       router.set_cluster(cluster.get());
       cluster->start();
+      if (options.audit_interval_seconds > 0) {
+        kube::AuditLoopOptions audit_options;
+        audit_options.interval = std::chrono::seconds(options.audit_interval_seconds);
+        audit_options.chunk_size = options.audit_chunk_size;
+        audit_options.audit.violations_limit = options.constraint_violations_limit;
+        audit_loop = std::make_unique<kube::AuditLoop>(
+            connection, [&router] { return router.policies(); }, cluster.get(), nullptr, metrics.registry(),
+            audit_options);
+        log_info(LogLine("audit on").field("interval_seconds", static_cast<int64_t>(options.audit_interval_seconds)));
+      } else {
+        audit_off = "audit is off (--audit-interval 0)";
+      }
     } else {
       log_info(LogLine("kube API off: Namespaces and data.inventory come from the policy and inventory files"));
     }
   }
   MetricsEndpoint metrics_endpoint(metrics);
+  metrics_endpoint.add_route("/audit", [&audit_loop, &audit_off] {
+    kube::AuditLoop::Answer answer = audit_loop ? audit_loop->answer() : kube::audit_off_answer(audit_off);
+    return make_response(static_cast<http::status>(answer.status), "application/json", std::move(answer.body));
+  });
   ReloadingTlsContext tls(options.tls_cert_file, options.tls_key_file);
   metrics.set_tls_not_after_source([&tls] { return tls.not_after_unix(); });
   struct ForgetTls {  // metrics outlives tls: stop reading it first
@@ -287,11 +307,13 @@ int serve(const ServerOptions& options) {
     ready += line + "\n";
   }
   if (!options.ready_file.empty()) write_ready_file(options.ready_file, ready);
+  if (audit_loop) audit_loop->start();
 
   std::vector<std::thread> workers;
   for (int i = 1; i < threads; ++i) workers.emplace_back([&io] { io.run(); });
   io.run();
   for (std::thread& worker : workers) worker.join();
+  if (audit_loop) audit_loop->stop();
   if (cluster) cluster->stop();
   evaluators.stop();
   if (!evaluators.wait_idle(kEvaluationCancelGrace)) {

@@ -57,6 +57,13 @@ struct ServerOptions {
   std::string kubeconfig;
   size_t sync_max_objects = 100000;          // --sync-max-objects
   size_t sync_max_bytes = size_t{512} << 20;  // --sync-max-bytes (estimated)
+  // Gatekeeper's audit (webhook/kube/audit_loop.h), with the kube API on and
+  // on the leader only: every --audit-interval seconds (0 = off) the kinds the
+  // constraints match are listed in chunks of --audit-chunk-size; results in
+  // the gatekeeper_violations/audit metrics and at /audit on the metrics port.
+  int audit_interval_seconds = 60;
+  size_t audit_chunk_size = 500;
+  size_t constraint_violations_limit = 20;  // --constraint-violations-limit
 };
 
 // Loads the policies (refusing to start on any load error, printed as

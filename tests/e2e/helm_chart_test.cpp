@@ -588,18 +588,29 @@ void check_binding(const Render& render) {
   CHECK(binding["subjects"][0]["namespace"].as<std::string>() == kNamespace);
 }
 
-TEST_CASE("RBAC grants exactly get, list and watch on Namespaces and on the kinds the Config syncs", "[helm]") {
-  SECTION("default: Namespaces only") {
+TEST_CASE("RBAC grants exactly get, list and watch on Namespaces and on the kinds the Config syncs, and what audit reads",
+          "[helm]") {
+  SECTION("default: Namespaces, and get and list on everything for the audit every 60 s") {
     Render render = helm_template();
     CHECK(rbac_rights(render.only("ClusterRole")) ==
-          std::set<std::string>{"|namespaces|get", "|namespaces|list", "|namespaces|watch"});
+          std::set<std::string>{"|namespaces|get", "|namespaces|list", "|namespaces|watch", "*|*|get", "*|*|list"});
     check_binding(render);
     CHECK(flag_value(args_of(render.get("Deployment", kFullname)), "--kube-api") == "auto");
+    CHECK(flag_value(args_of(render.get("Deployment", kFullname)), "--audit-interval") == "60");
     CHECK(render.all("Role").empty());
     CHECK(render.all("RoleBinding").empty());
   }
+  SECTION("audit.interval reaches --audit-interval; 0 turns audit off and its read rights with it") {
+    Render every_5m = helm_template({"--set", "audit.interval=300"});
+    CHECK(flag_value(args_of(every_5m.get("Deployment", kFullname)), "--audit-interval") == "300");
+    CHECK(rbac_rights(every_5m.only("ClusterRole")).count("*|*|list") == 1);
+    Render off = helm_template({"--set", "audit.interval=0"});
+    CHECK(flag_value(args_of(off.get("Deployment", kFullname)), "--audit-interval") == "0");
+    CHECK(rbac_rights(off.only("ClusterRole")) ==
+          std::set<std::string>{"|namespaces|get", "|namespaces|list", "|namespaces|watch"});
+  }
   SECTION("sync.resources adds read rights on those kinds, nothing else") {
-    Render render = helm_template({"--set", "sync.resources[0].group=networking.k8s.io", "--set",
+    Render render = helm_template({"--set", "audit.interval=0", "--set", "sync.resources[0].group=networking.k8s.io", "--set",
                                    "sync.resources[0].version=v1", "--set", "sync.resources[0].resources={ingresses}",
                                    "--set", "sync.resources[1].group=", "--set",
                                    "sync.resources[1].resources={services,pods}"});

@@ -1,0 +1,39 @@
+// serve's audit flags: what is refused before anything starts.
+#include <catch2/catch.hpp>
+
+#include "cli/command_test_support.h"
+
+using tollgate::cli::testing::run;
+
+namespace {
+
+std::vector<std::string> serve_with(std::vector<std::string> extra) {
+  std::vector<std::string> args = {"serve", "--policies", TOLLGATE_SOURCE_DIR "/policies/library/templates", "--tls-cert",
+                                   "/nonexistent/tls.crt", "--tls-key", "/nonexistent/tls.key"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+}  // namespace
+
+TEST_CASE("serve --audit-interval takes a whole number of seconds", "[cli][serve][audit]") {
+  auto r = run(serve_with({"--audit-interval", "1m"}));
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--audit-interval takes a number of seconds, not \"1m\""));
+}
+
+TEST_CASE("serve --audit-chunk-size takes a positive count, --constraint-violations-limit any", "[cli][serve][audit]") {
+  auto zero = run(serve_with({"--audit-chunk-size", "0"}));
+  CHECK(zero.code == 2);
+  CHECK_THAT(zero.err, Catch::Contains("--audit-chunk-size takes a positive integer"));
+  auto negative = run(serve_with({"--constraint-violations-limit", "-5"}));
+  CHECK(negative.code == 2);
+  CHECK_THAT(negative.err, Catch::Contains("--constraint-violations-limit takes a non-negative integer"));
+}
+
+TEST_CASE("serve --help lists the audit flags", "[cli][serve][audit]") {
+  auto r = run({"serve", "--help"});
+  CHECK(r.code == 0);
+  CHECK_THAT(r.out, Catch::Contains("--audit-interval") && Catch::Contains("/audit on the metrics port") &&
+                        Catch::Contains("--audit-chunk-size") && Catch::Contains("--constraint-violations-limit"));
+}
