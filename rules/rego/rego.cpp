@@ -74,7 +74,7 @@ CompileResult compile(const std::vector<ModuleSource>& modules, const CompileOpt
 }
 
 PreparedQuery::Prepared PreparedQuery::prepare(std::shared_ptr<const CompiledPolicy> policy, const std::string& query,
-                                               RegoVersion version) {
+                                               RegoVersion version, bool check_types) {
   Prepared out;
   if (policy == nullptr) {
     out.errors.push_back({"rego_compile_error", "no compiled policy to query", "query", {}});
@@ -82,7 +82,7 @@ PreparedQuery::Prepared PreparedQuery::prepare(std::shared_ptr<const CompiledPol
   }
   auto parsed = parse_query(query, version, out.errors);
   if (!parsed || !out.errors.empty()) return out;
-  auto compiled = compiler::compile_query(*policy, *parsed, version, out.errors);
+  auto compiled = compiler::compile_query(*policy, *parsed, version, out.errors, check_types);
   if (!compiled || !out.errors.empty()) return out;
   out.query = std::make_shared<CompiledQueryRunner>(std::move(policy), std::move(*compiled), query);
   return out;

@@ -73,9 +73,12 @@ class PreparedQuery {
     std::vector<Error> errors;
   };
   // Parses (v1 syntax unless told otherwise) and compiles a query against a
-  // compiled policy (which may be an empty one: compile({})).
+  // compiled policy (which may be an empty one: compile({})). With
+  // check_types the query is also type-checked as OPA's query compiler does
+  // (`opa eval`: `lower(5)` is a rego_type_error, not an undefined result);
+  // Gatekeeper's own queries never need it.
   static Prepared prepare(std::shared_ptr<const CompiledPolicy> policy, const std::string& query,
-                          RegoVersion version = RegoVersion::V1);
+                          RegoVersion version = RegoVersion::V1, bool check_types = false);
 
   virtual ~PreparedQuery() = default;
   virtual QueryResult run(const QueryOptions& options) const = 0;

@@ -232,7 +232,8 @@ PolicyCompilation compile_modules(std::vector<Module> modules, const CompileOpti
 }
 
 std::optional<CompiledQuery> compile_query(const CompiledPolicy& policy, const Query& query, RegoVersion version,
-                                           std::vector<Error>& errors) {
+                                           std::vector<Error>& errors,
+                                           bool check_types) {
   ModuleNames names;
   names.version = version;
   names.file = "query";
@@ -252,6 +253,10 @@ std::optional<CompiledQuery> compile_query(const CompiledPolicy& policy, const Q
   SafetyChecker checker(frame, names.file, errors);
   checker.order_body(out.body, safe);
   if (errors.size() != before) return std::nullopt;
+  if (check_types) {
+    check_query_types(policy, out.body, frame.size(), names.file, errors);
+    if (errors.size() != before) return std::nullopt;
+  }
   mark_iteration(out.body);
   out.frame_size = frame.size();
   std::set<std::string> seen;

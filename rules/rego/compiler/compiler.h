@@ -30,6 +30,7 @@ struct CompiledQuery {
 };
 
 std::optional<CompiledQuery> compile_query(const CompiledPolicy& policy, const Query& query, RegoVersion version,
-                                           std::vector<Error>& errors);
+                                           std::vector<Error>& errors,
+                                           bool check_types = false);
 
 }  // namespace tollgate::rego::compiler

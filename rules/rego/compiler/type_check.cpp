@@ -1052,4 +1052,15 @@ void check_types(const CompiledPolicy& policy, std::vector<Error>& errors) {
   c.run();
 }
 
+void check_query_types(const CompiledPolicy& policy, const ir::Body& body, uint32_t frame_size, std::string_view file,
+                       std::vector<Error>& errors) {
+  // OPA's query compiler runs the same checker over the query (its
+  // checkTypes stage), the policy's rules typed as in the modules.
+  Checker c(policy, errors);
+  FrameChecker fc(c, frame_size, file);
+  std::vector<Error> errs;
+  fc.check_body(body, errs);
+  errors.insert(errors.end(), errs.begin(), errs.end());
+}
+
 }  // namespace tollgate::rego::compiler

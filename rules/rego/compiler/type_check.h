@@ -10,6 +10,7 @@
 // all with the code rego_type_error.
 #pragma once
 
+#include <string_view>
 #include <vector>
 
 #include "rules/rego/ast.h"
@@ -18,5 +19,9 @@
 namespace tollgate::rego::compiler {
 
 void check_types(const CompiledPolicy& policy, std::vector<Error>& errors);
+// The same checks over a query's compiled body (frame_size slots), its
+// errors located in `file`.
+void check_query_types(const CompiledPolicy& policy, const ir::Body& body, uint32_t frame_size, std::string_view file,
+                       std::vector<Error>& errors);
 
 }  // namespace tollgate::rego::compiler
