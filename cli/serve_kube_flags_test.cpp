@@ -1,4 +1,4 @@
-// serve's kube API flags: what is refused before anything starts.
+// serve's kube API and audit flags: what is refused before anything starts.
 #include <catch2/catch.hpp>
 
 #include <cstdio>
@@ -52,4 +52,26 @@ TEST_CASE("serve with a kubeconfig it cannot read does not serve", "[cli][serve]
   CHECK(r.code == 1);
   CHECK_THAT(captured.str(), Catch::Contains("cannot read kubeconfig /nonexistent/kubeconfig") &&
                                  Catch::Contains("not serving"));
+}
+
+TEST_CASE("serve --audit-interval takes a whole number of seconds", "[cli][serve][audit]") {
+  auto r = run(serve_with({"--audit-interval", "1m"}));
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--audit-interval takes a number of seconds, not \"1m\""));
+}
+
+TEST_CASE("serve --audit-chunk-size takes a positive count, --constraint-violations-limit any", "[cli][serve][audit]") {
+  auto zero = run(serve_with({"--audit-chunk-size", "0"}));
+  CHECK(zero.code == 2);
+  CHECK_THAT(zero.err, Catch::Contains("--audit-chunk-size takes a positive integer"));
+  auto negative = run(serve_with({"--constraint-violations-limit", "-5"}));
+  CHECK(negative.code == 2);
+  CHECK_THAT(negative.err, Catch::Contains("--constraint-violations-limit takes a non-negative integer"));
+}
+
+TEST_CASE("serve --help lists the audit flags", "[cli][serve][audit]") {
+  auto r = run({"serve", "--help"});
+  CHECK(r.code == 0);
+  CHECK_THAT(r.out, Catch::Contains("--audit-interval") && Catch::Contains("/audit on the metrics port") &&
+                        Catch::Contains("--audit-chunk-size") && Catch::Contains("--constraint-violations-limit"));
 }
