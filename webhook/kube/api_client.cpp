@@ -104,7 +104,8 @@ ClusterConnection::ClusterConnection(ClusterConfig config, ClientOptions options
 ClusterConnection::~ClusterConnection() = default;
 
 struct ApiClient::Impl {
-  explicit Impl(ClusterConnection& cluster) : cluster(cluster), resolver(io) {}
+  explicit Impl(ClusterConnection& cluster)
+      : cluster(cluster), resolver(io), request_timeout(cluster.options().request_timeout) {}
 
   ClusterConnection& cluster;
   net::io_context io;
@@ -112,6 +113,7 @@ struct ApiClient::Impl {
   std::unique_ptr<Stream> stream;
   beast::flat_buffer buffer;
   const std::atomic<bool>* cancelled = nullptr;
+  std::chrono::milliseconds request_timeout;
 
   // Runs one asynchronous operation to its end on this thread.
   template <class Initiate>
@@ -181,9 +183,9 @@ struct ApiClient::Impl {
     beast::get_lowest_layer(*stream).expires_never();
   }
 
-  http::request<http::empty_body> request(std::string_view target) {
+  http::request<http::string_body> request(http::verb verb, std::string_view target, std::string_view body) {
     const ClusterConfig& config = cluster.config();
-    http::request<http::empty_body> req{http::verb::get, config.base_path + std::string(target), 11};
+    http::request<http::string_body> req{verb, config.base_path + std::string(target), 11};
     std::string host = config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
     if (config.port != "443") host += ":" + config.port;
     req.set(http::field::host, host);
@@ -192,18 +194,23 @@ struct ApiClient::Impl {
     std::string token = cluster.tokens().token();
     if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
     req.keep_alive(true);
+    if (verb != http::verb::get) {
+      req.set(http::field::content_type, "application/json");
+      req.body() = std::string(body);
+      req.prepare_payload();
+    }
     return req;
   }
 
   // Connects when needed and sends the request; a kept-alive connection the
   // server has closed meanwhile is noticed on the first read and retried by
   // the caller.
-  void send(std::string_view target) {
+  void send(http::verb verb, std::string_view target, std::string_view body) {
     connect();
-    auto req = request(target);
-    beast::get_lowest_layer(*stream).expires_after(cluster.options().request_timeout);
+    auto req = request(verb, target, body);
+    beast::get_lowest_layer(*stream).expires_after(request_timeout);
     boost::system::error_code ec = run([&](auto handler) { http::async_write(*stream, req, handler); });
-    if (ec) fail("cannot send GET " + std::string(target), ec);
+    if (ec) fail("cannot send " + std::string(http::to_string(verb)) + " " + std::string(target), ec);
   }
 
   static bool stale_connection(const boost::system::error_code& ec) {
@@ -211,13 +218,18 @@ struct ApiClient::Impl {
            ec == net::ssl::error::stream_truncated || ec == net::error::broken_pipe;
   }
 
-  ApiResponse get(std::string_view target) {
+  // One request and its whole response. A kept-alive connection found
+  // closed is retried once, whatever the verb: the writes tollgate makes
+  // carry a resourceVersion (a replayed PUT is refused with 409) or create a
+  // named object (a replayed POST is refused with 409 AlreadyExists).
+  ApiResponse exchange(http::verb verb, std::string_view target, std::string_view body) {
+    std::string what = std::string(http::to_string(verb)) + " " + std::string(target);
     for (int attempt = 0;; ++attempt) {
       bool reused = stream != nullptr;
-      send(target);
+      send(verb, target, body);
       http::response_parser<http::string_body> parser;
       parser.body_limit(cluster.options().max_response_bytes);
-      beast::get_lowest_layer(*stream).expires_after(cluster.options().request_timeout);
+      beast::get_lowest_layer(*stream).expires_after(request_timeout);
       boost::system::error_code ec = run([&](auto handler) { http::async_read(*stream, buffer, parser, handler); });
       if (ec && reused && attempt == 0 && stale_connection(ec) && !cancelled->load()) {
         reset();
@@ -225,10 +237,10 @@ struct ApiClient::Impl {
       }
       if (ec == http::error::body_limit) {
         reset();
-        throw TransportError("GET " + std::string(target) + ": response larger than " +
+        throw TransportError(what + ": response larger than " +
                              std::to_string(cluster.options().max_response_bytes) + " bytes");
       }
-      if (ec) fail("GET " + std::string(target), ec);
+      if (ec) fail(what, ec);
       beast::get_lowest_layer(*stream).expires_never();
       if (!parser.keep_alive()) reset();
       ApiResponse response;
@@ -242,13 +254,13 @@ struct ApiClient::Impl {
     const ClientOptions& options = cluster.options();
     for (int attempt = 0;; ++attempt) {
       bool reused = stream != nullptr;
-      send(target);
+      send(http::verb::get, target, {});
       http::response_parser<http::buffer_body> parser;
       // A watch stream has no total size (its lines are bounded instead).
       // Not boost::none: Beast 1.74 then refuses every Content-Length body
       // (its `len_ > body_limit_` is true against an empty optional).
       parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-      beast::get_lowest_layer(*stream).expires_after(options.request_timeout);
+      beast::get_lowest_layer(*stream).expires_after(request_timeout);
       boost::system::error_code ec =
           run([&](auto handler) { http::async_read_header(*stream, buffer, parser, handler); });
       if (ec && reused && attempt == 0 && stale_connection(ec) && !cancelled->load()) {
@@ -264,7 +276,7 @@ struct ApiClient::Impl {
       while (!parser.is_done()) {
         parser.get().body().data = chunk;
         parser.get().body().size = sizeof chunk;
-        beast::get_lowest_layer(*stream).expires_after(ok ? options.watch_idle_timeout : options.request_timeout);
+        beast::get_lowest_layer(*stream).expires_after(ok ? options.watch_idle_timeout : request_timeout);
         ec = run([&](auto handler) { http::async_read_some(*stream, buffer, parser, handler); });
         if (ec == http::error::need_buffer) ec = {};
         if (ec) fail(ok ? "watch stream " + std::string(target) + " broke off" : "watch " + std::string(target), ec);
@@ -310,7 +322,17 @@ ApiClient::ApiClient(std::shared_ptr<ClusterConnection> cluster)
 
 ApiClient::~ApiClient() = default;
 
-ApiResponse ApiClient::get(std::string_view target) { return impl_->get(target); }
+ApiResponse ApiClient::get(std::string_view target) { return impl_->exchange(http::verb::get, target, {}); }
+
+ApiResponse ApiClient::post(std::string_view target, std::string_view json) {
+  return impl_->exchange(http::verb::post, target, json);
+}
+
+ApiResponse ApiClient::put(std::string_view target, std::string_view json) {
+  return impl_->exchange(http::verb::put, target, json);
+}
+
+void ApiClient::set_request_timeout(std::chrono::milliseconds timeout) { impl_->request_timeout = timeout; }
 
 ListPage ApiClient::list_page(std::string_view path, size_t limit, std::string_view continue_token,
                               ApiResponse* refused) {

@@ -1,7 +1,8 @@
-// A Kubernetes API client for GET, chunked lists and watch streams: HTTPS
-// (Boost.Beast over OpenSSL) with SNI and host name verification, a bearer
-// token or client certificate, timeouts on connect and reads, bounded
-// response sizes and keep-alive reuse of its one connection.
+// A Kubernetes API client for GET, chunked lists, watch streams and the
+// POST/PUT of one object (a Lease): HTTPS (Boost.Beast over OpenSSL) with SNI
+// and host name verification, a bearer token or client certificate, timeouts
+// on connect and reads, bounded response sizes and keep-alive reuse of its
+// one connection.
 //
 // One ApiClient is used by one thread (a reflector's, audit's): each call
 // runs its own io_context until the operation completes, so nothing here
@@ -88,6 +89,15 @@ class ApiClient {
   // GET `target` (a path with query, below the server's base path). Throws
   // TransportError.
   ApiResponse get(std::string_view target);
+  // POST (create) and PUT (replace) of a JSON object at `target`. The
+  // server's answer, 409 Conflict / AlreadyExists included, is the
+  // ApiResponse; throws TransportError.
+  ApiResponse post(std::string_view target, std::string_view json);
+  ApiResponse put(std::string_view target, std::string_view json);
+  // How long one request and its response may take from now on (default
+  // ClientOptions::request_timeout): a leader elector bounds each call by
+  // what is left of its renew deadline.
+  void set_request_timeout(std::chrono::milliseconds timeout);
 
   // One page of the collection at `path` (e.g. "/api/v1/namespaces").
   // Non-200 answers come back in *refused (and the page is empty).

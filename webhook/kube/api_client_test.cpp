@@ -144,3 +144,34 @@ TEST_CASE("A Status body is described by its code, reason and message", "[kube][
   CHECK(group_version_path("", "v1") == "/api/v1");
   CHECK(group_version_path("networking.k8s.io", "v1") == "/apis/networking.k8s.io/v1");
 }
+
+TEST_CASE("POST and PUT send their JSON body, and a refusal such as 409 Conflict is an answer, not an error",
+          "[kube][client]") {
+  FakeLeases leases;
+  TestApiServer server(test_certs(), [&](const ApiRequest& r) { return leases.handle(r); });
+  ApiClient client(std::make_shared<ClusterConnection>(config_for(server), quick_client()));
+  const std::string collection = "/apis/coordination.k8s.io/v1/namespaces/ops/leases";
+  ApiResponse created = client.post(
+      collection, R"({"apiVersion":"coordination.k8s.io/v1","kind":"Lease","metadata":{"name":"l"},"spec":{}})");
+  CHECK(created.status == 201);
+  nlohmann::json lease = nlohmann::json::parse(created.body);
+  std::string first_version = lease["metadata"]["resourceVersion"];
+  lease["spec"]["holderIdentity"] = "a";
+  ApiResponse replaced = client.put(collection + "/l", lease.dump());
+  CHECK(replaced.status == 200);
+  CHECK(leases.holder("ops", "l") == "a");
+  CHECK(nlohmann::json::parse(replaced.body)["metadata"]["resourceVersion"] != first_version);
+  // The same replacement again carries the old resourceVersion.
+  lease["spec"]["holderIdentity"] = "b";
+  ApiResponse stale = client.put(collection + "/l", lease.dump());
+  CHECK(stale.status == 409);
+  CHECK_THAT(stale.describe(), Catch::StartsWith("409 Conflict: Operation cannot be fulfilled"));
+  CHECK(leases.holder("ops", "l") == "a");
+  // One connection served them all.
+  CHECK(server.connections() == 1);
+  std::vector<ApiRequest> requests = server.requests();
+  REQUIRE(requests.size() == 3);
+  CHECK(requests[0].method == "POST");
+  CHECK(requests[1].method == "PUT");
+  CHECK(requests[0].path == collection);
+}

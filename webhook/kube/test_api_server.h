@@ -2,9 +2,10 @@
 // protocol as documented (https://kubernetes.io/docs/reference/using-api/api-concepts/):
 // lists with metadata.resourceVersion and metadata.continue, watch streams
 // as chunked JSON lines (ADDED, MODIFIED, DELETED, BOOKMARK, ERROR), Status
-// bodies for 401/403/410. Each request is answered by a handler the test
-// gives; the server records what it was asked. Blocking Beast on a thread
-// per connection: simple, and nothing here is on a hot path.
+// bodies for 401/403/410, and Leases with optimistic concurrency
+// (FakeLeases). Each request is answered by a handler the test gives; the
+// server records what it was asked. Blocking Beast on a thread per
+// connection: simple, and nothing here is on a hot path.
 #pragma once
 
 #include <sys/socket.h>
@@ -16,7 +17,11 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -53,10 +58,12 @@ inline bool make_test_certs(const std::filesystem::path& dir) {
 }
 
 struct ApiRequest {
+  std::string method = "GET";
   std::string target;  // path and query
   std::string path;
   std::map<std::string, std::string> query;
   std::string authorization;
+  std::string body;  // POST and PUT
   bool has_client_certificate = false;
   std::string param(const std::string& name) const {
     auto it = query.find(name);
@@ -81,8 +88,8 @@ struct ApiReply {
 
 // The JSON shapes the API server sends.
 inline std::string status_json(int code, const std::string& reason, const std::string& message) {
-  return R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":")" + message +
-         R"(","reason":")" + reason + R"(","code":)" + std::to_string(code) + "}";
+  return R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":)" +
+         nlohmann::json(message).dump() + R"(,"reason":")" + reason + R"(","code":)" + std::to_string(code) + "}";
 }
 // A typed list: items without apiVersion/kind, as the API server writes them.
 inline std::string list_json(const std::string& list_kind, const std::string& api_version,
@@ -113,6 +120,180 @@ inline std::string namespace_json(const std::string& name, const std::string& rv
          R"(","creationTimestamp":"2026-01-01T00:00:00Z","labels":)" + labels_json +
          R"(},"spec":{"finalizers":["kubernetes"]},"status":{"phase":"Active"}})";
 }
+
+// Leases as the API server keeps them (coordination.k8s.io/v1, under
+// /apis/coordination.k8s.io/v1/namespaces/NS/leases): GET one (404 NotFound
+// when absent); POST creates (201; 409 AlreadyExists); PUT replaces (200; 409
+// Conflict when metadata.resourceVersion is set and not the stored one, as
+// for every object; 404 when absent); each write stores a new
+// resourceVersion. The spec is validated as the API server does: MicroTime
+// renewTime/acquireTime, leaseDurationSeconds > 0, leaseTransitions >= 0.
+class FakeLeases {
+ public:
+  static bool handles(const ApiRequest& r) { return r.path.rfind(kPrefix, 0) == 0; }
+
+  ApiReply handle(const ApiRequest& r) {
+    // <ns>/leases[/<name>]
+    std::string rest = r.path.substr(std::string(kPrefix).size());
+    size_t slash = rest.find('/');
+    std::string ns = rest.substr(0, slash);
+    std::string tail = slash == std::string::npos ? "" : rest.substr(slash + 1);
+    std::string name;
+    if (tail.rfind("leases/", 0) == 0) {
+      name = tail.substr(7);
+    } else if (tail != "leases") {
+      return reply(404, status_json(404, "NotFound", "the server could not find the requested resource"));
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::string key = ns + "/" + name;
+    if (r.method == "GET" && !name.empty()) {
+      auto it = leases_.find(key);
+      if (it == leases_.end()) return not_found(name);
+      return reply(200, it->second.dump());
+    }
+    if (r.method == "POST" && name.empty()) {
+      nlohmann::json lease;
+      if (std::string why = parse_lease(r.body, ns, &lease); !why.empty()) return reply(400, why);
+      name = lease["metadata"].value("name", "");
+      if (name.empty()) return invalid(name, "metadata.name: Required value: name or generateName is required");
+      if (!lease["metadata"].value("resourceVersion", "").empty()) {
+        return reply(500, status_json(500, "InternalError", "resourceVersion should not be set on objects to be created"));
+      }
+      if (std::string why = check_spec(lease); !why.empty()) return invalid(name, why);
+      key = ns + "/" + name;
+      if (leases_.count(key)) {
+        return reply(409, status_json(409, "AlreadyExists", "leases.coordination.k8s.io \"" + name + "\" already exists"));
+      }
+      lease["metadata"]["namespace"] = ns;
+      lease["metadata"]["uid"] = "uid-lease-" + name;
+      lease["metadata"]["creationTimestamp"] = "2026-01-01T00:00:00Z";
+      return store(key, std::move(lease), 201);
+    }
+    if (r.method == "PUT" && !name.empty()) {
+      nlohmann::json lease;
+      if (std::string why = parse_lease(r.body, ns, &lease); !why.empty()) return reply(400, why);
+      if (lease["metadata"].value("name", "") != name) {
+        return reply(400, status_json(400, "BadRequest", "the name of the object (" +
+                                                              lease["metadata"].value("name", "") +
+                                                              ") does not match the name on the URL (" + name + ")"));
+      }
+      auto it = leases_.find(key);
+      if (it == leases_.end()) return not_found(name);
+      std::string rv = lease["metadata"].value("resourceVersion", "");
+      if (!rv.empty() && rv != it->second["metadata"].value("resourceVersion", "")) {
+        ++conflicts_;
+        return reply(409, status_json(409, "Conflict",
+                                      "Operation cannot be fulfilled on leases.coordination.k8s.io \"" + name +
+                                          "\": the object has been modified; please apply your changes to the latest "
+                                          "version and try again"));
+      }
+      if (std::string why = check_spec(lease); !why.empty()) return invalid(name, why);
+      lease["metadata"]["namespace"] = ns;
+      lease["metadata"]["uid"] = it->second["metadata"]["uid"];
+      lease["metadata"]["creationTimestamp"] = it->second["metadata"]["creationTimestamp"];
+      return store(key, std::move(lease), 200);
+    }
+    return reply(405, status_json(405, "MethodNotAllowed", "the server does not allow this method on the requested resource"));
+  }
+
+  // The stored Lease (null when absent).
+  nlohmann::json get(const std::string& ns, const std::string& name) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = leases_.find(ns + "/" + name);
+    return it == leases_.end() ? nlohmann::json() : it->second;
+  }
+  std::string holder(const std::string& ns, const std::string& name) const {
+    nlohmann::json lease = get(ns, name);
+    return lease.is_null() ? std::string() : lease["spec"].value("holderIdentity", "");
+  }
+  // Changes the stored spec as another client would (a new resourceVersion).
+  void set_spec(const std::string& ns, const std::string& name, const nlohmann::json& spec) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    nlohmann::json lease = leases_[ns + "/" + name];
+    if (lease.is_null()) {
+      lease = {{"apiVersion", "coordination.k8s.io/v1"},
+               {"kind", "Lease"},
+               {"metadata", {{"name", name}, {"namespace", ns}, {"uid", "uid-lease-" + name}}}};
+    }
+    lease["spec"] = spec;
+    store(ns + "/" + name, std::move(lease), 200);
+  }
+  // PUTs refused with 409 because of a stale resourceVersion.
+  int conflicts() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return conflicts_;
+  }
+
+ private:
+  static constexpr const char* kPrefix = "/apis/coordination.k8s.io/v1/namespaces/";
+
+  static ApiReply reply(int status, std::string body) {
+    ApiReply r;
+    r.status = status;
+    r.body = std::move(body);
+    return r;
+  }
+  static ApiReply not_found(const std::string& name) {
+    return reply(404, status_json(404, "NotFound", "leases.coordination.k8s.io \"" + name + "\" not found"));
+  }
+  static ApiReply invalid(const std::string& name, const std::string& why) {
+    return reply(422, status_json(422, "Invalid", "Lease.coordination.k8s.io \"" + name + "\" is invalid: " + why));
+  }
+  static std::string parse_lease(const std::string& body, const std::string& ns, nlohmann::json* out) {
+    nlohmann::json lease = nlohmann::json::parse(body, nullptr, false);
+    if (lease.is_discarded() || !lease.is_object() || !lease["metadata"].is_object()) {
+      return status_json(400, "BadRequest", "the body is not a Lease");
+    }
+    if (lease.value("kind", "") != "Lease" || lease.value("apiVersion", "") != "coordination.k8s.io/v1") {
+      return status_json(400, "BadRequest", "the body is not a coordination.k8s.io/v1 Lease");
+    }
+    std::string body_ns = lease["metadata"].value("namespace", "");
+    if (!body_ns.empty() && body_ns != ns) {
+      return status_json(400, "BadRequest", "the namespace of the provided object does not match the namespace sent on the request");
+    }
+    *out = std::move(lease);
+    return "";
+  }
+  // metav1.MicroTime is RFC 3339 with exactly six fractional digits.
+  static bool micro_time(const nlohmann::json& v) {
+    if (!v.is_string()) return false;
+    const std::string& s = v.get_ref<const std::string&>();
+    const std::string shape = "dddd-dd-ddTdd:dd:dd.ddddddZ";
+    if (s.size() != shape.size()) return false;
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (shape[i] == 'd' ? !std::isdigit(static_cast<unsigned char>(s[i])) : s[i] != shape[i]) return false;
+    }
+    return true;
+  }
+  static std::string check_spec(const nlohmann::json& lease) {
+    if (!lease.contains("spec")) return "";
+    const nlohmann::json& spec = lease["spec"];
+    for (const char* field : {"renewTime", "acquireTime"}) {
+      if (spec.contains(field) && !spec[field].is_null() && !micro_time(spec[field])) {
+        return std::string("spec.") + field + ": Invalid value: not a MicroTime (RFC 3339, six fractional digits)";
+      }
+    }
+    const nlohmann::json& duration = spec.contains("leaseDurationSeconds") ? spec["leaseDurationSeconds"] : nlohmann::json(1);
+    if (!duration.is_number_integer() || duration.get<int64_t>() <= 0) {
+      return "spec.leaseDurationSeconds: Invalid value: must be greater than 0";
+    }
+    const nlohmann::json& transitions = spec.contains("leaseTransitions") ? spec["leaseTransitions"] : nlohmann::json(0);
+    if (!transitions.is_number_integer() || transitions.get<int64_t>() < 0) {
+      return "spec.leaseTransitions: Invalid value: must be greater than or equal to 0";
+    }
+    return "";
+  }
+  ApiReply store(const std::string& key, nlohmann::json lease, int status) {
+    lease["metadata"]["resourceVersion"] = std::to_string(++resource_version_);
+    leases_[key] = lease;
+    return reply(status, lease.dump());
+  }
+
+  mutable std::mutex mutex_;
+  std::map<std::string, nlohmann::json> leases_;
+  long long resource_version_ = 1000;
+  int conflicts_ = 0;
+};
 
 class TestApiServer {
  public:
@@ -180,6 +361,8 @@ class TestApiServer {
  private:
   static ApiRequest parse(const http::request<http::string_body>& req) {
     ApiRequest r;
+    r.method = std::string(req.method_string());
+    r.body = req.body();
     r.target = std::string(req.target());
     size_t q = r.target.find('?');
     r.path = r.target.substr(0, q);
