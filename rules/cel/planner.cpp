@@ -851,21 +851,27 @@ class Planner {
   void check_bool(const Expr& e, const CelType& t, const char* fn) {
     if (!checking()) return;
     if (!unify(t, CelType::bool_()))
-      fail(e, std::string("found no matching overload for '") + fn + "' applied to '(" + resolved(t).to_string() +
+      fail(e, std::string("found no matching overload for '") + fn + "' applied to '(" + arg_type_name(resolved(t)) +
                   ")'");
+  }
+
+  // How cel-go's checker names an argument type in overload errors
+  // (FormatCELType): null_type is "null" there.
+  static std::string arg_type_name(const CelType& t) {
+    return t.kind() == TypeKind::Null ? "null" : t.to_string();
   }
 
   static std::string describe_args(bool receiver, const std::vector<CelType>& types) {
     std::string out;
     size_t start = 0;
     if (receiver && !types.empty()) {
-      out += types[0].to_string() + ".";
+      out += arg_type_name(types[0]) + ".";
       start = 1;
     }
     out += "(";
     for (size_t i = start; i < types.size(); ++i) {
       if (i > start) out += ", ";
-      out += types[i].to_string();
+      out += arg_type_name(types[i]);
     }
     out += ")";
     return out;
@@ -924,8 +930,8 @@ class Planner {
           const CelType A = CelType::param("A");
           auto j = fit({t.type, f.type}, {A, A}, A);  // cel-go: _?_:_(bool, A, A) -> A
           if (!j)
-            return fail(e, "found no matching overload for '_?_:_' applied to '(" + resolved(k.type).to_string() +
-                               ", " + resolved(t.type).to_string() + ", " + resolved(f.type).to_string() + ")'");
+            return fail(e, "found no matching overload for '_?_:_' applied to '(" + arg_type_name(resolved(k.type)) +
+                               ", " + arg_type_name(resolved(t.type)) + ", " + arg_type_name(resolved(f.type)) + ")'");
           rt = *j;
         }
         if (const Value* kv = k.step->constant(); kv && kv->is_bool())

@@ -36,7 +36,7 @@ Result int_from_string(Args a) {
   int64_t out;
   auto r = std::from_chars(v.data(), v.data() + v.size(), out);
   if (v.empty() || r.ec != std::errc() || r.ptr != v.data() + v.size() || (v[0] == '-' && s[0] == '+'))
-    return make_error("cannot convert string '" + s + "' to int");
+    return make_error("type conversion error from 'string' to 'int'");
   return Value::integer(out);
 }
 Result int_from_timestamp(Args a) { return Value::integer(as_timestamp(a[0])->seconds()); }
@@ -57,7 +57,7 @@ Result uint_from_string(Args a) {
   uint64_t out;
   auto r = std::from_chars(s.data(), s.data() + s.size(), out);
   if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size())
-    return make_error("cannot convert string '" + s + "' to uint");
+    return make_error("type conversion error from 'string' to 'uint'");
   return Value::uinteger(out);
 }
 
@@ -67,12 +67,12 @@ Result double_from_double(Args a) { return Value::number(a[0].is_double() ? a[0]
 Result double_from_string(Args a) {
   const std::string& s = a[0].as_string();
   if (s.empty() || std::isspace(static_cast<unsigned char>(s[0])) || s.find('_') != std::string::npos)
-    return make_error("cannot convert string '" + s + "' to double");
+    return make_error("type conversion error from 'string' to 'double'");
   errno = 0;
   char* end = nullptr;
   const double d = std::strtod(s.c_str(), &end);
-  if (end != s.c_str() + s.size()) return make_error("cannot convert string '" + s + "' to double");
-  if (std::isinf(d) && errno == ERANGE) return make_error("cannot convert string '" + s + "' to double");
+  if (end != s.c_str() + s.size()) return make_error("type conversion error from 'string' to 'double'");
+  if (std::isinf(d) && errno == ERANGE) return make_error("type conversion error from 'string' to 'double'");
   return Value::number(d);
 }
 
@@ -99,7 +99,7 @@ Result bool_from_string(Args a) {
   // Go's strconv.ParseBool.
   if (s == "1" || s == "t" || s == "T" || s == "true" || s == "TRUE" || s == "True") return Value::boolean(true);
   if (s == "0" || s == "f" || s == "F" || s == "false" || s == "FALSE" || s == "False") return Value::boolean(false);
-  return make_error("cannot convert string '" + s + "' to bool");
+  return make_error("type conversion error from 'string' to 'bool'");
 }
 
 Result duration_from_string(Args a) {
