@@ -116,12 +116,14 @@ std::string output_name(OutputType output) {
 
 PolicyEnvironment::PolicyEnvironment(std::shared_ptr<const cel::Environment> env, bool has_params,
                                      const std::vector<NamedExpression>& variables,
-                                     std::vector<std::string> extra_identifiers)
+                                     std::vector<std::string> extra_identifiers, bool typed_request)
     : env_(std::move(env)), has_params_(has_params) {
   options_.identifiers = identifiers(has_params, extra_identifiers);
-  options_.identifier_types = {cel::CelType::dyn(), cel::CelType::dyn(),
-                               cel::CelType::opaque(std::string(kRequestType))};
-  options_.struct_types = &admission_types();
+  if (typed_request) {
+    options_.identifier_types = {cel::CelType::dyn(), cel::CelType::dyn(),
+                                 cel::CelType::opaque(std::string(kRequestType))};
+    options_.struct_types = &admission_types();
+  }
   for (const NamedExpression& v : variables) {
     // Each variable sees the ones before it.
     CompiledExpression e = compile_with(v.expression, OutputType::Any, options_);

@@ -60,9 +60,12 @@ std::string render_compile_error(std::string_view expression, const cel::Compile
 // is typed by its expression).
 class PolicyEnvironment {
  public:
+  // `typed_request`: `request` declared as Kubernetes' AdmissionRequest type
+  // (its struct types set as CompileOptions::struct_types; an environment
+  // that sets its own struct types, as MutatingAdmissionPolicy's, keeps it dyn).
   PolicyEnvironment(std::shared_ptr<const cel::Environment> env, bool has_params,
                     const std::vector<NamedExpression>& variables,
-                    std::vector<std::string> extra_identifiers = {});
+                    std::vector<std::string> extra_identifiers = {}, bool typed_request = false);
 
   CompiledExpression compile(std::string_view text, OutputType output) const;
 

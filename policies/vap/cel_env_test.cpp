@@ -10,7 +10,7 @@ namespace {
 using testing::yaml;
 
 PolicyEnvironment environment(bool params, std::vector<NamedExpression> variables = {}) {
-  return PolicyEnvironment(cel::Environment::kubernetes(), params, variables);
+  return PolicyEnvironment(cel::Environment::kubernetes(), params, variables, {}, /*typed_request=*/true);
 }
 
 TEST_CASE("A validation must be exactly bool: dyn is refused", "[vap]") {

@@ -4,7 +4,7 @@
 #include <map>
 #include <set>
 
-#include "policies/model/cluster_scoped_kinds.h"
+#include "policies/vap/param_index.h"
 #include "policies/model/parse_context.h"
 
 namespace tollgate::policies::vap {
@@ -76,22 +76,6 @@ std::string runtime_type_name(const Value& v) {
   }
 }
 
-struct ParamKindInfo {
-  bool known = false;
-  bool namespaced = true;
-};
-
-// Built-in kinds of the Kubernetes API (paramKinds that need no loaded
-// object to be known).
-bool is_builtin_group(std::string_view group) {
-  static const std::set<std::string_view> groups = {
-      "", "apps", "batch", "autoscaling", "policy", "networking.k8s.io", "rbac.authorization.k8s.io",
-      "storage.k8s.io", "admissionregistration.k8s.io", "apiextensions.k8s.io", "scheduling.k8s.io",
-      "coordination.k8s.io", "node.k8s.io", "discovery.k8s.io", "certificates.k8s.io", "events.k8s.io",
-      "flowcontrol.apiserver.k8s.io", "resource.k8s.io", "storagemigration.k8s.io"};
-  return groups.count(group) != 0;
-}
-
 }  // namespace
 
 int reason_to_code(std::string_view reason) {
@@ -123,9 +107,7 @@ struct CompiledPolicy {
 struct ValidatingPolicyEngine::Compiled {
   std::vector<ValidatingAdmissionPolicyBinding> bindings;
   std::vector<CompiledPolicy> policies;  // by name
-  // Param objects by "apiVersion/kind"... keyed "<group>/<kind>", sorted by (namespace, name).
-  std::map<std::string, std::vector<Value>, std::less<>> params;
-  std::map<std::string, ParamKindInfo, std::less<>> kinds;  // "<group>/<kind>"
+  std::unique_ptr<ParamIndex> params;
   size_t bound_policies = 0;
   EnvironmentVersion environment = EnvironmentVersion::Kubernetes132;
 };
@@ -137,17 +119,6 @@ bool ValidatingPolicyEngine::empty() const { return compiled_->bound_policies ==
 size_t ValidatingPolicyEngine::policy_count() const { return compiled_->policies.size(); }
 size_t ValidatingPolicyEngine::binding_count() const { return compiled_->bindings.size(); }
 
-namespace {
-
-std::string kind_key(std::string_view group, std::string_view kind) {
-  std::string k(group);
-  k += '/';
-  k.append(kind);
-  return k;
-}
-
-}  // namespace
-
 std::shared_ptr<const ValidatingPolicyEngine> ValidatingPolicyEngine::build(
     std::vector<ValidatingAdmissionPolicy> policies, std::vector<ValidatingAdmissionPolicyBinding> bindings,
     std::vector<Value> param_objects, const Options& options) {
@@ -155,38 +126,7 @@ std::shared_ptr<const ValidatingPolicyEngine> ValidatingPolicyEngine::build(
   Compiled& c = *engine->compiled_;
   c.environment = options.environment;
 
-  // CustomResourceDefinitions declare their kind and its scope; other kinds
-  // are known by their objects, namespaced when one of them has a namespace.
-  std::set<std::string> declared;
-  for (const Value& o : param_objects) {
-    if (o["kind"].string_or("") != "CustomResourceDefinition" ||
-        api_group_of(o["apiVersion"].string_or("")) != "apiextensions.k8s.io") {
-      continue;
-    }
-    const Value& spec = o["spec"];
-    std::string key = kind_key(spec["group"].string_or(""), spec["names"]["kind"].string_or(""));
-    c.kinds[key] = {true, spec["scope"].string_or("Namespaced") != "Cluster"};
-    declared.insert(key);
-  }
-  for (const Value& o : param_objects) {
-    std::string_view api_version = o["apiVersion"].string_or("");
-    std::string_view kind = o["kind"].string_or("");
-    if (kind.empty()) continue;
-    std::string key = kind_key(api_group_of(api_version), kind);
-    c.params[key].push_back(o);
-    if (declared.count(key) != 0) continue;
-    ParamKindInfo& info = c.kinds[key];
-    if (!info.known) info.namespaced = false;
-    info.known = true;
-    if (!o["metadata"]["namespace"].string_or("").empty()) info.namespaced = true;
-  }
-  for (auto& [key, list] : c.params) {
-    std::stable_sort(list.begin(), list.end(), [](const Value& a, const Value& b) {
-      auto ka = std::make_pair(a["metadata"]["namespace"].string_or(""), a["metadata"]["name"].string_or(""));
-      auto kb = std::make_pair(b["metadata"]["namespace"].string_or(""), b["metadata"]["name"].string_or(""));
-      return ka < kb;
-    });
-  }
+  c.params = std::make_unique<ParamIndex>(param_objects);
 
   c.bindings = std::move(bindings);
   std::stable_sort(c.bindings.begin(), c.bindings.end(),
@@ -196,7 +136,8 @@ std::shared_ptr<const ValidatingPolicyEngine> ValidatingPolicyEngine::build(
   auto env = cel::Environment::kubernetes();
   for (ValidatingAdmissionPolicy& p : policies) {
     CompiledPolicy cp;
-    cp.env = std::make_unique<PolicyEnvironment>(env, p.param_kind.has_value(), p.variables);
+    cp.env = std::make_unique<PolicyEnvironment>(env, p.param_kind.has_value(), p.variables,
+                                                 std::vector<std::string>{}, /*typed_request=*/true);
     for (const NamedExpression& m : p.match_conditions) cp.match_conditions.push_back(cp.env->compile(m.expression, OutputType::Bool));
     for (const Validation& v : p.validations) {
       CompiledValidation out;
@@ -211,17 +152,9 @@ std::shared_ptr<const ValidatingPolicyEngine> ValidatingPolicyEngine::build(
       cp.audit_annotations.push_back(cp.env->compile(a.value_expression, OutputType::StringOrNull));
     }
     if (p.param_kind) {
-      std::string_view group = api_group_of(p.param_kind->api_version);
-      std::string_view version = api_version_of(p.param_kind->api_version);
-      auto it = c.kinds.find(kind_key(group, p.param_kind->kind));
-      if (it != c.kinds.end()) {
-        cp.param_namespaced = it->second.namespaced;
-      } else if (is_builtin_group(group)) {
-        cp.param_namespaced = !is_cluster_scoped_kind(group, p.param_kind->kind);
-      } else {
-        cp.param_error = "failed to find resource referenced by paramKind: '" + std::string(group) + "/" +
-                         std::string(version) + ", Kind=" + p.param_kind->kind + "'";
-      }
+      ParamIndex::KindInfo info = c.params->resolve(*p.param_kind);
+      cp.param_namespaced = info.namespaced;
+      cp.param_error = info.error;
     }
     cp.definition = std::move(p);
     c.policies.push_back(std::move(cp));
@@ -445,71 +378,6 @@ InvocationResult invoke(const CompiledPolicy& p, const RequestContext& rc, const
   return out;
 }
 
-// §4.3: the params of one binding, or an error.
-bool collect_params(const ValidatingPolicyEngine::Compiled& c, const CompiledPolicy& p,
-                    const ValidatingAdmissionPolicyBinding& b, const RequestAttributes& attributes,
-                    std::vector<Value>& out, std::string* error) {
-  if (!p.definition.param_kind) {
-    out.push_back(Value());
-    return true;
-  }
-  if (!b.param_ref) {
-    out.push_back(Value());
-    return true;
-  }
-  const ParamRef& ref = *b.param_ref;
-  std::string search_namespace;
-  if (p.param_namespaced) {
-    search_namespace = !ref.namespace_name.empty() ? ref.namespace_name : attributes.namespace_name;
-    if (search_namespace.empty()) {
-      *error = "cannot use namespaced paramRef in policy binding that matches cluster-scoped resources";
-      return false;
-    }
-  } else if (!ref.namespace_name.empty()) {
-    *error = "paramRef.namespace must not be provided for a cluster-scoped `paramKind`";
-    return false;
-  }
-  std::string_view group = api_group_of(p.definition.param_kind->api_version);
-  std::string_view version = api_version_of(p.definition.param_kind->api_version);
-  auto it = c.params.find(kind_key(group, p.definition.param_kind->kind));
-  static const std::vector<Value> none;
-  const std::vector<Value>& candidates = it == c.params.end() ? none : it->second;
-  auto in_scope = [&](const Value& o) {
-    if (o["apiVersion"].string_or("") != p.definition.param_kind->api_version &&
-        !(group.empty() && o["apiVersion"].string_or("") == version)) {
-      return false;
-    }
-    return !p.param_namespaced || o["metadata"]["namespace"].string_or("") == search_namespace;
-  };
-  if (!ref.name.empty()) {
-    if (ref.has_selector) {
-      *error = "paramRef.name and paramRef.selector are mutually exclusive";
-      return false;
-    }
-    for (const Value& o : candidates) {
-      if (in_scope(o) && o["metadata"]["name"].string_or("") == ref.name) out.push_back(o);
-    }
-  } else if (ref.has_selector) {
-    if (!ref.selector.error.empty()) {
-      *error = ref.selector.error;
-      return false;
-    }
-    for (const Value& o : candidates) {
-      if (!in_scope(o)) continue;
-      const Value* labels = o["metadata"].is_object() ? o["metadata"].find("labels") : nullptr;
-      if (ref.selector.empty || ref.selector.selector->matches(labels)) out.push_back(o);
-    }
-  } else {
-    *error = "one of name or selector must be provided";
-    return false;
-  }
-  if (out.empty() && ref.parameter_not_found_action == "Deny") {
-    *error = "no params found for policy binding with `Deny` parameterNotFoundAction";
-    return false;
-  }
-  return true;
-}
-
 std::string go_quote(std::string_view s) {
   std::string out;
   append_go_json_string(s, out);  // names are plain: Go's %q and JSON agree on them
@@ -588,7 +456,7 @@ VapOutcome ValidatingPolicyEngine::evaluate(const Value& request, const Namespac
       }
       std::vector<Value> params;
       std::string error;
-      if (!collect_params(c, p, *b, attributes, params, &error)) {
+      if (!c.params->collect(p.definition.param_kind, p.param_namespaced, b->param_ref, attributes, params, &error)) {
         config_error(b->name, error);
         continue;
       }
