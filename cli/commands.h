@@ -30,6 +30,8 @@ int run_audit_command(const std::vector<std::string>& args, CommandIo& io);
 int run_mutate_command(const std::vector<std::string>& args, CommandIo& io);
 // tollgate expand [-f PATH]... [-o yaml|json] [--outputfile FILE]
 int run_expand_command(const std::vector<std::string>& args, CommandIo& io);
+// tollgate review -f REQUEST.json --policies DIR... [--inventory DIR...] [-o json|yaml]
+int run_review_command(const std::vector<std::string>& args, CommandIo& io);
 // tollgate eval --cel EXPR -i OBJECT [--params FILE]
 int run_eval_command(const std::vector<std::string>& args, CommandIo& io);
 

@@ -15,7 +15,8 @@ void print_usage(std::ostream& out) {
          "  audit    audit a cluster dump against policies, as Gatekeeper's audit does\n"
          "  mutate   apply mutators to objects and print the result\n"
          "  expand   print the objects ExpansionTemplates make of generators, as gator expand\n"
-         "  eval     evaluate one CEL expression against an object\n\n"
+         "  eval     evaluate one CEL expression against an object\n"
+         "  review   replay one admission request: the AdmissionReview /validate would answer\n\n"
          "Run 'tollgate COMMAND --help' for a command's options.\n";
 }
 
@@ -43,6 +44,7 @@ int run_tollgate(const std::vector<std::string>& args, CommandIo& io) {
   if (command == "mutate") return run_mutate_command(rest, io);
   if (command == "expand") return run_expand_command(rest, io);
   if (command == "eval") return run_eval_command(rest, io);
+  if (command == "review") return run_review_command(rest, io);
   io.err << "Error: unknown command \"" << command << "\"\n\n";
   print_usage(io.err);
   return 2;
