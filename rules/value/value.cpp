@@ -345,19 +345,25 @@ std::string_view string_key(const Value::Entry& e) {
 
 // Sorts entries (insertion sort for the usual small object: stable and
 // allocation-free) and keeps the last entry of each run of equal keys.
+// Stable sort: insertion sort (allocation-free) for the usual small vector.
+template <class T, class Less>
+void stable_sort_small(std::vector<T>& items, Less less) {
+  if (items.size() > 16) {
+    std::stable_sort(items.begin(), items.end(), less);
+    return;
+  }
+  for (size_t i = 1; i < items.size(); ++i) {
+    if (!less(items[i], items[i - 1])) continue;
+    T moving = std::move(items[i]);
+    size_t j = i;
+    for (; j > 0 && less(moving, items[j - 1]); --j) items[j] = std::move(items[j - 1]);
+    items[j] = std::move(moving);
+  }
+}
+
 template <class Less, class Equal>
 void sort_and_dedup(std::vector<Value::Entry>& entries, Less less, Equal equal) {
-  if (entries.size() <= 16) {
-    for (size_t i = 1; i < entries.size(); ++i) {
-      if (!less(entries[i], entries[i - 1])) continue;
-      Value::Entry moving = std::move(entries[i]);
-      size_t j = i;
-      for (; j > 0 && less(moving, entries[j - 1]); --j) entries[j] = std::move(entries[j - 1]);
-      entries[j] = std::move(moving);
-    }
-  } else {
-    std::stable_sort(entries.begin(), entries.end(), less);
-  }
+  stable_sort_small(entries, less);
   // Equal keys are adjacent and in input order: keep the last of each run.
   size_t w = 0;
   for (size_t r = 0; r < entries.size(); ++r) {
@@ -448,18 +454,7 @@ Value Value::object_sorted(std::vector<Entry> entries) {
 
 Value Value::set(std::vector<Value> items) {
   // Sorted stably, so each run of equal values is in insertion order.
-  auto less = [](const Value& a, const Value& b) { return compare(a, b) < 0; };
-  if (items.size() <= 16) {
-    for (size_t i = 1; i < items.size(); ++i) {
-      if (!less(items[i], items[i - 1])) continue;
-      Value moving = std::move(items[i]);
-      size_t j = i;
-      for (; j > 0 && less(moving, items[j - 1]); --j) items[j] = std::move(items[j - 1]);
-      items[j] = std::move(moving);
-    }
-  } else {
-    std::stable_sort(items.begin(), items.end(), less);
-  }
+  stable_sort_small(items, [](const Value& a, const Value& b) { return compare(a, b) < 0; });
   // OPA's set insertion (ast set.insert): a member equal to one already in
   // the set is dropped, except that an integer-written number only matches an
   // integer-written member. So a run keeps its first value and, when that is
