@@ -149,6 +149,21 @@ bool add_file(const fs::path& file, const std::vector<std::string>& data_path, E
     inputs.modules.push_back({file.string(), std::move(text), std::nullopt});
     return true;
   }
+  if (ext == ".json") {
+    // opa loads a .json data file with UseNumber, as it reads -i input: a
+    // number keeps its text (1.0, 2.50, 1e2). Anything that is not JSON gets
+    // the YAML reader's error below.
+    Value doc;
+    value::JsonError json_error;
+    if (value::parse_json_keeping_number_text(text, &doc, &json_error)) {
+      if (is_constraint_template(doc)) {
+        add_template_modules(file.string(), doc, inputs);
+      } else {
+        inputs.data = merge_at(inputs.data, data_path, 0, doc);
+      }
+      return true;
+    }
+  }
   std::vector<value::YamlDocument> docs;
   value::YamlError yaml_error;
   if (!value::parse_yaml(text, &docs, &yaml_error)) {
@@ -276,8 +291,14 @@ int run_rego_eval(const ParsedArgs& parsed, CommandIo& io) {
   constexpr const char* kValueVar = "__tollgate_eval_value__";
   bool single_term = parsed_query->exprs.size() == 1 && parsed_query->exprs[0].kind == rego::ExprKind::Term &&
                      !parsed_query->exprs[0].negated && parsed_query->exprs[0].with.empty();
-  std::string prepared_text = single_term ? std::string(kValueVar) + " = (" + query + ")" : query;
-  rego::PreparedQuery::Prepared prepared = rego::PreparedQuery::prepare(compiled.policy, prepared_text);
+  // The query as written is compiled and type-checked as opa eval's query
+  // compiler does (`lower(5)`: rego_type_error, at the query's own columns);
+  // a single expression is then bound to a variable of its own.
+  rego::PreparedQuery::Prepared prepared =
+      rego::PreparedQuery::prepare(compiled.policy, query, rego::RegoVersion::V1, /*check_types=*/true);
+  if (prepared.query && single_term) {
+    prepared = rego::PreparedQuery::prepare(compiled.policy, std::string(kValueVar) + " = (" + query + ")");
+  }
   if (!prepared.query) {
     print_errors(prepared.errors, io);
     return 1;
