@@ -133,7 +133,7 @@ AuditReport audit_source(const ObjectSource& source, const std::vector<SourcedOb
   Auditor auditor(engine.policies, constraints, options.audit, std::move(sources));
   size_t done = 0;
   auto review = [&](const SourcedObject& s) {
-    auditor.audit(s.object, s.file, s.line);
+    auditor.audit(s.object, s.file, s.line, s.column);
     ++done;
     if (options.progress) options.progress(done, total);
   };

@@ -25,7 +25,7 @@ class ByteReader {
     if (c < 0) return c;
     ++pos_;
     ++consumed_;
-    if (c == '\n') ++line_;
+    count(static_cast<char>(c));
     return c;
   }
   void skip_space() {
@@ -38,7 +38,7 @@ class ByteReader {
       // The run up to the next quote or backslash in one go.
       size_t start = pos_;
       while (pos_ < len_ && buffer_[pos_] != '"' && buffer_[pos_] != '\\') {
-        if (buffer_[pos_] == '\n') ++line_;
+        count(buffer_[pos_]);
         ++pos_;
       }
       out.append(buffer_.data() + start, pos_ - start);
@@ -54,9 +54,19 @@ class ByteReader {
   }
   size_t consumed() const { return consumed_; }
   int line() const { return line_; }
+  // The column of the next byte: 1-based, in code points.
+  int column() const { return column_ + 1; }
 
  private:
   static constexpr size_t kBlock = size_t{1} << 20;
+  void count(char c) {
+    if (c == '\n') {
+      ++line_;
+      column_ = 0;
+    } else if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
+      ++column_;  // UTF-8 continuation bytes are not code points of their own
+    }
+  }
   bool refill() {
     if (!in_) return false;
     in_.read(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
@@ -71,6 +81,7 @@ class ByteReader {
   size_t len_ = 0;
   size_t consumed_ = 0;
   int line_ = 1;
+  int column_ = 0;
 };
 
 // The text of one JSON value (an object or array with all it holds, a
@@ -153,6 +164,7 @@ DumpStream stream_json_list(const std::string& path,
         for (;;) {
           r.skip_space();
           int line = r.line();
+          int column = r.column();
           Value item;
           if (!value_text(r, text)) return malformed("the dump ends inside an item of its List");
           if (!value::parse_json(text, &item, &json_error)) {
@@ -170,7 +182,7 @@ DumpStream stream_json_list(const std::string& path,
                 item = value::with_entry(item, "apiVersion", list_api_version);
               }
             }
-            if (item["kind"].is_string() && !on_item(gator::SourcedObject{std::move(item), path, line}, r.consumed())) {
+            if (item["kind"].is_string() && !on_item(gator::SourcedObject{std::move(item), path, line, column}, r.consumed())) {
               return DumpStream::Streamed;
             }
           }

@@ -23,8 +23,8 @@ enum class DumpStream {
 // Calls on_item(object, bytes read so far) for each item of the List in
 // `path`, in order; items of a typed list (PodList) without apiVersion/kind
 // get the list's, as unwrap_lists does. on_item returning false stops the
-// read (Streamed is returned). `file` and `line` of each object are the
-// path and the item's first line.
+// read (Streamed is returned). `file`, `line` and `column` of each object
+// are the path and where the item's opening brace is.
 DumpStream stream_json_list(const std::string& path,
                             const std::function<bool(gator::SourcedObject&& object, size_t bytes_read)>& on_item,
                             std::string* error);

@@ -60,9 +60,11 @@ TEST_CASE("a kubectl List is read item by item, each at its own line", "[audit]"
   REQUIRE(r.objects.size() == 2);
   CHECK(r.objects[0].object["metadata"]["annotations"]["note"].as_string() == "}]{[\"\\");
   CHECK(r.objects[0].line == 4);
+  CHECK(r.objects[0].column == 9);
   CHECK(r.objects[0].file == path);
   CHECK(r.objects[1].object["kind"].as_string() == "Namespace");
   CHECK(r.objects[1].line == 9);
+  CHECK(r.objects[1].column == 9);
 }
 
 TEST_CASE("items of a typed list get the list's kind and apiVersion", "[audit]") {
