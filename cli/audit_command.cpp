@@ -1,13 +1,17 @@
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <ostream>
 
 #include "cli/args.h"
+#include "cli/audit_progress.h"
 #include "cli/commands.h"
 #include "cli/eval_budget_flags.h"
 #include "cli/object_inputs.h"
 #include "policies/audit/audit_report.h"
 #include "policies/audit/audit_run.h"
+#include "policies/audit/audit_stream.h"
+#include "policies/audit/dump_stream.h"
 
 namespace tollgate::cli {
 namespace audit = policies::audit;
@@ -28,6 +32,8 @@ const std::vector<OptionSpec>& audit_options() {
       {"group-by-label", 0, true, false, "LABEL",
        "the label (of the object, else of its Namespace) the HTML report groups violations by (default team)"},
       {"engine", 0, true, false, "ENGINE", "auto (as Gatekeeper), rego, cel, or all (both; a disagreement fails)"},
+      {"progress", 0, false, false, "", "show objects done, objects/s and the time left on stderr (default: when it is a terminal)"},
+      {"no-progress", 0, false, false, "", "no progress line, even on a terminal"},
       max_eval_time_option(),
       max_policy_file_bytes_option(),
       {"help", 'h', false, false, "", "show this help"},
@@ -42,7 +48,8 @@ void print_usage(std::ostream& out) {
          "audit.gatekeeper.sh by every constraint that matches it, as it is (no mutation),\n"
          "with its Namespace from the dump and the dump as data.inventory (only the Config's\n"
          "syncOnly kinds when a Config is among the policies). Lists (kubectl get -A -o json)\n"
-         "are read item by item.\n"
+         "are read item by item, and with a Config among the policies only its syncOnly\n"
+         "kinds and the Namespaces are held while the objects are audited one at a time.\n"
          "Per constraint it reports totalViolations and the first N violations in the shape of\n"
          "the constraint's status, so it compares with kubectl get <constraint> -o yaml.\n"
          "Exits 1 when a constraint reaching --fail-on has violations, 2 on a usage error.\n\n"
@@ -99,15 +106,6 @@ int run_audit_command(const std::vector<std::string>& args, CommandIo& io) {
   std::vector<std::string> filenames = parsed.values("filename");
   filenames.insert(filenames.end(), parsed.positional.begin(), parsed.positional.end());
   std::string error;
-  std::vector<policies::gator::SourcedObject> objects;
-  // A dump is mostly kubectl's JSON, often past the YAML reader's size limit.
-  ObjectReaders dump_readers{audit::read_dump_text, audit::read_dump_file};
-  for (const std::string& path : input_paths(filenames, io, /*stdin_too=*/true)) {
-    if (!read_input_objects(path, io, &objects, &error, dump_readers)) {
-      io.err << "Error: reading: " << error << "\n";
-      return 1;
-    }
-  }
   std::vector<policies::gator::SourcedObject> policy_objects;
   for (const std::string& path : parsed.values("policies")) {
     if (!read_input_objects(path, io, &policy_objects, &error)) {
@@ -115,17 +113,68 @@ int run_audit_command(const std::vector<std::string>& args, CommandIo& io) {
       return 1;
     }
   }
-  objects = audit::unwrap_lists(std::move(objects));
   policy_objects = audit::unwrap_lists(std::move(policy_objects));
-  if (objects.empty()) {
+
+  // A JSON List file is read item by item (twice when that holds less);
+  // anything else (YAML, folders, stdin) is read once and kept.
+  struct Input {
+    std::string path;
+    bool stream = false;
+    bool loaded = false;
+    std::vector<policies::gator::SourcedObject> objects;
+  };
+  std::vector<Input> inputs;
+  for (const std::string& path : input_paths(filenames, io, /*stdin_too=*/true)) {
+    std::error_code ec;
+    bool file = path != "-" && std::filesystem::is_regular_file(path, ec);
+    inputs.push_back(Input{path, file, false, {}});
+  }
+  // A dump is mostly kubectl's JSON, often past the YAML reader's size limit.
+  ObjectReaders dump_readers{audit::read_dump_text, audit::read_dump_file};
+  audit::ObjectSource source = [&](const std::function<void(policies::gator::SourcedObject&&)>& each,
+                                   std::string* source_error) {
+    for (Input& input : inputs) {
+      if (input.stream) {
+        audit::DumpStream streamed = audit::stream_json_list(
+            input.path,
+            [&](policies::gator::SourcedObject&& object, size_t) {
+              each(std::move(object));
+              return true;
+            },
+            source_error);
+        if (streamed == audit::DumpStream::Failed) return false;
+        if (streamed == audit::DumpStream::Streamed) continue;
+        input.stream = false;  // not a List: read whole
+      }
+      if (!input.loaded) {
+        if (!read_input_objects(input.path, io, &input.objects, source_error, dump_readers)) return false;
+        input.objects = audit::unwrap_lists(std::move(input.objects));
+        input.loaded = true;
+      }
+      for (const policies::gator::SourcedObject& object : input.objects) each(policies::gator::SourcedObject(object));
+    }
+    return true;
+  };
+
+  audit::StreamAuditOptions stream_options;
+  stream_options.audit = options;
+  std::optional<AuditProgress> progress;
+  if (audit_progress_wanted(parsed.has("progress"), parsed.has("no-progress"), io.err)) {
+    progress.emplace(io.err);
+    stream_options.progress = [&](size_t done, size_t total) {
+      progress->set_total(total);
+      progress->update(done);
+    };
+  }
+  audit::AuditReport report =
+      audit::audit_source(source, policy_objects, policies::gator::engine_factory(*engine), stream_options);
+  if (progress && report.error.empty()) progress->finish(report.objects_audited);
+  if (report.error.empty() && report.objects_audited == 0) {
     io.err << "Error: no objects to audit\n";
     return 1;
   }
-
-  audit::AuditReport report =
-      audit::run_audit(objects, policy_objects, policies::gator::engine_factory(*engine), options);
   if (!report.error.empty()) {
-    io.err << "Error: " << report.error << "\n";
+    io.err << "Error: " << (report.error.rfind("reading policies", 0) == 0 ? "" : "reading: ") << report.error << "\n";
     return 1;
   }
   for (const std::string& warning : report.warnings) io.err << "Warning: " << warning << "\n";
