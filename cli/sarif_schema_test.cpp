@@ -63,6 +63,31 @@ struct Case {
   size_t min_results = 0;  // a log that should have results must have them, or it proves little
 };
 
+// The fixture's files, and a command line of `command` over them with the policies, -o sarif.
+struct Inputs {
+  Inputs(const TempTree& tree, std::string command)
+      : command_name(std::move(command)),
+        files(write_audit_files(tree)),
+        scoped(tree.write("scoped.yaml", kScopedConstraint)),
+        yaml_list(tree.write("list.yaml", kYamlList)),
+        owned(tree.write("owned.yaml", kOwnedPod)) {}
+
+  std::vector<std::string> command(std::vector<std::string> args) const {
+    args.insert(args.begin(), command_name);
+    for (const std::string& a : {std::string("--policies"), files.policies, std::string("--policies"), scoped,
+                                 std::string("-o"), std::string("sarif")}) {
+      args.push_back(a);
+    }
+    return args;
+  }
+
+  std::string command_name;
+  AuditFiles files;
+  std::string scoped;
+  std::string yaml_list;
+  std::string owned;
+};
+
 void check_valid(const Case& c, const Run& r) {
   INFO(c.name);
   INFO("stderr: " << r.err);
@@ -93,16 +118,11 @@ TEST_CASE("the SARIF validator rejects what the SARIF 2.1.0 schema forbids", "[c
 
 TEST_CASE("tollgate test -o sarif is valid SARIF 2.1.0 for every kind of input", "[cli][test][sarif][schema]") {
   TempTree tree;
-  AuditFiles files = write_audit_files(tree);
-  std::string scoped = tree.write("scoped.yaml", kScopedConstraint);
-  std::string yaml_list = tree.write("list.yaml", kYamlList);
-  std::string owned = tree.write("owned.yaml", kOwnedPod);
-  std::vector<std::string> policies = {"--policies", files.policies, "--policies", scoped, "-o", "sarif"};
-  auto with = [&](std::vector<std::string> args) {
-    args.insert(args.begin(), "test");
-    args.insert(args.end(), policies.begin(), policies.end());
-    return args;
-  };
+  Inputs in(tree, "test");
+  const AuditFiles& files = in.files;
+  auto with = [&](std::vector<std::string> args) { return in.command(std::move(args)); };
+  const std::string& yaml_list = in.yaml_list;
+  const std::string& owned = in.owned;
   std::vector<Case> cases = {
       {"several documents in one YAML file, every enforcement action", with({"-f", files.cluster_yaml}), "", 10},
       {"a kubectl JSON List", with({"-f", files.cluster_list}), "", 0},
@@ -128,18 +148,13 @@ TEST_CASE("tollgate test -o sarif is valid SARIF 2.1.0 for every kind of input",
 
 TEST_CASE("tollgate audit -o sarif is valid SARIF 2.1.0 for every kind of dump", "[cli][audit][sarif][schema]") {
   TempTree tree;
-  AuditFiles files = write_audit_files(tree);
-  std::string scoped = tree.write("scoped.yaml", kScopedConstraint);
-  std::string yaml_list = tree.write("list.yaml", kYamlList);
-  std::string owned = tree.write("owned.yaml", kOwnedPod);
+  Inputs in(tree, "audit");
+  const AuditFiles& files = in.files;
+  auto with = [&](std::vector<std::string> args) { return in.command(std::move(args)); };
+  const std::string& yaml_list = in.yaml_list;
+  const std::string& owned = in.owned;
   std::string array = tree.write("array.json", R"([{"apiVersion": "v1", "kind": "ConfigMap",
     "metadata": {"name": "in-array", "namespace": "lab"}}])");
-  std::vector<std::string> policies = {"--policies", files.policies, "--policies", scoped, "-o", "sarif"};
-  auto with = [&](std::vector<std::string> args) {
-    args.insert(args.begin(), "audit");
-    args.insert(args.end(), policies.begin(), policies.end());
-    return args;
-  };
   std::vector<Case> cases = {
       {"several documents in one YAML file, every enforcement action", with({"-f", files.cluster_yaml}), "", 10},
       {"a kubectl JSON List", with({"-f", files.cluster_list}), "", 10},
