@@ -49,6 +49,12 @@ const std::vector<OptionSpec>& serve_options() {
        "objects synced into data.inventory at most; beyond it they are left out, logged and counted (default 100000)"},
       {"sync-max-bytes", 0, true, false, "BYTES",
        "estimated memory of synced objects at most, e.g. 512Mi or 1Gi (default 512Mi)"},
+      {"leader-election", 0, false, false, "",
+       "with the kube API on (default): replicas elect one leader on a Lease, and only it audits; "
+       "--leader-election=false: every replica audits"},
+      {"leader-election-lease", 0, true, false, "NAME", "the Lease's name (default tollgate-audit)"},
+      {"leader-election-namespace", 0, true, false, "NS",
+       "the Lease's namespace (default: the pod's, from its service account; else default)"},
       {"audit-interval", 0, true, false, "SECONDS",
        "with the kube API on, audit what runs in the cluster every SECONDS on the leader, as Gatekeeper's audit: "
        "metrics gatekeeper_violations, gatekeeper_audit_*, and the report at /audit on the metrics port "
@@ -153,6 +159,9 @@ int run_serve_command(const std::vector<std::string>& args, CommandIo& io) {
     return 2;
   }
   if (parsed.has("sync-max-bytes")) options.sync_max_bytes = static_cast<size_t>(sync_max_bytes);
+  options.leader_election = !parsed.has("leader-election") || parsed.flag("leader-election");
+  options.leader_election_lease = parsed.value("leader-election-lease", options.leader_election_lease);
+  options.leader_election_namespace = parsed.value("leader-election-namespace");
   if (parsed.has("audit-interval") && !parse_count(parsed.value("audit-interval"), &options.audit_interval_seconds)) {
     io.err << "Error: --audit-interval takes a number of seconds, not \"" << parsed.value("audit-interval") << "\"\n";
     return 2;

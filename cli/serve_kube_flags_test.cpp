@@ -75,3 +75,13 @@ TEST_CASE("serve --help lists the audit flags", "[cli][serve][audit]") {
   CHECK_THAT(r.out, Catch::Contains("--audit-interval") && Catch::Contains("/audit on the metrics port") &&
                         Catch::Contains("--audit-chunk-size") && Catch::Contains("--constraint-violations-limit"));
 }
+
+TEST_CASE("serve --leader-election is a boolean flag, and --help lists the Lease flags", "[cli][serve][kube]") {
+  auto r = run(serve_with({"--leader-election=maybe"}));
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("leader-election"));
+  auto help = run({"serve", "--help"});
+  CHECK(help.code == 0);
+  CHECK_THAT(help.out, Catch::Contains("--leader-election ") && Catch::Contains("--leader-election-lease NAME") &&
+                           Catch::Contains("--leader-election-namespace NS"));
+}

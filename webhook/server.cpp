@@ -20,6 +20,7 @@
 #include "webhook/http_session.h"
 #include "webhook/kube/audit_loop.h"
 #include "webhook/kube/cluster_source.h"
+#include "webhook/kube/leader_election.h"
 #include "webhook/listener.h"
 #include "webhook/log.h"
 #include "webhook/metrics.h"
@@ -199,6 +200,8 @@ int serve(const ServerOptions& options) {
   router.set_policies(loaded.policies);
   // The cluster, when there is one to talk to: on threads of its own.
   std::unique_ptr<kube::ClusterSource> cluster;
+  // Whether this replica leads (and so audits): `!elector || elector->is_leader()`.
+  std::unique_ptr<kube::LeaderElector> elector;
   // Gatekeeper's audit, on the leader (webhook/kube/audit_loop.h); why not, when off.
   std::unique_ptr<kube::AuditLoop> audit_loop;
   std::string audit_off = "audit is off: no kube API (--kube-api off, or neither --kubeconfig nor in-cluster config)";
@@ -223,14 +226,24 @@ int serve(const ServerOptions& options) {
                                                       load_options.inventory);
       router.set_cluster(cluster.get());
       cluster->start();
+      if (options.leader_election) {
+        kube::LeaderElectionOptions election;
+        election.lease_name = options.leader_election_lease;
+        election.lease_namespace = options.leader_election_namespace.empty()
+                                       ? kube::default_lease_namespace(*cluster_config)
+                                       : options.leader_election_namespace;
+        elector = std::make_unique<kube::LeaderElector>(connection, std::move(election), &metrics.registry());
+        elector->start();
+      }
       if (options.audit_interval_seconds > 0) {
         kube::AuditLoopOptions audit_options;
         audit_options.interval = std::chrono::seconds(options.audit_interval_seconds);
         audit_options.chunk_size = options.audit_chunk_size;
         audit_options.audit.violations_limit = options.constraint_violations_limit;
+        kube::LeaderElector* leader = elector.get();
         audit_loop = std::make_unique<kube::AuditLoop>(
-            connection, [&router] { return router.policies(); }, cluster.get(), nullptr, metrics.registry(),
-            audit_options);
+            connection, [&router] { return router.policies(); }, cluster.get(),
+            [leader] { return leader == nullptr || leader->is_leader(); }, metrics.registry(), audit_options);
         log_info(LogLine("audit on").field("interval_seconds", static_cast<int64_t>(options.audit_interval_seconds)));
       } else {
         audit_off = "audit is off (--audit-interval 0)";
@@ -314,6 +327,8 @@ int serve(const ServerOptions& options) {
   io.run();
   for (std::thread& worker : workers) worker.join();
   if (audit_loop) audit_loop->stop();
+  // Releases the Lease (whatever it guards must have stopped first), so another replica takes over at once.
+  if (elector) elector->stop();
   if (cluster) cluster->stop();
   evaluators.stop();
   if (!evaluators.wait_idle(kEvaluationCancelGrace)) {

@@ -64,6 +64,12 @@ struct ServerOptions {
   int audit_interval_seconds = 60;
   size_t audit_chunk_size = 500;
   size_t constraint_violations_limit = 20;  // --constraint-violations-limit
+  // With the kube API on, replicas elect one leader on a Lease
+  // (webhook/kube/leader_election.h): only the leader audits, every replica
+  // serves. Namespace "" = the pod's (service account), else "default".
+  bool leader_election = true;                   // --leader-election
+  std::string leader_election_lease = "tollgate-audit";  // --leader-election-lease
+  std::string leader_election_namespace;         // --leader-election-namespace
 };
 
 // Loads the policies (refusing to start on any load error, printed as
