@@ -10,7 +10,7 @@ namespace {
 using policies::gator::testing::TempTree;
 using testing::run;
 
-constexpr const char* kPolicy = R"(apiVersion: admissionregistration.k8s.io/v1
+constexpr const char* kPolicy = R"yaml(apiVersion: admissionregistration.k8s.io/v1
 kind: ValidatingAdmissionPolicy
 metadata: {name: replicas}
 spec:
@@ -32,7 +32,7 @@ spec:
   validationActions: [Deny]
   paramRef: {name: limits, parameterNotFoundAction: Deny}
   matchResources: {namespaceSelector: {matchLabels: {env: prod}}}
-)";
+)yaml";
 
 constexpr const char* kInventory = R"(apiVersion: v1
 kind: Namespace
@@ -96,8 +96,9 @@ spec: {policyName: p}
 )");
   tree.write("request.json", review_of(1));
   auto r = run({"review", "-f", tree.path("request.json"), "--policies", tree.path("policies")});
+  INFO(r.err);
   CHECK(r.code == 2);
-  CHECK(r.err.find("binding.yaml:4:7: ValidatingAdmissionPolicyBinding.admissionregistration.k8s.io \"b\" is invalid: "
+  CHECK(r.err.find("binding.yaml:4:1: ValidatingAdmissionPolicyBinding.admissionregistration.k8s.io \"b\" is invalid: "
                    "spec.validationActions: Required value: at least one validation action is required") !=
         std::string::npos);
 }
