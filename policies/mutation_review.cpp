@@ -1,6 +1,7 @@
 #include "policies/mutation_review.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <exception>
 #include <random>
@@ -31,6 +32,23 @@ MutationReview skipped(const Value& object, std::string message) {
   review.message = std::move(message);
   review.result.object = object;
   return review;
+}
+
+// A synthesised request (tollgate mutate) names no resource: the plural
+// apimachinery's UnsafeGuessKindToResource gives, which MutatingAdmission-
+// Policy rules match against.
+Value with_guessed_resource(const Value& request) {
+  if (!request["resource"]["resource"].string_or("").empty()) return request;
+  const Value& kind = request["kind"];
+  std::string plural(kind["kind"].string_or(""));
+  if (plural.empty()) return request;
+  for (char& c : plural) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (plural.back() == 's') plural += "es";
+  else if (plural.back() == 'y') plural = plural.substr(0, plural.size() - 1) + "ies";
+  else plural += "s";
+  value::ObjectBuilder resource;
+  resource.add("group", kind["group"]).add("resource", Value::string(plural)).add("version", kind["version"]);
+  return value::with_entry(request, "resource", resource.build());
 }
 
 MutationReview failed(const Value& object, std::string message) {
@@ -75,7 +93,24 @@ MutationReview mutate_admission_request(const PolicySet& policies, const Value& 
     review.outcome = MutationOutcome::Failed;
     review.message = review.result.error;
     review.result.object = object;
-  } else if (!review.result.mutated) {
+    return review;
+  }
+  // MutatingAdmissionPolicies on what the mutators left.
+  const Value gatekeeper_object = review.result.mutated ? review.result.object : object;
+  MutatingPolicyResult maps = policies.mutate_with_policies(
+      with_guessed_resource(review.result.mutated ? value::with_entry(request, "object", gatekeeper_object) : request),
+      input.namespace_object);
+  if (!maps.allowed) {
+    MutationReview denied = failed(object, maps.message);
+    denied.code = maps.code;
+    denied.reason = maps.reason;
+    return denied;
+  }
+  if (maps.mutated || !(maps.object == gatekeeper_object)) {
+    review.result.object = maps.object;
+    review.result.mutated = !(maps.object == object);
+  }
+  if (!review.result.mutated) {
     review.outcome = MutationOutcome::Unchanged;
     review.message = kNotMutatedMessage;
     review.result.object = object;

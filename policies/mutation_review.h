@@ -26,11 +26,18 @@ struct MutationReview {
   MutationOutcome outcome = MutationOutcome::Skipped;
   // Why it was skipped, kNotMutatedMessage, or the error.
   std::string message;
+  // Failed: the status to answer with (a MutatingAdmissionPolicy denial is
+  // 403, with its reason; Gatekeeper's mutation errors are 500).
+  int code = 500;
+  std::string reason;
   // The mutation system's result; `object` is what to admit (the request
   // object itself unless mutated), with metadata.namespace as it was sent.
   mutation::MutationResult result;
 };
 
+// MutatingAdmissionPolicies run after the Gatekeeper mutators, on the object
+// they left (the API server's MAP plugin and the webhooks are both in its
+// mutating chain; Tollgate runs them in this order).
 // `namespace_object` is the Namespace of a namespaced request when the caller
 // knows it; a Namespace request is its own namespace; otherwise the mutation
 // system consults the PolicySet's inventory. An object without a namespace

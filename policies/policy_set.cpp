@@ -16,6 +16,7 @@
 #include "policies/mutation/load_mutation_system.h"
 #include "policies/mutation/mutation_system.h"
 #include "policies/rego_driver.h"
+#include "policies/vap/mutating_policy_engine.h"
 #include "policies/vap/validating_policy_engine.h"
 
 namespace tollgate::policies {
@@ -60,6 +61,7 @@ class CompiledPolicySet final : public PolicySet {
     for (const Entry& e : constraints_) out.push_back(e.constraint.object);
     return out;
   }
+  MutatingPolicyResult mutate_with_policies(const Value& request, const Value& namespace_object) const override;
   int64_t mutator_generation(std::string_view kind_and_name) const override {
     auto it = mutator_generations_.find(kind_and_name);
     return it == mutator_generations_.end() ? 0 : it->second;
@@ -112,6 +114,7 @@ class CompiledPolicySet final : public PolicySet {
   expansion::ExpansionSystem expansion_;
   StringMap<int64_t> mutator_generations_;  // "<Kind>/<name>" -> metadata.generation
   std::shared_ptr<const vap::ValidatingPolicyEngine> vap_;
+  std::shared_ptr<const vap::MutatingPolicyEngine> map_;
   PolicyStats stats_;
 };
 
@@ -258,8 +261,28 @@ LoadResult CompiledPolicySet::build(const std::vector<LoadedObject>& objects, st
     }
     set->stats_.validating_policies = policies.size();
     set->stats_.validating_policy_bindings = bindings.size();
-    set->vap_ = vap::ValidatingPolicyEngine::build(std::move(policies), std::move(bindings), std::move(params),
-                                                   vap_options);
+    set->vap_ = vap::ValidatingPolicyEngine::build(std::move(policies), std::move(bindings), params, vap_options);
+
+    // MutatingAdmissionPolicies and their bindings, with the same params.
+    std::vector<vap::MutatingAdmissionPolicy> mutating;
+    std::vector<vap::MutatingAdmissionPolicyBinding> mutating_bindings;
+    auto parse_each = [&](const std::vector<const LoadedObject*>& objects, const char* kind, auto parse, auto& out) {
+      for (const LoadedObject* o : objects) {
+        ParseContext ctx(o->origin, vap_errors);
+        size_t before = ctx.error_count();
+        auto parsed = parse(o->value, ctx);
+        if (!parsed || (options.vap_api_validation && ctx.error_count() != before)) continue;
+        if (!names.emplace(std::string(kind) + "/" + parsed->name, true).second) {
+          ParseContext(o->origin, errors).error("/metadata/name", std::string("duplicate ") + kind + " " + parsed->name);
+          continue;
+        }
+        out.push_back(std::move(*parsed));
+      }
+    };
+    parse_each(classified.mutating_policies, "MutatingAdmissionPolicy", vap::parse_mutating_policy, mutating);
+    parse_each(classified.mutating_policy_bindings, "MutatingAdmissionPolicyBinding",
+               vap::parse_mutating_policy_binding, mutating_bindings);
+    set->map_ = vap::MutatingPolicyEngine::build(std::move(mutating), std::move(mutating_bindings), std::move(params));
   }
 
   LoadResult result;
@@ -437,6 +460,22 @@ class ReviewNamespaces final : public vap::NamespaceLookup {
 
 }  // namespace
 
+MutatingPolicyResult CompiledPolicySet::mutate_with_policies(const Value& request, const Value& namespace_object) const {
+  MutatingPolicyResult r;
+  r.object = request["object"];
+  if (map_ == nullptr || map_->empty()) return r;
+  ReviewInput input;
+  input.namespace_object = namespace_object;
+  vap::MapOutcome o = map_->evaluate(request, ReviewNamespaces(input, namespaces_));
+  r.allowed = o.allowed;
+  r.code = o.code;
+  r.reason = std::move(o.reason);
+  r.message = std::move(o.message);
+  r.object = std::move(o.object);
+  r.mutated = o.mutated;
+  return r;
+}
+
 // The ValidatingAdmissionPolicy plugin runs before the validating webhooks:
 // its denial is the answer; otherwise its warnings and audit annotations join
 // the constraints' decision.
@@ -551,6 +590,12 @@ const expansion::ExpansionSystem& PolicySet::expansion() const {
 bool PolicySet::config_excludes(std::string_view, std::string_view) const { return false; }
 
 int64_t PolicySet::mutator_generation(std::string_view) const { return 0; }
+
+MutatingPolicyResult PolicySet::mutate_with_policies(const Value& request, const Value&) const {
+  MutatingPolicyResult r;
+  r.object = request["object"];
+  return r;
+}
 
 LoadResult PolicySet::load(const std::vector<std::string>& paths, const LoadOptions& options) {
   std::vector<LoadedObject> objects;

@@ -64,6 +64,16 @@ struct Decision {
   std::vector<std::string> causes;
 };
 
+// What the MutatingAdmissionPolicies did to one request's object.
+struct MutatingPolicyResult {
+  bool allowed = true;
+  int code = 200;       // 403 when a policy error denies
+  std::string reason;   // the first error's reason (Invalid) or Forbidden
+  std::string message;  // "policy 'm' with binding 'mb' denied request: ..."
+  Value object;         // the object to admit (the request's when nothing applied)
+  bool mutated = false;
+};
+
 // Called once per evaluated constraint, for metrics.
 class ReviewObserver {
  public:
@@ -190,6 +200,10 @@ class PolicySet {
   // The mutators loaded with this set (policies/mutation/mutation_system.h);
   // empty when the set has none.
   virtual const mutation::MutationSystem& mutation() const = 0;
+  // MutatingAdmissionPolicies on an AdmissionRequest whose object is what
+  // the Gatekeeper mutators left (vap-semantics.md §5); `namespace_object`
+  // is the request's Namespace when the caller knows it.
+  virtual MutatingPolicyResult mutate_with_policies(const Value& request, const Value& namespace_object) const;
   // The ExpansionTemplates loaded with this set
   // (policies/expansion/expansion_system.h); empty by default.
   virtual const expansion::ExpansionSystem& expansion() const;

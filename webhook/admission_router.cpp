@@ -168,7 +168,8 @@ std::string mutation_response(const AdmissionReviewRequest& review, const polici
     case policies::MutationOutcome::Failed: {
       policies::Decision error;
       error.allowed = false;
-      error.code = 500;
+      error.code = mutation.code;
+      error.reason = mutation.reason;
       error.message = mutation.message;
       return encode_validation_response(review, error);
     }

@@ -234,6 +234,14 @@ ClassifiedObjects classify_objects(const std::vector<LoadedObject>& objects, std
         continue;
       }
       (kind == "ValidatingAdmissionPolicy" ? out.validating_policies : out.validating_policy_bindings).push_back(&o);
+    } else if (group == "admissionregistration.k8s.io" &&
+               (kind == "MutatingAdmissionPolicy" || kind == "MutatingAdmissionPolicyBinding")) {
+      if (version != "v1alpha1" && version != "v1beta1" && version != "v1") {
+        errors.push_back(o.origin.error_at("/apiVersion", "unsupported " + std::string(kind) + " apiVersion " +
+                                                              std::string(api_version) + " (v1alpha1, v1beta1, v1)"));
+        continue;
+      }
+      (kind == "MutatingAdmissionPolicy" ? out.mutating_policies : out.mutating_policy_bindings).push_back(&o);
     } else if (group.empty() && version == "v1" && kind == "Namespace") {
       out.namespaces.push_back(&o);
     } else if (kind.empty()) {

@@ -83,6 +83,10 @@ struct ClassifiedObjects {
   // v1beta1) of group admissionregistration.k8s.io.
   std::vector<const LoadedObject*> validating_policies;
   std::vector<const LoadedObject*> validating_policy_bindings;
+  // MutatingAdmissionPolicy and MutatingAdmissionPolicyBinding (v1alpha1,
+  // v1beta1, v1) of group admissionregistration.k8s.io.
+  std::vector<const LoadedObject*> mutating_policies;
+  std::vector<const LoadedObject*> mutating_policy_bindings;
 };
 
 // Anything else is an error: "unsupported object kind X".
