@@ -303,6 +303,8 @@ TEST_CASE("helm template with the default values renders a complete webhook and 
       "ServiceAccount/" + kFullname,
       "ClusterRole/" + kFullname,
       "ClusterRoleBinding/" + kFullname,
+      "Role/" + kFullname + "-leader-election",
+      "RoleBinding/" + kFullname + "-leader-election",
       "Secret/" + kFullname + "-tls",
       "ConfigMap/" + kFullname + "-platform-pack",
       "ConfigMap/" + kFullname + "-policies",
@@ -597,8 +599,9 @@ TEST_CASE("RBAC grants exactly get, list and watch on Namespaces and on the kind
     check_binding(render);
     CHECK(flag_value(args_of(render.get("Deployment", kFullname)), "--kube-api") == "auto");
     CHECK(flag_value(args_of(render.get("Deployment", kFullname)), "--audit-interval") == "60");
-    CHECK(render.all("Role").empty());
-    CHECK(render.all("RoleBinding").empty());
+    // The one Role is leader election's (its own test case).
+    CHECK(render.all("Role").size() == 1);
+    CHECK(render.all("RoleBinding").size() == 1);
   }
   SECTION("audit.interval reaches --audit-interval; 0 turns audit off and its read rights with it") {
     Render every_5m = helm_template({"--set", "audit.interval=300"});
@@ -628,6 +631,75 @@ TEST_CASE("RBAC grants exactly get, list and watch on Namespaces and on the kind
     YAML::Node deployment = render.get("Deployment", kFullname);
     CHECK(flag_value(args_of(deployment), "--kube-api") == "off");
     CHECK_FALSE(deployment["spec"]["template"]["spec"]["automountServiceAccountToken"].as<bool>());
+  }
+}
+
+// group|resource|verb|resourceName ("" for any) of each right a Role grants.
+std::set<std::string> named_rights(const YAML::Node& role) {
+  std::set<std::string> rights;
+  for (const YAML::Node& rule : role["rules"]) {
+    std::vector<std::string> names = strings(rule["resourceNames"]);
+    if (names.empty()) names.push_back("");
+    for (const std::string& group : strings(rule["apiGroups"])) {
+      for (const std::string& resource : strings(rule["resources"])) {
+        for (const std::string& verb : strings(rule["verbs"])) {
+          for (const std::string& name : names) rights.insert(group + "|" + resource + "|" + verb + "|" + name);
+        }
+      }
+    }
+  }
+  return rights;
+}
+
+TEST_CASE("leader election: the pods elect their auditor on one Lease of the release namespace, which a Role lets "
+          "them create, read and renew",
+          "[helm]") {
+  SECTION("default: on") {
+    Render render = helm_template();
+    YAML::Node deployment = render.get("Deployment", kFullname);
+    std::vector<std::string> args = args_of(deployment);
+    CHECK(std::count(args.begin(), args.end(), "--leader-election=true") == 1);
+    std::string lease = flag_value(args, "--leader-election-lease");
+    CHECK(lease == kFullname + "-audit");
+    CHECK(flag_value(args, "--leader-election-namespace") == kNamespace);
+    YAML::Node role = render.get("Role", kFullname + "-leader-election");
+    CHECK(role["metadata"]["namespace"].as<std::string>() == kNamespace);
+    CHECK(named_rights(role) == std::set<std::string>{"coordination.k8s.io|leases|create|",
+                                                       "coordination.k8s.io|leases|get|" + lease,
+                                                       "coordination.k8s.io|leases|update|" + lease});
+    YAML::Node binding = render.get("RoleBinding", kFullname + "-leader-election");
+    CHECK(binding["metadata"]["namespace"].as<std::string>() == kNamespace);
+    CHECK(binding["roleRef"]["kind"].as<std::string>() == "Role");
+    CHECK(binding["roleRef"]["name"].as<std::string>() == kFullname + "-leader-election");
+    REQUIRE(binding["subjects"].size() == 1);
+    CHECK(binding["subjects"][0]["name"].as<std::string>() ==
+          deployment["spec"]["template"]["spec"]["serviceAccountName"].as<std::string>());
+    CHECK(binding["subjects"][0]["namespace"].as<std::string>() == kNamespace);
+    // The identity is the pod's name (and a random suffix); the pod's namespace comes from the downward API.
+    std::map<std::string, std::string> env;
+    for (const YAML::Node& variable : container(deployment)["env"]) {
+      if (variable["valueFrom"]) {
+        env[variable["name"].as<std::string>()] = variable["valueFrom"]["fieldRef"]["fieldPath"].as<std::string>();
+      }
+    }
+    CHECK(env["POD_NAME"] == "metadata.name");
+    CHECK(env["POD_NAMESPACE"] == "metadata.namespace");
+    // POD_NAMESPACE would be --gatekeeper-namespace's default: the chart keeps Gatekeeper's own.
+    CHECK(flag_value(args, "--gatekeeper-namespace") == "gatekeeper-system");
+  }
+  SECTION("leaderElection.enabled=false: every pod audits, and no Lease rights") {
+    Render render = helm_template({"--set", "leaderElection.enabled=false"});
+    std::vector<std::string> args = args_of(render.get("Deployment", kFullname));
+    CHECK(std::count(args.begin(), args.end(), "--leader-election=false") == 1);
+    CHECK(flag_values(args, "--leader-election-lease").empty());
+    CHECK(render.all("Role").empty());
+    CHECK(render.all("RoleBinding").empty());
+  }
+  SECTION("kubeApi=off: no election, no Lease rights") {
+    Render render = helm_template({"--set", "kubeApi=off"});
+    std::vector<std::string> args = args_of(render.get("Deployment", kFullname));
+    for (const std::string& arg : args) CHECK(arg.rfind("--leader-election", 0) == std::string::npos);
+    CHECK(render.all("Role").empty());
   }
 }
 

@@ -122,3 +122,8 @@ objectSelector: {{- toYaml . | nindent 2 }}
 matchConditions: {{- toYaml . | nindent 2 }}
 {{- end }}
 {{- end }}
+
+{{/* The Lease the replicas elect their one auditor on (leaderElection). */}}
+{{- define "tollgate.leaseName" -}}
+{{- printf "%s-audit" (include "tollgate.fullname" .) | trunc 253 -}}
+{{- end -}}
