@@ -82,10 +82,7 @@ TEST_CASE("serve --kubeconfig: namespaceSelector matches the cluster's Namespace
   });
 
   fs::path kubeconfig = work.path / "kubeconfig";
-  write_file(kubeconfig, "apiVersion: v1\nkind: Config\ncurrent-context: test\nclusters:\n- name: test\n  cluster:\n"
-                         "    server: " + api.url() + "\n    certificate-authority: " + (kt::test_certs() / "ca.crt").string() +
-                         "\ncontexts:\n- name: test\n  context: {cluster: test, user: tollgate}\nusers:\n"
-                         "- name: tollgate\n  user: {token: e2e-token}\n");
+  write_file(kubeconfig, kt::kubeconfig_yaml(api, "e2e-token"));
 
   WebhookServer server(work.path, {policies}, webhook_certs, {"--kubeconfig", kubeconfig.string()});
   fs::path ca = webhook_certs / "ca.crt";

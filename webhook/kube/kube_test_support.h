@@ -68,6 +68,18 @@ inline ClusterConfig config_for(const TestApiServer& server, const std::string& 
   return config;
 }
 
+// A kubeconfig for `tollgate serve --kubeconfig` that talks to `server`
+// with a bearer token (and a context namespace when given).
+inline std::string kubeconfig_yaml(const TestApiServer& server, const std::string& token,
+                                   const std::string& namespace_name = "") {
+  std::string context = "{cluster: test, user: tollgate" +
+                        (namespace_name.empty() ? std::string() : ", namespace: " + namespace_name) + "}";
+  return "apiVersion: v1\nkind: Config\ncurrent-context: test\nclusters:\n- name: test\n  cluster:\n    server: " +
+         server.url() + "\n    certificate-authority: " + (test_certs() / "ca.crt").string() +
+         "\ncontexts:\n- name: test\n  context: " + context + "\nusers:\n- name: tollgate\n  user: {token: " + token +
+         "}\n";
+}
+
 inline ClientOptions quick_client() {
   ClientOptions options;
   options.connect_timeout = std::chrono::milliseconds(2000);

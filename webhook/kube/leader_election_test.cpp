@@ -114,6 +114,14 @@ class TwoLeadersWatch {
   std::thread thread_;
 };
 
+// a starts first and leads; b starts and has seen a's Lease.
+void a_leads_b_follows(LeaderElector& a, LeaderElector& b) {
+  a.start();
+  REQUIRE(eventually([&] { return a.is_leader(); }, 3000ms));
+  b.start();
+  REQUIRE(eventually([&] { return b.leader() == a.identity(); }, 3000ms));
+}
+
 }  // namespace
 
 TEST_CASE("Of two replicas electing on one Lease exactly one leads, and the Lease names it", "[kube][leader]") {
@@ -149,10 +157,7 @@ TEST_CASE("When the leader stops renewing, the other replica takes over after th
   crashes.release_on_stop = false;  // a killed process releases nothing
   auto a = server.elector("a", crashes);
   auto b = server.elector("b", quick_election());
-  a->start();
-  REQUIRE(eventually([&] { return a->is_leader(); }, 3000ms));
-  b->start();
-  REQUIRE(eventually([&] { return b->leader() == "a"; }, 3000ms));
+  a_leads_b_follows(*a, *b);
   a->stop();
   auto stopped = Clock::now();
   CHECK_FALSE(a->is_leader());
@@ -175,10 +180,7 @@ TEST_CASE("A leader the API server stops answering steps down within the renew d
   options.lease_duration = 1500ms;
   auto a = server.elector("a", options);
   auto b = server.elector("b", options);
-  a->start();
-  REQUIRE(eventually([&] { return a->is_leader(); }, 3000ms));
-  b->start();
-  REQUIRE(eventually([&] { return b->leader() == "a"; }, 3000ms));
+  a_leads_b_follows(*a, *b);
   TwoLeadersWatch watch(*a, *b);
   server.refuse("token-a");
   auto cut_off = Clock::now();
@@ -201,10 +203,7 @@ TEST_CASE("A leader that stops releases the Lease, and the other replica takes i
   slow.renew_deadline = 3000ms;
   auto a = server.elector("a", slow);
   auto b = server.elector("b", slow);
-  a->start();
-  REQUIRE(eventually([&] { return a->is_leader(); }, 3000ms));
-  b->start();
-  REQUIRE(eventually([&] { return b->leader() == "a"; }, 3000ms));
+  a_leads_b_follows(*a, *b);
   a->stop();
   auto stopped = Clock::now();
   CHECK_FALSE(a->is_leader());
