@@ -175,7 +175,9 @@ struct ConstraintIdLess {
   using is_transparent = void;
   template <class A, class B>
   bool operator()(const A& a, const B& b) const {
-    return std::tie(a.first, a.second) < std::tie(b.first, b.second);
+    // As string_views: clang 14 with libstdc++ 12 finds no tuple<string&> < tuple<string_view&> (the CI sanitizer build).
+    const std::pair<std::string_view, std::string_view> x(a.first, a.second), y(b.first, b.second);
+    return x < y;
   }
 };
 using ConstraintId = std::pair<std::string, std::string>;
