@@ -21,11 +21,6 @@ namespace {
 
 constexpr size_t kMaxMessageBytes = 256;
 
-bool is_config(const Value& object) {
-  gator::GroupVersionKind gvk = gator::gvk_of(object);
-  return gvk.group == "config.gatekeeper.sh" && gvk.kind == "Config";
-}
-
 std::string now_rfc3339() {
   std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm utc{};
@@ -66,6 +61,13 @@ void read_actions(const Value& constraint, ConstraintAudit* out) {
   }
 }
 
+}  // namespace
+
+bool is_gatekeeper_config(const Value& object) {
+  gator::GroupVersionKind gvk = gator::gvk_of(object);
+  return gvk.group == "config.gatekeeper.sh" && gvk.kind == "Config";
+}
+
 bool in_sync_only(const Value& object, const std::vector<SyncKind>& kinds) {
   gator::GroupVersionKind gvk = gator::gvk_of(object);
   for (const SyncKind& k : kinds) {
@@ -74,7 +76,33 @@ bool in_sync_only(const Value& object, const std::vector<SyncKind>& kinds) {
   return false;
 }
 
-}  // namespace
+AuditPolicies build_audit_policies(const std::vector<SourcedObject>& policy_inputs,
+                                   const std::vector<SourcedObject>& objects, const gator::EngineFactory& factory) {
+  AuditPolicies out;
+  std::vector<Value> policies;
+  std::vector<const SourcedObject*> policy_sources;  // parallel to `policies`
+  for (const auto* group : {&policy_inputs, &objects}) {
+    for (const SourcedObject& s : *group) {
+      bool config = is_gatekeeper_config(s.object);
+      if (!config && !gator::is_policy_object(s.object)) continue;
+      out.has_config = out.has_config || config;
+      policies.push_back(s.object);
+      policy_sources.push_back(&s);
+      if (gator::gvk_of(s.object).group == "constraints.gatekeeper.sh") out.constraints.push_back(s.object);
+    }
+  }
+  out.engine = factory(policies);
+  if (!out.engine.errors.empty() || !out.engine.policies) {
+    for (LoadError& e : out.engine.errors) gator::locate_load_error(e, policy_sources);
+    out.error = "reading policies: " + gator::describe_errors(out.engine.errors);
+    return out;
+  }
+  for (LoadError& w : out.engine.warnings) {
+    gator::locate_load_error(w, policy_sources);
+    out.load_warnings.push_back(w.to_string());
+  }
+  return out;
+}
 
 size_t AuditReport::total_violations() const {
   size_t total = 0;
@@ -356,36 +384,16 @@ AuditReport Auditor::finish() {
 
 AuditReport run_audit(const std::vector<SourcedObject>& inputs, const std::vector<SourcedObject>& policy_inputs,
                       const gator::EngineFactory& factory, const AuditOptions& options) {
-  // The policy set: templates, constraints, mutators, ExpansionTemplates and the Config.
-  std::vector<Value> policies;
-  std::vector<const SourcedObject*> policy_sources;  // parallel to `policies`
-  std::vector<Value> constraints;
-  bool has_config = false;
-  for (const auto* group : {&policy_inputs, &inputs}) {
-    for (const SourcedObject& s : *group) {
-      bool config = is_config(s.object);
-      if (!config && !gator::is_policy_object(s.object)) continue;
-      has_config = has_config || config;
-      policies.push_back(s.object);
-      policy_sources.push_back(&s);
-      if (gator::gvk_of(s.object).group == "constraints.gatekeeper.sh") constraints.push_back(s.object);
-    }
-  }
-
-  gator::EngineBuild engine = factory(policies);
-  if (!engine.errors.empty() || !engine.policies) {
+  AuditPolicies set = build_audit_policies(policy_inputs, inputs, factory);
+  if (!set.error.empty()) {
     AuditReport report;
     report.audit_timestamp = options.audit_timestamp.empty() ? now_rfc3339() : options.audit_timestamp;
     report.group_by_label = options.group_by_label;
-    for (LoadError& e : engine.errors) gator::locate_load_error(e, policy_sources);
-    report.error = "reading policies: " + gator::describe_errors(engine.errors);
+    report.error = std::move(set.error);
     return report;
   }
-  std::vector<std::string> load_warnings;
-  for (LoadError& w : engine.warnings) {
-    gator::locate_load_error(w, policy_sources);
-    load_warnings.push_back(w.to_string());
-  }
+  const bool has_config = set.has_config;
+  gator::EngineBuild& engine = set.engine;
 
   // data.inventory: the dump, or only the Config's syncOnly kinds.
   std::vector<Value> synced;
@@ -405,11 +413,11 @@ AuditReport run_audit(const std::vector<SourcedObject>& inputs, const std::vecto
     return it == namespaces->end() ? Value() : it->second;
   };
 
-  Auditor auditor(engine.policies, constraints, options, std::move(sources));
+  Auditor auditor(engine.policies, set.constraints, options, std::move(sources));
   for (const SourcedObject& s : inputs) auditor.audit(s.object, s.file, s.line, s.column);
   AuditReport report = auditor.finish();
   report.warnings.insert(report.warnings.begin(), engine.unsupported.begin(), engine.unsupported.end());
-  report.load_warnings = std::move(load_warnings);
+  report.load_warnings = std::move(set.load_warnings);
   return report;
 }
 

@@ -145,6 +145,25 @@ class Auditor {
   std::unique_ptr<State> state_;
 };
 
+// Gatekeeper's Config (config.gatekeeper.sh Config), whose syncOnly kinds
+// make data.inventory.
+bool is_gatekeeper_config(const Value& object);
+// Whether `object`'s group/version/kind is one of `kinds`.
+bool in_sync_only(const Value& object, const std::vector<SyncKind>& kinds);
+
+// The policy set of an audit, built from the templates, constraints,
+// mutators, ExpansionTemplates and Config among `policy_inputs` and then
+// `objects` (a dump may carry its own policies).
+struct AuditPolicies {
+  gator::EngineBuild engine;
+  std::vector<Value> constraints;            // the constraint objects, as given
+  bool has_config = false;
+  std::string error;                         // "reading policies: file:line:col: ..." when it did not build
+  std::vector<std::string> load_warnings;    // "file:line:col: message"
+};
+AuditPolicies build_audit_policies(const std::vector<SourcedObject>& policy_inputs,
+                                   const std::vector<SourcedObject>& objects, const gator::EngineFactory& factory);
+
 // `inputs` are audited; templates, constraints, mutators and
 // ExpansionTemplates among them and among `policy_inputs` make the policy set.
 // A loop over an Auditor.

@@ -9,23 +9,6 @@
 #include "policies/rego_driver.h"
 
 namespace tollgate::policies::audit {
-namespace {
-
-bool is_config(const Value& object) {
-  gator::GroupVersionKind gvk = gator::gvk_of(object);
-  return gvk.group == "config.gatekeeper.sh" && gvk.kind == "Config";
-}
-
-bool synced_kind(const Value& object, const std::vector<SyncKind>& kinds) {
-  gator::GroupVersionKind gvk = gator::gvk_of(object);
-  for (const SyncKind& k : kinds) {
-    if (k.group == gvk.group && k.version == gvk.version && k.kind == gvk.kind) return true;
-  }
-  return false;
-}
-
-}  // namespace
-
 AuditReport audit_source(const ObjectSource& source, const std::vector<SourcedObject>& policy_inputs,
                          const gator::EngineFactory& factory, const StreamAuditOptions& options) {
   AuditReport failed;
@@ -35,7 +18,7 @@ AuditReport audit_source(const ObjectSource& source, const std::vector<SourcedOb
   std::vector<Value> policies;
   bool config_given = false;
   for (const SourcedObject& s : policy_inputs) {
-    bool config = is_config(s.object);
+    bool config = is_gatekeeper_config(s.object);
     if (!config && !gator::is_policy_object(s.object)) continue;
     config_given = config_given || config;
     policies.push_back(s.object);
@@ -59,8 +42,8 @@ AuditReport audit_source(const ObjectSource& source, const std::vector<SourcedOb
   bool read = source(
       [&](SourcedObject&& s) {
         ++total;
-        if (is_config(s.object) || gator::is_policy_object(s.object)) {
-          config_in_source = config_in_source || is_config(s.object);
+        if (is_gatekeeper_config(s.object) || gator::is_policy_object(s.object)) {
+          config_in_source = config_in_source || is_gatekeeper_config(s.object);
           from_source.push_back(s);
         }
         if (gator::is_core_namespace(s.object)) {
@@ -68,7 +51,7 @@ AuditReport audit_source(const ObjectSource& source, const std::vector<SourcedOb
         }
         if (keep_all) {
           kept.push_back(std::move(s));
-        } else if (synced_kind(s.object, sync_only)) {
+        } else if (in_sync_only(s.object, sync_only)) {
           synced.push_back(s.object);
         }
       },
@@ -87,36 +70,17 @@ AuditReport audit_source(const ObjectSource& source, const std::vector<SourcedOb
     return run_audit(all, policy_inputs, factory, options.audit);
   }
 
-  std::vector<const SourcedObject*> policy_sources;
-  policies.clear();
-  bool has_config = false;
-  std::vector<Value> constraints;
-  const std::vector<SourcedObject>& found = from_source;
-  for (const auto* group : {&policy_inputs, &found}) {
-    for (const SourcedObject& s : *group) {
-      bool config = is_config(s.object);
-      if (!config && !gator::is_policy_object(s.object)) continue;
-      has_config = has_config || config;
-      policies.push_back(s.object);
-      policy_sources.push_back(&s);
-      if (gator::gvk_of(s.object).group == "constraints.gatekeeper.sh") constraints.push_back(s.object);
-    }
-  }
-  gator::EngineBuild engine = factory(policies);
-  if (!engine.errors.empty() || !engine.policies) {
-    for (LoadError& e : engine.errors) gator::locate_load_error(e, policy_sources);
-    failed.error = "reading policies: " + gator::describe_errors(engine.errors);
+  AuditPolicies set = build_audit_policies(policy_inputs, from_source, factory);
+  if (!set.error.empty()) {
+    failed.error = std::move(set.error);
     return failed;
   }
-  std::vector<std::string> load_warnings;
-  for (LoadError& w : engine.warnings) {
-    gator::locate_load_error(w, policy_sources);
-    load_warnings.push_back(w.to_string());
-  }
+  const bool has_config = set.has_config;
+  gator::EngineBuild& engine = set.engine;
   if (keep_all) {
     std::vector<SyncKind> kinds = engine.policies->sync_only();
     for (const SourcedObject& s : kept) {
-      if (!has_config || synced_kind(s.object, kinds)) synced.push_back(s.object);
+      if (!has_config || in_sync_only(s.object, kinds)) synced.push_back(s.object);
     }
   }
 
@@ -130,7 +94,7 @@ AuditReport audit_source(const ObjectSource& source, const std::vector<SourcedOb
   };
 
   // Second pass: each object reviewed, then let go.
-  Auditor auditor(engine.policies, constraints, options.audit, std::move(sources));
+  Auditor auditor(engine.policies, set.constraints, options.audit, std::move(sources));
   size_t done = 0;
   auto review = [&](const SourcedObject& s) {
     auditor.audit(s.object, s.file, s.line, s.column);
@@ -145,7 +109,7 @@ AuditReport audit_source(const ObjectSource& source, const std::vector<SourcedOb
   }
   AuditReport report = auditor.finish();
   report.warnings.insert(report.warnings.begin(), engine.unsupported.begin(), engine.unsupported.end());
-  report.load_warnings = std::move(load_warnings);
+  report.load_warnings = std::move(set.load_warnings);
   return report;
 }
 
