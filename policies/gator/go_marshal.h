@@ -8,12 +8,17 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "rules/value/value.h"
 
 namespace tollgate::policies::gator {
 
 using value::Value;
+
+// A string as Go's encoding/json writes it, quotes included: <, >, & and
+// control characters as \u00XX, U+2028/U+2029 escaped (test_report.cpp).
+void append_go_json_string(std::string_view s, std::string& out);
 
 // One document, ending in a newline, without `---`.
 std::string to_go_yaml(const Value& v);

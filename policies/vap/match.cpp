@@ -155,6 +155,13 @@ GroupVersionKind gvk_of(const Value& v) {
 
 }  // namespace
 
+bool RequestAttributes::is_admission_policy_resource() const {
+  if (resource.group != kAdmissionRegistrationGroup) return false;
+  const std::string& r = resource.resource;
+  return r == "validatingadmissionpolicies" || r == "validatingadmissionpolicybindings" ||
+         r == "mutatingadmissionpolicies" || r == "mutatingadmissionpolicybindings";
+}
+
 RequestAttributes RequestAttributes::from_request(const Value& request) {
   RequestAttributes a;
   a.operation = std::string(request["operation"].string_or(""));

@@ -44,6 +44,9 @@ struct RequestAttributes {
   bool is_core_namespace() const {
     return resource.group.empty() && resource.version == "v1" && resource.resource == "namespaces";
   }
+  // The admission policies and bindings themselves, which no admission
+  // policy ever sees (the API server's plugins skip them).
+  bool is_admission_policy_resource() const;
 };
 
 // Stored Namespaces by name (for namespaceSelector and namespaceObject).

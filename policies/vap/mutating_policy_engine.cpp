@@ -245,13 +245,6 @@ std::string param_key(const Value& param) {
          std::string(param["metadata"]["name"].string_or(""));
 }
 
-bool is_policy_resource(const RequestAttributes& a) {
-  if (a.resource.group != kAdmissionRegistrationGroup) return false;
-  const std::string& r = a.resource.resource;
-  return r == "validatingadmissionpolicies" || r == "validatingadmissionpolicybindings" ||
-         r == "mutatingadmissionpolicies" || r == "mutatingadmissionpolicybindings";
-}
-
 }  // namespace
 
 MapOutcome MutatingPolicyEngine::evaluate(const Value& request, const NamespaceLookup& namespaces) const {
@@ -259,7 +252,7 @@ MapOutcome MutatingPolicyEngine::evaluate(const Value& request, const NamespaceL
   const Compiled& c = *compiled_;
   RequestAttributes attributes = RequestAttributes::from_request(request);
   if (attributes.object != nullptr) outcome.object = *attributes.object;
-  if (c.bound_policies == 0 || is_policy_resource(attributes)) return outcome;
+  if (c.bound_policies == 0 || attributes.is_admission_policy_resource()) return outcome;
   if (attributes.operation != "CREATE" && attributes.operation != "UPDATE" && attributes.operation != "CONNECT")
     return outcome;
 

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "policies/gator/go_marshal.h"
 #include "policies/vap/param_index.h"
 #include "policies/model/parse_context.h"
 
@@ -23,42 +24,6 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && space(s.front())) s.remove_prefix(1);
   while (!s.empty() && space(s.back())) s.remove_suffix(1);
   return s;
-}
-
-// Go's encoding/json string: HTML characters and U+2028/9 escaped.
-void append_go_json_string(std::string_view s, std::string& out) {
-  static const char* hex = "0123456789abcdef";
-  out += '"';
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    switch (c) {
-      case '"': out += "\\\""; continue;
-      case '\\': out += "\\\\"; continue;
-      case '\n': out += "\\n"; continue;
-      case '\r': out += "\\r"; continue;
-      case '\t': out += "\\t"; continue;
-      case '<': case '>': case '&':
-        out += "\\u00";
-        out += hex[c >> 4];
-        out += hex[c & 0xF];
-        continue;
-      default: break;
-    }
-    if (c < 0x20) {
-      out += "\\u00";
-      out += hex[c >> 4];
-      out += hex[c & 0xF];
-      continue;
-    }
-    if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
-        (static_cast<unsigned char>(s[i + 2]) == 0xA8 || static_cast<unsigned char>(s[i + 2]) == 0xA9)) {
-      out += static_cast<unsigned char>(s[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029";
-      i += 2;
-      continue;
-    }
-    out += static_cast<char>(c);
-  }
-  out += '"';
 }
 
 std::string runtime_type_name(const Value& v) {
@@ -380,15 +345,8 @@ InvocationResult invoke(const CompiledPolicy& p, const RequestContext& rc, const
 
 std::string go_quote(std::string_view s) {
   std::string out;
-  append_go_json_string(s, out);  // names are plain: Go's %q and JSON agree on them
+  gator::append_go_json_string(s, out);  // names are plain: Go's %q and JSON agree on them
   return out;
-}
-
-bool is_policy_resource(const RequestAttributes& a) {
-  if (a.resource.group != kAdmissionRegistrationGroup) return false;
-  const std::string& r = a.resource.resource;
-  return r == "validatingadmissionpolicies" || r == "validatingadmissionpolicybindings" ||
-         r == "mutatingadmissionpolicies" || r == "mutatingadmissionpolicybindings";
 }
 
 }  // namespace
@@ -398,7 +356,7 @@ VapOutcome ValidatingPolicyEngine::evaluate(const Value& request, const Namespac
   const Compiled& c = *compiled_;
   if (c.bound_policies == 0) return outcome;
   RequestAttributes attributes = RequestAttributes::from_request(request);
-  if (is_policy_resource(attributes)) return outcome;
+  if (attributes.is_admission_policy_resource()) return outcome;
 
   RequestContext rc{request, attributes, namespaces, Value(), Value(), Value()};
   if (attributes.object != nullptr) rc.object = *attributes.object;
@@ -505,15 +463,15 @@ VapOutcome ValidatingPolicyEngine::evaluate(const Value& request, const Namespac
       const Failure& f = failures[i];
       if (i) json += ',';
       json += "{\"message\":";
-      append_go_json_string(f.message, json);
+      gator::append_go_json_string(f.message, json);
       json += ",\"policy\":";
-      append_go_json_string(f.policy, json);
+      gator::append_go_json_string(f.policy, json);
       json += ",\"binding\":";
-      append_go_json_string(f.binding, json);
+      gator::append_go_json_string(f.binding, json);
       json += ",\"expressionIndex\":" + std::to_string(f.expression_index) + ",\"validationActions\":[";
       for (size_t j = 0; j < f.actions.size(); ++j) {
         if (j) json += ',';
-        append_go_json_string(f.actions[j], json);
+        gator::append_go_json_string(f.actions[j], json);
       }
       json += "]}";
     }
