@@ -434,7 +434,10 @@ VapOutcome ValidatingPolicyEngine::evaluate(const Value& request, const Namespac
           }
         }
         for (const std::string& e : r.annotation_errors) denied.push_back({p.definition.name, b->name, e, ""});
-        for (auto& [key, value] : r.annotations) {
+        for (auto& annotation : r.annotations) {
+          // Not a structured binding: clang 14 (the CI sanitizer build) cannot capture one in a lambda.
+          const auto& key = annotation.first;
+          auto& value = annotation.second;
           auto it = std::find_if(collected.begin(), collected.end(), [&](const auto& e) { return e.first == key; });
           if (it == collected.end()) {
             collected.push_back({key, {value}});
