@@ -5,7 +5,10 @@
 // (vap_spec_test.cpp) and the MAP runner.
 #pragma once
 
+#include <cstdlib>
 #include <fstream>
+#include <functional>
+#include <iostream>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
@@ -14,6 +17,7 @@
 
 #include "rules/value/value.h"
 #include "rules/value/yaml.h"
+#include "tests/conformance/known_failures.h"
 
 namespace tollgate::conformance::vap_spec {
 
@@ -203,6 +207,56 @@ inline Value crd_for(const Value& kind) {
   crd.add("metadata", metadata.build());
   crd.add("spec", spec.build());
   return crd.build();
+}
+
+// Runs `run` (an empty string: the case passed, else what differs) over
+// the cases of the sections `wanted` keeps; prints a count per section, the
+// total, the listed failures and the listed cases that pass now. Returns
+// the failures not listed in `known_failures_file`; `total` gets the count.
+inline std::vector<std::string> run_sections(const Spec& s, const std::string& heading,
+                                             const std::function<bool(const std::string&)>& wanted,
+                                             const std::function<std::string(const SpecCase&)>& run,
+                                             const std::string& known_failures_file, int* total) {
+  const auto known = load_known_failures(std::string(TOLLGATE_SOURCE_DIR) + "/" + known_failures_file);
+  const bool verbose = std::getenv("TOLLGATE_VAP_SPEC_VERBOSE") != nullptr;
+  int passed = 0;
+  *total = 0;
+  std::vector<std::string> unexpected, listed_failing, fixed;
+  std::cout << heading << "\n";
+  for (const SpecSection& section : s.sections) {
+    if (!wanted(section.title)) continue;
+    int section_passed = 0;
+    for (const SpecCase& c : section.cases) {
+      std::string diff;
+      try {
+        diff = run(c);
+      } catch (const std::exception& e) {
+        diff = std::string("exception: ") + e.what();  // a failed case, counted and shown
+      }
+      ++*total;
+      if (diff.empty()) {
+        ++passed;
+        ++section_passed;
+        if (known.count(c.id)) fixed.push_back(c.id);
+        continue;
+      }
+      std::string detail = c.id + ": " + diff;
+      if (verbose) std::cout << "  FAIL " << detail << "\n";
+      (known.count(c.id) ? listed_failing : unexpected).push_back(known.count(c.id) ? c.id + "  # " + known.at(c.id) : detail);
+    }
+    std::cout << "  " << section.title << ": " << section_passed << "/" << section.cases.size() << "\n";
+  }
+  std::cout << "  total: " << passed << "/" << *total << "\n";
+  if (!listed_failing.empty()) {
+    std::cout << "  known failures (" << listed_failing.size() << "):"
+              << first_lines(listed_failing, 40, "TOLLGATE_VAP_SPEC_VERBOSE") << "\n";
+  }
+  if (!fixed.empty()) {
+    std::cout << "  listed in " << known_failures_file << " but pass now (remove them):";
+    for (const auto& id : fixed) std::cout << " " << id;
+    std::cout << "\n";
+  }
+  return unexpected;
 }
 
 }  // namespace tollgate::conformance::vap_spec

@@ -147,47 +147,15 @@ std::string check(const Value& expect, const Value& review) {
 TEST_CASE("ValidatingAdmissionPolicy cases of the spec pass", "[vap]") {
   const std::string path = std::string(TOLLGATE_SHARED_DIR) + "/spec/vap-semantics.md";
   spec::Spec s = spec::load_spec(path);
-  const auto known =
-      tollgate::conformance::load_known_failures(std::string(TOLLGATE_SOURCE_DIR) + "/" + kKnownFailuresFile);
-  const bool verbose = std::getenv("TOLLGATE_VAP_SPEC_VERBOSE") != nullptr;
-
-  int passed = 0, total = 0;
-  std::vector<std::string> unexpected, listed_failing, fixed;
-  std::cout << "vap spec §8 (ValidatingAdmissionPolicy):\n";
-  for (const spec::SpecSection& section : s.sections) {
-    if (!is_vap_section(section.title)) continue;
-    int section_passed = 0;
-    for (const spec::SpecCase& c : section.cases) {
-      std::string error, diff;
-      try {
+  int total = 0;
+  const std::vector<std::string> unexpected = spec::run_sections(
+      s, "vap spec §8 (ValidatingAdmissionPolicy):", is_vap_section,
+      [&](const spec::SpecCase& c) {
+        std::string error;
         Value review = answer(s.bases, c.fixture, &error);
-        diff = review.is_null() ? "harness: " + error : check(c.fixture["expect"], review);
-      } catch (const std::exception& e) {
-        diff = std::string("exception: ") + e.what();
-      }
-      ++total;
-      if (diff.empty()) {
-        ++passed;
-        ++section_passed;
-        if (known.count(c.id)) fixed.push_back(c.id);
-        continue;
-      }
-      std::string detail = c.id + ": " + diff;
-      if (verbose) std::cout << "  FAIL " << detail << "\n";
-      (known.count(c.id) ? listed_failing : unexpected).push_back(known.count(c.id) ? c.id + "  # " + known.at(c.id) : detail);
-    }
-    std::cout << "  " << section.title << ": " << section_passed << "/" << section.cases.size() << "\n";
-  }
-  std::cout << "  total: " << passed << "/" << total << "\n";
-  if (!listed_failing.empty()) {
-    std::cout << "  known failures (" << listed_failing.size() << "):"
-              << tollgate::conformance::first_lines(listed_failing, 40, "TOLLGATE_VAP_SPEC_VERBOSE") << "\n";
-  }
-  if (!fixed.empty()) {
-    std::cout << "  listed in " << kKnownFailuresFile << " but pass now (remove them):";
-    for (const auto& id : fixed) std::cout << " " << id;
-    std::cout << "\n";
-  }
+        return review.is_null() ? "harness: " + error : check(c.fixture["expect"], review);
+      },
+      kKnownFailuresFile, &total);
   CHECK(total > 0);
   INFO("failures not listed in " << kKnownFailuresFile << ":"
                                  << tollgate::conformance::first_lines(unexpected, 60, "TOLLGATE_VAP_SPEC_VERBOSE"));
