@@ -106,6 +106,14 @@ class TermCheck {
     if (auto it = groups_.find(&g); it != groups_.end()) return it->second;
     groups_[&g] = false;  // recursion (a compile error anyway) does not qualify
     bool ok = !g.default_term || term(*g.default_term);
+    // Skipped for a row, a function must not be one that could have failed
+    // for it with `functions must not produce multiple outputs`: every
+    // definition gives one and the same constant (`f(x) if ...` gives true).
+    if (need_ == Need::AbortFree) {
+      for (const ir::RuleDef& def : g.defs) {
+        ok = ok && def.constant_value && *def.constant_value == *g.defs.front().constant_value;
+      }
+    }
     for (const ir::RuleDef& def : g.defs) {
       for (const ir::Term& a : def.args) ok = ok && term(a);
       for (const ir::Clause& c : def.clauses) {

@@ -23,10 +23,10 @@
 // generator and the join: those that read only the row ran for every row
 // when the index was built (an error there leaves the site unindexed);
 // those that read the query's bindings must be free of `with`, object
-// comprehensions, rule references and refused builtins (join_index.cpp).
-// What is not checked: a function called there that would conflict
-// (`functions must not produce multiple outputs`) for a skipped row only is
-// not met. Tracing, `with`, and strict builtin errors evaluate as written.
+// comprehensions, rule references, refused builtins and functions that could
+// give two outputs (`functions must not produce multiple outputs`) for a row
+// (join_index.cpp). Tracing, `with`, and strict builtin errors evaluate as
+// written.
 // TOLLGATE_REGO_JOIN_INDEX=off turns the index off (to compare).
 #pragma once
 
