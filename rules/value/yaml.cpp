@@ -455,7 +455,64 @@ SourceLocation SourceMap::find(std::string_view pointer) const {
   }
 }
 
+namespace {
+
+// go-yaml's reader (libyaml's) refuses a stream that is not UTF-8 or holds
+// a character YAML does not allow, before any parsing; yaml-cpp takes such
+// bytes as they come. The first such character's problem, in libyaml's words.
+struct CharacterProblem {
+  const char* problem;
+  size_t offset;
+};
+
+std::optional<CharacterProblem> first_character_problem(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  size_t i = 0;
+  while (i < n) {
+    unsigned char c = p[i];
+    if (c >= 0x20 && c <= 0x7E) {
+      ++i;
+      continue;
+    }
+    size_t width = (c & 0x80) == 0 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (width == 0) return CharacterProblem{"invalid leading UTF-8 octet", i};
+    if (i + width > n) return CharacterProblem{"incomplete UTF-8 octet sequence", i};
+    char32_t cp = width == 1 ? c : width == 2 ? (c & 0x1F) : width == 3 ? (c & 0x0F) : (c & 0x07);
+    for (size_t k = 1; k < width; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) return CharacterProblem{"invalid trailing UTF-8 octet", i + k};
+      cp = (cp << 6) | (p[i + k] & 0x3F);
+    }
+    if (!(width == 1 || (width == 2 && cp >= 0x80) || (width == 3 && cp >= 0x800) || (width == 4 && cp >= 0x10000))) {
+      return CharacterProblem{"invalid length of a UTF-8 sequence", i};
+    }
+    if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) return CharacterProblem{"invalid Unicode character", i};
+    bool allowed = cp == 0x09 || cp == 0x0A || cp == 0x0D || (cp >= 0x20 && cp <= 0x7E) || cp == 0x85 ||
+                   (cp >= 0xA0 && cp <= 0xD7FF) || (cp >= 0xE000 && cp <= 0xFFFD) || cp >= 0x10000;
+    if (!allowed) return CharacterProblem{"control characters are not allowed", i};
+    i += width;
+  }
+  return std::nullopt;
+}
+
+SourceLocation location_at_offset(std::string_view text, size_t offset) {
+  std::string_view before = text.substr(0, offset);
+  size_t line_start = before.rfind('\n');
+  line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
+  return SourceLocation{static_cast<int>(std::count(before.begin(), before.end(), '\n')) + 1,
+                        static_cast<int>(offset - line_start) + 1};
+}
+
+}  // namespace
+
 bool parse_yaml(std::string_view text, std::vector<YamlDocument>* out, YamlError* error) {
+  if (std::optional<CharacterProblem> bad = first_character_problem(text)) {
+    if (error) {
+      error->message = bad->problem;
+      error->location = location_at_offset(text, bad->offset);
+    }
+    return false;
+  }
   std::vector<YAML::Node> docs;
   try {
     docs = load_all(text);
