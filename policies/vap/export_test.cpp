@@ -189,11 +189,12 @@ TEST_CASE("Binding actions follow the constraint's enforcementAction, scoped one
 
 // §8.12 G03: the exported policy, bound to a constraint with this match,
 // on a request for FooGroup/BarKind.
-bool exported_policy_matches(std::string_view match, std::string_view object) {
+bool exported_policy_matches(std::string_view match, std::string_view object,
+                             std::string_view constraint_version = "v1beta1") {
   ExportedPolicy p = export_policy(yaml(template_with_source("{validations: [{expression: 'false', message: hit}]}")));
   REQUIRE(p.ok());
-  Value constraint = yaml("{apiVersion: constraints.gatekeeper.sh/v1beta1, kind: SomePolicy, metadata: {name: c}, "
-                          "spec: {match: " + std::string(match) + "}}");
+  Value constraint = yaml("{apiVersion: constraints.gatekeeper.sh/" + std::string(constraint_version) +
+                          ", kind: SomePolicy, metadata: {name: c}, spec: {match: " + std::string(match) + "}}");
   ExportedBinding b = export_binding(constraint);
   REQUIRE(b.ok());
   std::vector<LoadError> errors;
@@ -228,6 +229,13 @@ TEST_CASE("The exported match criteria select what the constraint's match select
   CHECK(exported_policy_matches("{namespaces: [somename]}", "{metadata: {name: x}}"));
   CHECK_FALSE(exported_policy_matches("{excludedNamespaces: [somename]}", "{metadata: {name: x, namespace: somename}}"));
   CHECK(exported_policy_matches("{excludedNamespaces: [somename]}", "{metadata: {name: x, namespace: other}}"));
+}
+
+TEST_CASE("A constraint written at another served version is still the exported binding's param", "[vap][export]") {
+  // Gatekeeper's constraint CRDs serve v1, v1beta1 and v1alpha1: the API
+  // server finds a constraint stored as v1 through paramKind .../v1beta1.
+  CHECK(exported_policy_matches("{kinds: [{kinds: [BarKind]}]}", "{metadata: {name: x}}", "v1"));
+  CHECK(exported_policy_matches("{kinds: [{kinds: [BarKind]}]}", "{metadata: {name: x}}", "v1alpha1"));
 }
 
 }  // namespace

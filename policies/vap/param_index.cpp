@@ -96,9 +96,15 @@ bool ParamIndex::collect(const std::optional<ParamKind>& kind, bool namespaced, 
   auto it = params_.find(kind_key(group, kind->kind));
   static const std::vector<Value> none;
   const std::vector<Value>& candidates = it == params_.end() ? none : it->second;
+  // A custom resource is read at any version its CRD serves, and tollgate
+  // does not track served versions (resolve() ignores them too): any version
+  // of the group and kind is in scope. Gatekeeper's constraint CRDs serve v1,
+  // v1beta1 and v1alpha1 alike, so a constraint written as v1 is the param of
+  // an exported policy's paramKind constraints.gatekeeper.sh/v1beta1.
+  const bool any_version = !is_builtin_group(group);
   auto in_scope = [&](const Value& o) {
     const std::string_view v = o["apiVersion"].string_or("");
-    if (v != kind->api_version && !(group.empty() && v == version)) return false;
+    if (!any_version && v != kind->api_version && !(group.empty() && v == version)) return false;
     return !namespaced || o["metadata"]["namespace"].string_or("") == search_namespace;
   };
   if (!ref->name.empty()) {
