@@ -34,6 +34,8 @@ int run_expand_command(const std::vector<std::string>& args, CommandIo& io);
 int run_review_command(const std::vector<std::string>& args, CommandIo& io);
 // tollgate eval --cel EXPR -i OBJECT [--params FILE]
 int run_eval_command(const std::vector<std::string>& args, CommandIo& io);
+// tollgate export vap -f TEMPLATE... [--constraints PATH...] [-o yaml|json]
+int run_export_command(const std::vector<std::string>& args, CommandIo& io);
 
 // Top-level dispatch: subcommand, --help, --version.
 int run_tollgate(const std::vector<std::string>& args, CommandIo& io);

@@ -16,7 +16,8 @@ void print_usage(std::ostream& out) {
          "  mutate   apply mutators to objects and print the result\n"
          "  expand   print the objects ExpansionTemplates make of generators, as gator expand\n"
          "  eval     evaluate one CEL expression against an object\n"
-         "  review   replay one admission request: the AdmissionReview /validate would answer\n\n"
+         "  review   replay one admission request: the AdmissionReview /validate would answer\n"
+         "  export   export vap: the ValidatingAdmissionPolicy and bindings Gatekeeper makes of CEL templates\n\n"
          "Run 'tollgate COMMAND --help' for a command's options.\n";
 }
 
@@ -45,6 +46,7 @@ int run_tollgate(const std::vector<std::string>& args, CommandIo& io) {
   if (command == "expand") return run_expand_command(rest, io);
   if (command == "eval") return run_eval_command(rest, io);
   if (command == "review") return run_review_command(rest, io);
+  if (command == "export") return run_export_command(rest, io);
   io.err << "Error: unknown command \"" << command << "\"\n\n";
   print_usage(io.err);
   return 2;
