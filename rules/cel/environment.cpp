@@ -3,6 +3,7 @@
 #include "rules/cel/ast.h"
 #include "rules/cel/cel.h"
 #include "rules/cel/function_registry.h"
+#include "rules/cel/k8s/authz_library.h"
 #include "rules/cel/k8s/k8s_libraries.h"
 #include "rules/cel/k8s/mutation_library.h"
 #include "rules/cel/planner.h"
@@ -132,6 +133,9 @@ std::shared_ptr<FunctionRegistry> kubernetes_registry() {
   register_ip_library(*registry);
   register_semver_library(*registry);
   register_format_library(*registry);
+  // The functions only: `authorizer` is declared by the admission policies
+  // that have one (policies/vap/cel_env.h), as in Kubernetes' base environment.
+  register_authz_library(*registry);
   return registry;
 }
 

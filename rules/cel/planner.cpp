@@ -463,7 +463,7 @@ class Planner {
       for (size_t i = 0; i < options_.identifiers.size(); ++i) {
         if (options_.identifiers[i] == candidate) {
           CelType t = i < options_.identifier_types.size() ? options_.identifier_types[i] : CelType::dyn();
-          return Planned{make_ident_step(i), t};
+          return Planned{make_ident_step(i, options_.identifiers[i]), t};
         }
       }
       constexpr std::string_view kVariables = "variables.";
@@ -1037,6 +1037,11 @@ class Planner {
     bool static_types = checking();
     for (const auto& t : types)
       if (contains_dyn(t)) static_types = false;
+    // Not with declared struct types: their fields are read from JSON values,
+    // which need not have the declared type (Kubernetes' namespaceObject
+    // declares timestamps that arrive as strings), so the runtime kinds are
+    // still checked, and a mismatch is cel-go's "no such overload".
+    if (options_.struct_types != nullptr) static_types = false;
     const Overload* chosen = nullptr;
     if (matching.size() == 1 && static_types) chosen = matching[0];
     // cel-go folds a type conversion of a constant while building the program:

@@ -104,12 +104,13 @@ class ErrorStep final : public Step {
 
 class IdentStep final : public LendingStep<IdentStep> {
  public:
-  explicit IdentStep(size_t i) : index_(i) {}
+  IdentStep(size_t i, std::string name) : index_(i), name_(std::move(name)) {}
   const Value* eval_ref(EvalContext& c, Result& tmp) const override {
     c.cost += 1;
     const auto& ids = c.activation->identifiers;
     if (index_ >= ids.size()) {
-      tmp = make_error("no value bound for identifier #" + std::to_string(index_));
+      // cel-go's error for a declared variable the activation lacks.
+      tmp = make_error("no such attribute(s): " + name_);
       return nullptr;
     }
     return &ids[index_];
@@ -117,6 +118,7 @@ class IdentStep final : public LendingStep<IdentStep> {
 
  private:
   size_t index_;
+  std::string name_;
 };
 
 class LocalStep final : public LendingStep<LocalStep> {
@@ -159,9 +161,16 @@ class LazyVariableStep final : public LendingStep<LazyVariableStep> {
 
 // ---- field selection and indexing ----
 
-// `x.?f` where x is not a map: cel-go's presence-testing qualifier finds
-// nothing in a scalar or null (none), while a list cannot be indexed by name.
+// `x.?f` where x is not a map: a struct value (Object{...}, JSONPatch{...})
+// gives its field when has(x.f) holds; cel-go's presence-testing qualifier
+// finds nothing in a scalar or null (none), while a list cannot be indexed
+// by name.
 Result optional_select_in_non_map(const Value& base, std::string_view field) {
+  if (const auto* s = as_struct(base)) {
+    if (!s->is_set(field)) return optional_none();
+    const Value* f = s->field(field);
+    return optional_of(f != nullptr ? *f : Value::string(""));
+  }
   if (base.is_array() || base.is_set()) return no_such_field(field);
   return optional_none();
 }
@@ -177,6 +186,9 @@ Result select_in_optional(const OptionalValue& o, std::string_view field, bool p
     return f ? optional_of(*f) : optional_none();
   }
   if (presence_test) return optional_select_in_non_map(inner, field);
+  if (const auto* s = as_struct(inner)) {
+    if (const Value* f = s->field(field)) return optional_of(*f);
+  }
   return no_such_field(field);
 }
 
@@ -861,7 +873,9 @@ class ComprehensionStep final : public Step {
 
 StepPtr make_const_step(Value v) { return std::make_unique<ConstStep>(std::move(v)); }
 StepPtr make_error_step(std::string message) { return std::make_unique<ErrorStep>(std::move(message)); }
-StepPtr make_ident_step(size_t index) { return std::make_unique<IdentStep>(index); }
+StepPtr make_ident_step(size_t index, std::string name) {
+  return std::make_unique<IdentStep>(index, std::move(name));
+}
 StepPtr make_local_step(size_t slot) { return std::make_unique<LocalStep>(slot); }
 StepPtr make_lazy_variable_step(size_t index) { return std::make_unique<LazyVariableStep>(index); }
 StepPtr make_select_step(StepPtr operand, std::string field) {

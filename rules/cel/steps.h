@@ -12,7 +12,8 @@ namespace tollgate::cel {
 
 StepPtr make_const_step(Value v);
 StepPtr make_error_step(std::string message);
-StepPtr make_ident_step(size_t index);
+// `name` only words the error when the activation binds no value at `index`.
+StepPtr make_ident_step(size_t index, std::string name);
 StepPtr make_local_step(size_t slot);
 StepPtr make_lazy_variable_step(size_t index);
 

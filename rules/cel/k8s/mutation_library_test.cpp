@@ -98,3 +98,12 @@ TEST_CASE("jsonpatch.escapeKey escapes tilde before slash") {
   CHECK(show(run_mutating("jsonpatch.escapeKey('k8s.io/x~y')")) == R"("k8s.io~1x~0y")");
   CHECK(show(run_mutating("jsonpatch.escapeKey('~1')")) == R"("~01")");
 }
+
+TEST_CASE("Optional field selection on an Object or JSONPatch literal finds the fields that are set") {
+  CHECK(show(run_mutating("Object{spec: Object.spec{replicas: 3}}.?spec.?replicas.orValue(0)")) == "3");
+  CHECK(show(run_mutating("Object{spec: Object.spec{}}.?spec.?replicas.orValue(0)")) == "0");
+  CHECK(show(run_mutating("Object{}.?spec.hasValue()")) == "false");
+  CHECK(show(run_mutating("Object{spec: Object.spec{replicas: 3}}.?spec.replicas.orValue(0)")) == "3");
+  CHECK(show(run_mutating("JSONPatch{op: 'add'}.?op.orValue('')")) == R"("add")");
+  CHECK(show(run_mutating("JSONPatch{op: 'add'}.?path.hasValue()")) == "false");
+}
