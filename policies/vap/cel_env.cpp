@@ -41,66 +41,119 @@ std::string render_compile_error(std::string_view expression, const cel::Compile
 
 namespace {
 
-// `request` is declared as Kubernetes declares it (§2.2): an object type
-// whose fields are checked at compile time (`request.uid` is an undefined
-// field) and typed (`request.userInfo.username` is a string, fit for an
-// audit annotation). Values stay JSON maps: an absent field is "no such key".
+// `request` and `namespaceObject` are declared as Kubernetes declares them
+// (admission/plugin/cel/compile.go BuildRequestType, BuildNamespaceType):
+// object types whose fields are checked at compile time (`request.uid`,
+// `namespaceObject.metadata.managedFields` are undefined fields) and typed
+// (`request.userInfo.username` is a string, fit for an audit annotation).
+// Values stay JSON maps: an absent field is "no such key", and a declared
+// field whose JSON key differs (`metadata.UID`, the JSON `uid`) or whose JSON
+// value has another type (timestamps arrive as strings) fails at run time.
 constexpr std::string_view kRequestType = "kubernetes.AdmissionRequest";
-constexpr std::string_view kKindType = "kubernetes.AdmissionRequest.kind";
-constexpr std::string_view kResourceType = "kubernetes.AdmissionRequest.resource";
-constexpr std::string_view kUserInfoType = "kubernetes.AdmissionRequest.userInfo";
+constexpr std::string_view kNamespaceType = "kubernetes.Namespace";
 
-class AdmissionTypes final : public cel::StructTypeProvider {
- public:
-  bool has_type(std::string_view name) const override {
-    return name == kRequestType || name == kKindType || name == kResourceType || name == kUserInfoType;
-  }
-  std::optional<cel::CelType> field_type(std::string_view type, std::string_view field) const override {
-    using cel::CelType;
-    if (type == kRequestType) {
-      if (field == "kind" || field == "requestKind") return CelType::opaque(std::string(kKindType));
-      if (field == "resource" || field == "requestResource") return CelType::opaque(std::string(kResourceType));
-      if (field == "subResource" || field == "requestSubResource" || field == "name" || field == "namespace" ||
-          field == "operation") {
-        return CelType::string();
-      }
-      if (field == "userInfo") return CelType::opaque(std::string(kUserInfoType));
-      if (field == "dryRun") return CelType::bool_();
-      if (field == "options") return CelType::dyn();
-      return std::nullopt;
-    }
-    if (type == kKindType) {
-      if (field == "group" || field == "version" || field == "kind") return CelType::string();
-      return std::nullopt;
-    }
-    if (type == kResourceType) {
-      if (field == "group" || field == "version" || field == "resource") return CelType::string();
-      return std::nullopt;
-    }
-    if (type == kUserInfoType) {
-      if (field == "username" || field == "uid") return CelType::string();
-      if (field == "groups") return CelType::list(CelType::string());
-      if (field == "extra") return CelType::map(CelType::string(), CelType::list(CelType::string()));
-      return std::nullopt;
-    }
-    return std::nullopt;
-  }
-  cel::Result make(const std::string& type, Value) const override {
-    return cel::make_error("type " + type + " cannot be constructed");
-  }
+struct DeclaredField {
+  std::string_view name;
+  cel::CelType type;
+};
+struct DeclaredType {
+  std::string_view name;
+  std::vector<DeclaredField> fields;
 };
 
-const AdmissionTypes& admission_types() {
-  static const AdmissionTypes types;
-  return types;
+std::vector<DeclaredType> declared_types() {
+  using cel::CelType;
+  const CelType str = CelType::string();
+  const CelType strings = CelType::list(str);
+  auto object = [](std::string_view name) { return CelType::opaque(std::string(name)); };
+  return {
+      {kRequestType,
+       {{"kind", object("kubernetes.GroupVersionKind")},
+        {"resource", object("kubernetes.GroupVersionResource")},
+        {"subResource", str},
+        {"requestKind", object("kubernetes.GroupVersionKind")},
+        {"requestResource", object("kubernetes.GroupVersionResource")},
+        {"requestSubResource", str},
+        {"name", str},
+        {"namespace", str},
+        {"operation", str},
+        {"userInfo", object("kubernetes.UserInfo")},
+        {"dryRun", CelType::bool_()},
+        {"options", CelType::dyn()}}},
+      {"kubernetes.GroupVersionKind", {{"group", str}, {"version", str}, {"kind", str}}},
+      {"kubernetes.GroupVersionResource", {{"group", str}, {"version", str}, {"resource", str}}},
+      {"kubernetes.UserInfo",
+       {{"username", str}, {"uid", str}, {"groups", strings}, {"extra", CelType::map(str, strings)}}},
+      {kNamespaceType,
+       {{"metadata", object("kubernetes.NamespaceMetadata")},
+        {"spec", object("kubernetes.NamespaceSpec")},
+        {"status", object("kubernetes.NamespaceStatus")}}},
+      {"kubernetes.NamespaceMetadata",
+       {{"name", str},
+        {"generateName", str},
+        {"namespace", str},
+        {"labels", CelType::map(str, str)},
+        {"annotations", CelType::map(str, str)},
+        {"UID", str},
+        {"creationTimestamp", CelType::timestamp()},
+        {"deletionGracePeriodSeconds", CelType::int_()},
+        {"deletionTimestamp", CelType::timestamp()},
+        {"generation", CelType::int_()},
+        {"resourceVersion", str},
+        {"finalizers", strings}}},
+      {"kubernetes.NamespaceSpec", {{"finalizers", strings}}},
+      {"kubernetes.NamespaceStatus",
+       {{"conditions", CelType::list(object("kubernetes.NamespaceCondition"))}, {"phase", str}}},
+      {"kubernetes.NamespaceCondition",
+       {{"status", str},
+        {"type", str},
+        {"lastTransitionTime", CelType::timestamp()},
+        {"message", str},
+        {"reason", str}}},
+  };
 }
 
-std::vector<std::string> identifiers(bool has_params, const std::vector<std::string>& extra) {
+// The declared admission types, then (for MutatingAdmissionPolicy) the
+// environment's own struct types (Object{...}, JSONPatch{...}).
+class AdmissionTypes final : public cel::StructTypeProvider {
+ public:
+  explicit AdmissionTypes(const cel::StructTypeProvider* more) : types_(declared_types()), more_(more) {}
+
+  bool has_type(std::string_view name) const override {
+    return find(name) != nullptr || (more_ != nullptr && more_->has_type(name));
+  }
+  std::optional<cel::CelType> field_type(std::string_view type, std::string_view field) const override {
+    if (const DeclaredType* t = find(type)) {
+      for (const DeclaredField& f : t->fields)
+        if (f.name == field) return f.type;
+      return std::nullopt;
+    }
+    return more_ != nullptr ? more_->field_type(type, field) : std::nullopt;
+  }
+  cel::Result make(const std::string& type, Value fields) const override {
+    if (find(type) == nullptr && more_ != nullptr) return more_->make(type, std::move(fields));
+    return cel::make_error("type " + type + " cannot be constructed");
+  }
+
+ private:
+  const DeclaredType* find(std::string_view name) const {
+    for (const DeclaredType& t : types_)
+      if (t.name == name) return &t;
+    return nullptr;
+  }
+  std::vector<DeclaredType> types_;
+  const cel::StructTypeProvider* more_;
+};
+
+constexpr std::string_view kAuthorizer = "authorizer";
+
+std::vector<std::string> identifiers(bool has_params, bool authorizer) {
   std::vector<std::string> out = {"object", "oldObject", "request", "namespaceObject"};
-  // Slots stay fixed: without a paramKind `params` is not declared, but its
-  // slot is still there (named so that no expression can reach it).
+  // Slots stay fixed: a name that is not declared keeps its slot under a name
+  // no expression can reach.
   out.push_back(has_params ? "params" : "@params");
-  out.insert(out.end(), extra.begin(), extra.end());
+  out.push_back(authorizer ? "authorizer" : "@authorizer");
+  out.push_back(authorizer ? "authorizer.requestResource" : "@authorizer.requestResource");
   return out;
 }
 
@@ -116,14 +169,17 @@ std::string output_name(OutputType output) {
 
 PolicyEnvironment::PolicyEnvironment(std::shared_ptr<const cel::Environment> env, bool has_params,
                                      const std::vector<NamedExpression>& variables,
-                                     std::vector<std::string> extra_identifiers, bool typed_request)
-    : env_(std::move(env)), has_params_(has_params) {
-  options_.identifiers = identifiers(has_params, extra_identifiers);
-  if (typed_request) {
-    options_.identifier_types = {cel::CelType::dyn(), cel::CelType::dyn(),
-                                 cel::CelType::opaque(std::string(kRequestType))};
-    options_.struct_types = &admission_types();
-  }
+                                     const cel::StructTypeProvider* struct_types)
+    : env_(std::move(env)), has_params_(has_params), types_(std::make_unique<AdmissionTypes>(struct_types)) {
+  options_.identifiers = identifiers(has_params, true);
+  options_.identifier_types = {cel::CelType::dyn(),
+                               cel::CelType::dyn(),
+                               cel::CelType::opaque(std::string(kRequestType)),
+                               cel::CelType::opaque(std::string(kNamespaceType)),
+                               cel::CelType::dyn(),
+                               cel::authorizer_type(),
+                               cel::resource_check_type()};
+  options_.struct_types = types_.get();
   for (const NamedExpression& v : variables) {
     // Each variable sees the ones before it.
     CompiledExpression e = compile_with(v.expression, OutputType::Any, options_);
@@ -141,16 +197,24 @@ PolicyEnvironment::PolicyEnvironment(std::shared_ptr<const cel::Environment> env
     options_.lazy_variables.push_back(v.name);
     options_.lazy_variable_types.push_back(type);
   }
+  no_authorizer_options_ = options_;
+  no_authorizer_options_.identifiers = identifiers(has_params, false);
 }
 
 CompiledExpression PolicyEnvironment::compile(std::string_view text, OutputType output) const {
   return compile_with(text, output, options_);
 }
 
+CompiledExpression PolicyEnvironment::compile_without_authorizer(std::string_view text, OutputType output) const {
+  return compile_with(text, output, no_authorizer_options_);
+}
+
 CompiledExpression PolicyEnvironment::compile_with(std::string_view text, OutputType output,
                                                    const cel::CompileOptions& options) const {
   CompiledExpression e;
   e.text = std::string(text);
+  // Over-approximated by the text: binding an unused authorizer costs only time.
+  if (text.find(kAuthorizer) != std::string_view::npos) uses_authorizer_ = true;
   cel::CompileResult r = env_->compile(text, options);
   if (!r.ok()) {
     e.error = "compilation failed: " + render_compile_error(text, *r.error);
@@ -263,6 +327,35 @@ Value request_view(const Value& request, const GroupVersionKind& matched_kind,
   add("dryRun", Value::boolean(dry_run.is_bool() && dry_run.as_bool()));
   add_if("options");
   return Value::object(std::move(entries));
+}
+
+AuthorizerBinding bind_authorizer(const Value& request, std::shared_ptr<const cel::Authorizer> authorizer) {
+  cel::AuthorizationUser user;
+  const Value& info = request["userInfo"];
+  user.name = std::string(info["username"].string_or(""));
+  user.uid = std::string(info["uid"].string_or(""));
+  if (const Value& groups = info["groups"]; groups.is_array()) {
+    for (const Value& g : groups.items())
+      if (g.is_string()) user.groups.push_back(g.as_string());
+  }
+  if (const Value& extra = info["extra"]; extra.is_object()) {
+    for (const auto& [key, values] : extra.entries()) {
+      if (!key.is_string() || !values.is_array()) continue;
+      std::vector<std::string>& out = user.extra[key.as_string()];
+      for (const Value& v : values.items())
+        if (v.is_string()) out.push_back(v.as_string());
+    }
+  }
+  AuthorizerBinding out;
+  out.authorizer = cel::make_authorizer_value(std::move(authorizer), std::move(user));
+  const Value& resource = request["requestResource"].is_object() ? request["requestResource"] : request["resource"];
+  const Value& subresource =
+      request["requestSubResource"].is_string() ? request["requestSubResource"] : request["subResource"];
+  out.request_resource = cel::make_request_resource_check(
+      out.authorizer, std::string(resource["group"].string_or("")), std::string(resource["resource"].string_or("")),
+      std::string(subresource.string_or("")), std::string(request["namespace"].string_or("")),
+      std::string(request["name"].string_or("")));
+  return out;
 }
 
 }  // namespace tollgate::policies::vap

@@ -15,6 +15,8 @@
 #include "policies/vap/match.h"
 #include "policies/vap/vap_objects.h"
 #include "rules/cel/cel.h"
+#include "rules/cel/k8s/authz_library.h"
+#include "rules/cel/struct_value.h"
 #include "rules/value/value.h"
 
 namespace tollgate::policies::vap {
@@ -38,8 +40,19 @@ inline constexpr const char* kOutOfBudget =
 // The output type an expression must have (exact type identity, §2.8).
 enum class OutputType { Any, Bool, String, StringOrNull };
 
-// Slots of cel::Activation::identifiers.
-enum Slot : size_t { kObjectSlot = 0, kOldObjectSlot, kRequestSlot, kNamespaceObjectSlot, kParamsSlot };
+// Slots of cel::Activation::identifiers. The authorizer slots are bound only
+// where the expression kind has an authorizer (§2.1): an activation of the
+// first five leaves `authorizer` declared but unbound ("no such attribute(s)").
+enum Slot : size_t {
+  kObjectSlot = 0,
+  kOldObjectSlot,
+  kRequestSlot,
+  kNamespaceObjectSlot,
+  kParamsSlot,
+  kAuthorizerSlot,
+  kRequestResourceAuthorizerSlot,
+};
+inline constexpr size_t kSlotsWithoutAuthorizer = kAuthorizerSlot;
 
 struct CompiledExpression {
   std::shared_ptr<const cel::Program> program;  // null when it did not compile
@@ -56,18 +69,25 @@ struct CompiledExpression {
 std::string render_compile_error(std::string_view expression, const cel::CompileError& error);
 
 // One policy's compile environment: `params` declared iff the policy has a
-// paramKind, its variables compiled in order (each sees the earlier ones and
-// is typed by its expression).
+// paramKind, `request` and `namespaceObject` typed as Kubernetes declares them
+// (kubernetes.AdmissionRequest, kubernetes.Namespace), `authorizer` and
+// `authorizer.requestResource` declared, its variables compiled in order
+// (each sees the earlier ones and is typed by its expression).
 class PolicyEnvironment {
  public:
-  // `typed_request`: `request` declared as Kubernetes' AdmissionRequest type
-  // (its struct types set as CompileOptions::struct_types; an environment
-  // that sets its own struct types, as MutatingAdmissionPolicy's, keeps it dyn).
+  // `struct_types`: the environment's own struct types (MutatingAdmissionPolicy's
+  // Object{...} and JSONPatch{...}), declared next to the admission types.
   PolicyEnvironment(std::shared_ptr<const cel::Environment> env, bool has_params,
                     const std::vector<NamedExpression>& variables,
-                    std::vector<std::string> extra_identifiers = {}, bool typed_request = false);
+                    const cel::StructTypeProvider* struct_types = nullptr);
 
   CompiledExpression compile(std::string_view text, OutputType output) const;
+  // For messageExpression, which has no `authorizer` (§2.1).
+  CompiledExpression compile_without_authorizer(std::string_view text, OutputType output) const;
+
+  // Whether an expression compiled so far (variables included) may use
+  // `authorizer`: the engines bind it only then.
+  bool uses_authorizer() const { return uses_authorizer_; }
 
   bool has_params() const { return has_params_; }
   const std::vector<CompiledExpression>& variables() const { return variables_; }
@@ -78,7 +98,10 @@ class PolicyEnvironment {
 
   std::shared_ptr<const cel::Environment> env_;
   bool has_params_ = false;
+  std::unique_ptr<const cel::StructTypeProvider> types_;
   cel::CompileOptions options_;  // every variable declared
+  cel::CompileOptions no_authorizer_options_;
+  mutable bool uses_authorizer_ = false;
   std::vector<CompiledExpression> variables_;
   std::vector<std::string> variable_names_;
 };
@@ -112,5 +135,14 @@ std::string expression_error(const CompiledExpression& e, const std::string& err
 // original ones, and the omitempty fields absent when empty.
 value::Value request_view(const value::Value& request, const GroupVersionKind& matched_kind,
                           const GroupVersionResource& matched_resource);
+
+// `authorizer` for the request's user and `authorizer.requestResource` for
+// the request's own (not the matched) group, resource, subresource,
+// namespace and name, answered by `authorizer` (no opinion when null).
+struct AuthorizerBinding {
+  value::Value authorizer;
+  value::Value request_resource;
+};
+AuthorizerBinding bind_authorizer(const value::Value& request, std::shared_ptr<const cel::Authorizer> authorizer);
 
 }  // namespace tollgate::policies::vap

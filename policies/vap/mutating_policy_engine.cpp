@@ -1,6 +1,7 @@
 #include "policies/vap/mutating_policy_engine.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -16,18 +17,6 @@ namespace tollgate::policies::vap {
 namespace {
 
 using value::Value;
-
-// The mutating environment with Object{...} and JSONPatch{...} declared for
-// every expression compiled through it (PolicyEnvironment sets the rest of
-// the options).
-class MutatingEnvironment final : public cel::Environment {
- public:
-  cel::CompileResult compile(std::string_view expression, const cel::CompileOptions& options) const override {
-    cel::CompileOptions with_types = options;
-    with_types.struct_types = &cel::mutation_struct_types();
-    return cel::Environment::kubernetes_mutating()->compile(expression, with_types);
-  }
-};
 
 struct CompiledMutation {
   bool apply_configuration = true;
@@ -81,10 +70,12 @@ std::shared_ptr<const MutatingPolicyEngine> MutatingPolicyEngine::build(
   c.bindings = std::move(bindings);
   std::stable_sort(c.bindings.begin(), c.bindings.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   std::stable_sort(policies.begin(), policies.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
-  static const auto env = std::make_shared<const MutatingEnvironment>();
+  const auto env = cel::Environment::kubernetes_mutating();
   for (MutatingAdmissionPolicy& p : policies) {
     CompiledPolicy cp;
-    cp.env = std::make_unique<PolicyEnvironment>(env, p.param_kind.has_value(), p.variables);
+    // Object{...} and JSONPatch{...} next to the admission types.
+    cp.env = std::make_unique<PolicyEnvironment>(env, p.param_kind.has_value(), p.variables,
+                                                 &cel::mutation_struct_types());
     for (const NamedExpression& m : p.match_conditions)
       cp.match_conditions.push_back(cp.env->compile(m.expression, OutputType::Bool));
     for (const Mutation& m : p.mutations) cp.mutations.push_back(compile_mutation(*cp.env, m));
@@ -127,6 +118,15 @@ struct RequestState {
   Value old_object;
   Value namespace_object;
   std::vector<PolicyError> errors;
+  std::optional<AuthorizerBinding> authorizer;  // bound once, for the policies that use it
+
+  // `authorizer` and `authorizer.requestResource` after the five fixed slots.
+  void bind_authorizer_for(const CompiledPolicy& p, std::vector<Value>& identifiers) {
+    if (!p.env->uses_authorizer()) return;
+    if (!authorizer) authorizer = bind_authorizer(request, nullptr);
+    identifiers.push_back(authorizer->authorizer);
+    identifiers.push_back(authorizer->request_resource);
+  }
 };
 
 std::string joined_errors(const std::vector<std::string>& errors) {
@@ -180,6 +180,7 @@ bool invoke(const Invocation& inv, RequestState& state) {
     mc.identifiers = {state.object, state.old_object,
                       request_view(state.request, inv.matched.matched_kind, state.attributes.resource), Value(),
                       inv.param};
+    state.bind_authorizer_for(p, mc.identifiers);
     VariableScope scope(*p.env, mc);
     mc.variables = &scope;
     std::vector<std::string> errors;
@@ -209,6 +210,7 @@ bool invoke(const Invocation& inv, RequestState& state) {
     }
     cel::Activation act;
     act.identifiers = {state.object, state.old_object, request, state.namespace_object, inv.param};
+    state.bind_authorizer_for(p, act.identifiers);
     VariableScope scope(*p.env, act);
     act.variables = &scope;
     cel::EvalResult r = run_expression(m.expression, act);
@@ -256,7 +258,7 @@ MapOutcome MutatingPolicyEngine::evaluate(const Value& request, const NamespaceL
   if (attributes.operation != "CREATE" && attributes.operation != "UPDATE" && attributes.operation != "CONNECT")
     return outcome;
 
-  RequestState state{request, attributes, outcome.object, Value(), Value(), {}};
+  RequestState state{request, attributes, outcome.object, Value(), Value(), {}, std::nullopt};
   if (attributes.old_object != nullptr) state.old_object = *attributes.old_object;
   // The request's Namespace for namespaceObject (null for a Namespace's own
   // request). One that is not loaded binds null, as for

@@ -75,6 +75,7 @@ struct ValidatingPolicyEngine::Compiled {
   std::unique_ptr<ParamIndex> params;
   size_t bound_policies = 0;
   EnvironmentVersion environment = EnvironmentVersion::Kubernetes132;
+  std::shared_ptr<const cel::Authorizer> authorizer;
 };
 
 ValidatingPolicyEngine::ValidatingPolicyEngine() : compiled_(std::make_unique<Compiled>()) {}
@@ -90,6 +91,7 @@ std::shared_ptr<const ValidatingPolicyEngine> ValidatingPolicyEngine::build(
   std::shared_ptr<ValidatingPolicyEngine> engine(new ValidatingPolicyEngine());
   Compiled& c = *engine->compiled_;
   c.environment = options.environment;
+  c.authorizer = options.authorizer;
 
   c.params = std::make_unique<ParamIndex>(param_objects);
 
@@ -101,14 +103,15 @@ std::shared_ptr<const ValidatingPolicyEngine> ValidatingPolicyEngine::build(
   auto env = cel::Environment::kubernetes();
   for (ValidatingAdmissionPolicy& p : policies) {
     CompiledPolicy cp;
-    cp.env = std::make_unique<PolicyEnvironment>(env, p.param_kind.has_value(), p.variables,
-                                                 std::vector<std::string>{}, /*typed_request=*/true);
+    cp.env = std::make_unique<PolicyEnvironment>(env, p.param_kind.has_value(), p.variables);
     for (const NamedExpression& m : p.match_conditions) cp.match_conditions.push_back(cp.env->compile(m.expression, OutputType::Bool));
     for (const Validation& v : p.validations) {
       CompiledValidation out;
       out.expression = cp.env->compile(v.expression, OutputType::Bool);
       out.has_message_expression = v.has_message_expression;
-      if (v.has_message_expression) out.message_expression = cp.env->compile(v.message_expression, OutputType::String);
+      if (v.has_message_expression) {
+        out.message_expression = cp.env->compile_without_authorizer(v.message_expression, OutputType::String);
+      }
       out.message = std::string(trim(v.message));
       out.reason = v.reason;
       cp.validations.push_back(std::move(out));
@@ -172,6 +175,7 @@ struct RequestContext {
   Value object;
   Value old_object;
   Value namespace_object;
+  std::optional<AuthorizerBinding> authorizer;  // bound once, for the policies that use it
 };
 
 bool fail_closed(const CompiledPolicy& p) { return p.definition.failure_policy != "Ignore"; }
@@ -189,12 +193,18 @@ InvocationResult invoke(const CompiledPolicy& p, const RequestContext& rc, const
   cel::Activation activation;
   Value request = request_view(rc.request, matched.matched_kind, matched.matched_resource);
   activation.identifiers = {rc.object, rc.old_object, request, rc.namespace_object, params};
+  if (rc.authorizer) {
+    activation.identifiers.push_back(rc.authorizer->authorizer);
+    activation.identifiers.push_back(rc.authorizer->request_resource);
+  }
 
   // matchConditions: namespaceObject null, request.resource the original one.
   if (!p.match_conditions.empty()) {
     cel::Activation mc_activation;
     Value mc_request = request_view(rc.request, matched.matched_kind, rc.attributes.resource);
-    mc_activation.identifiers = {rc.object, rc.old_object, mc_request, Value(), params};
+    mc_activation.identifiers = activation.identifiers;
+    mc_activation.identifiers[kRequestSlot] = std::move(mc_request);
+    mc_activation.identifiers[kNamespaceObjectSlot] = Value();
     VariableScope scope(*p.env, mc_activation);
     mc_activation.variables = &scope;
     std::vector<std::string> errors;
@@ -259,10 +269,12 @@ InvocationResult invoke(const CompiledPolicy& p, const RequestContext& rc, const
     spent += scope.cost();
   }
 
-  // Message expressions: one pass after the validations, on what is left.
+  // Message expressions: one pass after the validations, on what is left,
+  // without `authorizer` (§2.1).
   std::vector<std::optional<std::string>> messages(p.validations.size());
   std::string message_pass_error;
   {
+    if (activation.identifiers.size() > kSlotsWithoutAuthorizer) activation.identifiers.resize(kSlotsWithoutAuthorizer);
     VariableScope scope(*p.env, activation);
     activation.variables = &scope;
     uint64_t message_spent = 0;
@@ -358,7 +370,7 @@ VapOutcome ValidatingPolicyEngine::evaluate(const Value& request, const Namespac
   RequestAttributes attributes = RequestAttributes::from_request(request);
   if (attributes.is_admission_policy_resource()) return outcome;
 
-  RequestContext rc{request, attributes, namespaces, Value(), Value(), Value()};
+  RequestContext rc{request, attributes, namespaces, Value(), Value(), Value(), std::nullopt};
   if (attributes.object != nullptr) rc.object = *attributes.object;
   if (attributes.old_object != nullptr) rc.old_object = *attributes.old_object;
   bool namespace_fetched = false;
@@ -419,6 +431,7 @@ VapOutcome ValidatingPolicyEngine::evaluate(const Value& request, const Namespac
         continue;
       }
       for (const Value& param : params) {
+        if (!rc.authorizer && p.env->uses_authorizer()) rc.authorizer = bind_authorizer(request, c.authorizer);
         InvocationResult r = invoke(p, rc, m, param);
         for (const PolicyDecision& d : r.decisions) {
           if (d.action != PolicyDecision::Action::Deny) continue;

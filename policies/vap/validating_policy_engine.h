@@ -39,6 +39,8 @@ class ValidatingPolicyEngine {
  public:
   struct Options {
     EnvironmentVersion environment = EnvironmentVersion::Kubernetes132;
+    // Answers `authorizer` checks (§2.5); null: "no opinion" to every check.
+    std::shared_ptr<const cel::Authorizer> authorizer;
   };
 
   static std::shared_ptr<const ValidatingPolicyEngine> build(std::vector<ValidatingAdmissionPolicy> policies,
