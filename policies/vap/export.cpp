@@ -1,6 +1,7 @@
 #include "policies/vap/export.h"
 
 #include <cctype>
+#include <utility>
 
 #include "policies/model/enforcement_action.h"
 #include "policies/model/parse_context.h"
@@ -13,80 +14,70 @@ namespace {
 
 // The match criteria Gatekeeper adds as matchConditions (§7.3 E1–E4),
 // byte for byte: a line feed, the CEL (tab-indented, with its // comments),
-// a line feed and a tab.
-// gatekeeper_internal_match_excluded_namespaces
-constexpr const char* kMatchExcludedNamespaces =
-    "\n"
-    "\t!has(params.spec) ? true: (\n"
-    "\t\t!has(params.spec.match) ? true: (\n"
-    "\t\t\t!has(params.spec.match.excludedNamespaces) ? true : (\n"
-    "\t\t\t\t[object, oldObject].exists(obj,\n"
-    "\t\t\t\t\tobj != null && (\n"
-    "\t\t\t\t\t\t// cluster-scoped objects always match\n"
-    "\t\t\t\t\t\t!has(obj.metadata.namespace) || obj.metadata.namespace == \"\" ? true : (\n"
-    "\t\t\t\t\t\t\t!params.spec.match.excludedNamespaces.exists(nsMatcher,\n"
-    "\t\t\t\t\t\t\t\t(string(obj.metadata.namespace).matches(\"^\" + string(nsMatcher).replace(\"*\", \".*\") + \"$\"))\n"
-    "\t\t\t\t\t\t\t)\n"
-    "\t\t\t\t\t\t)\n"
-    "\t\t\t\t\t)\n"
-    "\t\t\t\t)\n"
-    "\t\t\t)\n"
-    "\t\t)\n"
-    "\t)\n"
-    "\t";
+// a line feed and a tab. Each is true when the constraint has no spec, no
+// spec.match or no spec.match.<field>; else `body` decides.
+std::string match_condition(std::string_view field, std::string_view body) {
+  std::string out = "\n\t!has(params.spec) ? true: (\n\t\t!has(params.spec.match) ? true: (\n\t\t\t!has(params.spec.match.";
+  out.append(field).append(") ? true : (\n").append(body);
+  out += "\t\t\t)\n\t\t)\n\t)\n\t";
+  return out;
+}
 
-// gatekeeper_internal_match_namespaces
-constexpr const char* kMatchNamespaces =
-    "\n"
-    "\t!has(params.spec) ? true: (\n"
-    "\t\t!has(params.spec.match) ? true: (\n"
-    "\t\t\t!has(params.spec.match.namespaces) ? true : (\n"
-    "\t\t\t\t[object, oldObject].exists(obj,\n"
-    "\t\t\t\t\tobj != null && (\n"
-    "\t\t\t\t\t\t// cluster-scoped objects always match\n"
-    "\t\t\t\t\t\t!has(obj.metadata.namespace) || obj.metadata.namespace == \"\" ? true : (\n"
-    "\t\t\t\t\t\t\tparams.spec.match.namespaces.exists(nsMatcher,\n"
-    "\t\t\t\t\t\t\t\t(string(obj.metadata.namespace).matches(\"^\" + string(nsMatcher).replace(\"*\", \".*\") + \"$\"))\n"
-    "\t\t\t\t\t\t\t)\n"
-    "\t\t\t\t\t\t)\n"
-    "\t\t\t\t\t)\n"
-    "\t\t\t\t)\n"
-    "\t\t\t)\n"
-    "\t\t)\n"
-    "\t)\n"
-    "\t";
+// Some of object and oldObject is non-null and passes `test`.
+std::string any_object(std::string_view test) {
+  std::string out = "\t\t\t\t[object, oldObject].exists(obj,\n\t\t\t\t\tobj != null && (\n";
+  out.append(test);
+  out += "\t\t\t\t\t)\n\t\t\t\t)\n";
+  return out;
+}
 
-// gatekeeper_internal_match_name
-constexpr const char* kMatchName =
-    "\n"
-    "\t!has(params.spec) ? true: (\n"
-    "\t\t!has(params.spec.match) ? true: (\n"
-    "\t\t\t!has(params.spec.match.name) ? true : (\n"
-    "\t\t\t\t[object, oldObject].exists(obj,\n"
-    "\t\t\t\t\tobj != null && (\n"
-    "\t\t\t\t\t\t(has(obj.metadata.generateName) && obj.metadata.generateName != \"\" && params.spec.match.name.endsWith(\"*\") && string(obj.metadata.generateName).matches(\"^\" + string(params.spec.match.name).replace(\"*\", \".*\") + \"$\")) ||\n"
-    "\t\t\t\t\t\t(has(obj.metadata.name) && string(obj.metadata.name).matches(\"^\" + string(params.spec.match.name).replace(\"*\", \".*\") + \"$\"))\n"
-    "\t\t\t\t\t)\n"
-    "\t\t\t\t)\n"
-    "\t\t\t)\n"
-    "\t\t)\n"
-    "\t)\n"
-    "\t";
+// E1 (excludedNamespaces: no glob matches) and E2 (namespaces: some glob
+// matches); cluster-scoped objects always pass.
+std::string namespaces_glob(std::string_view field, bool excluded) {
+  std::string test =
+      "\t\t\t\t\t\t// cluster-scoped objects always match\n"
+      "\t\t\t\t\t\t!has(obj.metadata.namespace) || obj.metadata.namespace == \"\" ? true : (\n\t\t\t\t\t\t\t";
+  if (excluded) test += '!';
+  test.append("params.spec.match.").append(field).append(
+      ".exists(nsMatcher,\n"
+      "\t\t\t\t\t\t\t\t(string(obj.metadata.namespace).matches(\"^\" + string(nsMatcher).replace(\"*\", \".*\") + \"$\"))\n"
+      "\t\t\t\t\t\t\t)\n\t\t\t\t\t\t)\n");
+  return match_condition(field, any_object(test));
+}
 
-// gatekeeper_internal_match_kinds
-constexpr const char* kMatchKinds =
-    "\n"
-    "\t!has(params.spec) ? true: (\n"
-    "\t\t!has(params.spec.match) ? true: (\n"
-    "\t\t\t!has(params.spec.match.kinds) ? true : (\n"
-    "\t\t\t\tparams.spec.match.kinds.exists(groupskinds,\n"
-    "\t\t\t\t\t(!has(groupskinds.kinds) || size(groupskinds.kinds) == 0 || \"*\" in groupskinds.kinds || request.kind.kind in groupskinds.kinds) &&\n"
-    "\t\t\t\t\t(!has(groupskinds.apiGroups) || size(groupskinds.apiGroups) == 0 || \"*\" in groupskinds.apiGroups || request.kind.group in groupskinds.apiGroups)\n"
-    "\t\t\t\t)\n"
-    "\t\t\t)\n"
-    "\t\t)\n"
-    "\t)\n"
-    "\t";
+// E3: the name glob against metadata.name, or generateName when the glob ends in *.
+std::string name_glob() {
+  return match_condition(
+      "name",
+      any_object("\t\t\t\t\t\t(has(obj.metadata.generateName) && obj.metadata.generateName != \"\" && "
+                 "params.spec.match.name.endsWith(\"*\") && string(obj.metadata.generateName).matches(\"^\" + "
+                 "string(params.spec.match.name).replace(\"*\", \".*\") + \"$\")) ||\n"
+                 "\t\t\t\t\t\t(has(obj.metadata.name) && string(obj.metadata.name).matches(\"^\" + "
+                 "string(params.spec.match.name).replace(\"*\", \".*\") + \"$\"))\n"));
+}
+
+// E4: some kinds entry admits the request's kind and group.
+std::string kinds() {
+  return match_condition(
+      "kinds",
+      "\t\t\t\tparams.spec.match.kinds.exists(groupskinds,\n"
+      "\t\t\t\t\t(!has(groupskinds.kinds) || size(groupskinds.kinds) == 0 || \"*\" in groupskinds.kinds || "
+      "request.kind.kind in groupskinds.kinds) &&\n"
+      "\t\t\t\t\t(!has(groupskinds.apiGroups) || size(groupskinds.apiGroups) == 0 || \"*\" in groupskinds.apiGroups || "
+      "request.kind.group in groupskinds.apiGroups)\n"
+      "\t\t\t\t)\n");
+}
+
+// The four conditions, in Gatekeeper's order, built once.
+const std::vector<std::pair<std::string, std::string>>& gatekeeper_match_conditions() {
+  static const std::vector<std::pair<std::string, std::string>> conditions = {
+      {"gatekeeper_internal_match_excluded_namespaces", namespaces_glob("excludedNamespaces", true)},
+      {"gatekeeper_internal_match_namespaces", namespaces_glob("namespaces", false)},
+      {"gatekeeper_internal_match_name", name_glob()},
+      {"gatekeeper_internal_match_kinds", kinds()},
+  };
+  return conditions;
+}
 
 constexpr const char* kAnyObjectExpression =
     "has(request.operation) && request.operation == \"DELETE\" && object == null ? oldObject : object";
@@ -253,10 +244,7 @@ ExportedPolicy export_policy(const Value& constraint_template, const ExportOptio
 
   std::vector<Value> match_conditions;
   for (const auto& [n, e] : conditions) match_conditions.push_back(named(n, e));
-  match_conditions.push_back(named("gatekeeper_internal_match_excluded_namespaces", kMatchExcludedNamespaces));
-  match_conditions.push_back(named("gatekeeper_internal_match_namespaces", kMatchNamespaces));
-  match_conditions.push_back(named("gatekeeper_internal_match_name", kMatchName));
-  match_conditions.push_back(named("gatekeeper_internal_match_kinds", kMatchKinds));
+  for (const auto& [n, e] : gatekeeper_match_conditions()) match_conditions.push_back(named(n, e));
 
   std::vector<Value> vars = {named("anyObject", kAnyObjectExpression), named("params", kParamsExpression)};
   for (const auto& [n, e] : variables) vars.push_back(named(n, e));
