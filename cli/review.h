@@ -19,4 +19,8 @@ bool admission_review_body(const value::Value& document, std::string* body, std:
 // The response AdmissionReview /validate sends for `body` (JSON text).
 std::string replay_admission_review(const policies::PolicySet& policies, const std::string& body, std::string* error);
 
+// The response AdmissionReview /mutate sends for `body` (JSON text): the
+// base64 JSONPatch and patchType when the object changed.
+std::string replay_mutation_review(const policies::PolicySet& policies, const std::string& body, std::string* error);
+
 }  // namespace tollgate::cli

@@ -12,6 +12,7 @@
 #include "rules/value/json.h"
 #include "rules/value/yaml.h"
 #include "webhook/admission_codec.h"
+#include "webhook/admission_router.h"
 
 namespace tollgate::cli {
 using value::Value;
@@ -25,6 +26,8 @@ const std::vector<OptionSpec>& review_options() {
                                           "ValidatingAdmissionPolicies and bindings)"},
       {"inventory", 0, true, true, "PATH", "file or directory of what decisions read: Namespaces (selectors, "
                                            "namespaceObject), param objects, data.inventory"},
+      {"mutate", 0, false, false, "", "answer as /mutate: the Gatekeeper mutators then the MutatingAdmissionPolicies, "
+                                      "the patch as base64 JSONPatch"},
       {"output", 'o', true, false, "FORMAT", "json (default) or yaml"},
       {"vap-environment", 0, true, false, "VERSION", "Kubernetes CEL environment of ValidatingAdmissionPolicies: 1.32 (default) or current"},
       {"help", 'h', false, false, "", "show this help"},
@@ -33,13 +36,16 @@ const std::vector<OptionSpec>& review_options() {
 }
 
 void print_usage(std::ostream& out) {
-  out << "Usage: tollgate review -f REQUEST --policies PATH... [--inventory PATH...] [-o json|yaml]\n\n"
+  out << "Usage: tollgate review -f REQUEST --policies PATH... [--inventory PATH...] [--mutate] [-o json|yaml]\n\n"
          "Replays one admission request offline and prints the AdmissionReview response that\n"
          "`tollgate serve` would answer on /validate: the uid echoed, allowed, status code, reason\n"
          "and message, warnings and audit annotations. ValidatingAdmissionPolicies decide first,\n"
          "as the API server's admission plugin runs before the webhooks; then the Gatekeeper\n"
          "constraints. The request is an AdmissionReview (admission.k8s.io/v1 or v1beta1) or a\n"
          "bare AdmissionRequest, e.g. taken from an API server audit log.\n\n"
+         "With --mutate, the answer is the one `serve` gives on /mutate instead: the Gatekeeper\n"
+         "mutators, then the MutatingAdmissionPolicies on what they left; allowed with\n"
+         "patchType JSONPatch and the patch (base64) when the object changed, or the refusal.\n\n"
          "Exits 0 when the request is allowed, 1 when it is denied, 2 on bad usage or inputs.\n\n"
          "Options:\n"
       << format_options_help(review_options());
@@ -119,6 +125,14 @@ std::string replay_admission_review(const policies::PolicySet& policies, const s
   return webhook::encode_validation_response(review, decision);
 }
 
+std::string replay_mutation_review(const policies::PolicySet& policies, const std::string& body, std::string* error) {
+  webhook::AdmissionReviewRequest review;
+  if (!webhook::decode_admission_review(body, &review, error)) return {};
+  // Offline there is no cluster: the request's Namespace comes from the
+  // policies and inventory, and nobody is exempt.
+  return webhook::answer_mutation(policies, review, Value(), webhook::AdmissionOptions{}).body;
+}
+
 int run_review_command(const std::vector<std::string>& args, CommandIo& io) {
   ParsedArgs parsed;
   if (auto exit_code = parse_command_args(args, review_options(), print_usage, io.out, io.err, &parsed)) {
@@ -167,7 +181,8 @@ int run_review_command(const std::vector<std::string>& args, CommandIo& io) {
     return 2;
   }
 
-  std::string response = replay_admission_review(*loaded.policies, body, &error);
+  std::string response = parsed.has("mutate") ? replay_mutation_review(*loaded.policies, body, &error)
+                                               : replay_admission_review(*loaded.policies, body, &error);
   if (response.empty()) {
     io.err << "Error: " << error << "\n";
     return 2;

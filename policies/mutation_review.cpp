@@ -63,7 +63,8 @@ MutationReview failed(const Value& object, std::string message) {
 
 }  // namespace
 
-MutationReview mutate_admission_request(const PolicySet& policies, const Value& request, Value namespace_object) {
+MutationReview mutate_admission_request(const PolicySet& policies, const Value& request, Value namespace_object,
+                                        vap::PolicyCheckObserver* checks) {
   const Value& object = request["object"];
   std::string_view operation = request["operation"].string_or("");
   if (operation != "CREATE" && operation != "UPDATE") return skipped(object, "Mutating only on create or update");
@@ -99,7 +100,7 @@ MutationReview mutate_admission_request(const PolicySet& policies, const Value& 
   const Value gatekeeper_object = review.result.mutated ? review.result.object : object;
   MutatingPolicyResult maps = policies.mutate_with_policies(
       with_guessed_resource(review.result.mutated ? value::with_entry(request, "object", gatekeeper_object) : request),
-      input.namespace_object);
+      input.namespace_object, checks);
   if (!maps.allowed) {
     MutationReview denied = failed(object, maps.message);
     denied.code = maps.code;

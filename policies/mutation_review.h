@@ -42,8 +42,10 @@ struct MutationReview {
 // knows it; a Namespace request is its own namespace; otherwise the mutation
 // system consults the PolicySet's inventory. An object without a namespace
 // gets the request's for matching only (kube-apiserver may leave it out).
+// `checks`, when not null, is told of each MutatingAdmissionPolicy check (metrics).
 MutationReview mutate_admission_request(const PolicySet& policies, const value::Value& request,
-                                        value::Value namespace_object = {});
+                                        value::Value namespace_object = {},
+                                        vap::PolicyCheckObserver* checks = nullptr);
 
 // The CREATE request for a manifest applied as `kubectl apply -n <ns>`
 // does: a namespaced object without metadata.namespace is created in

@@ -61,7 +61,8 @@ class CompiledPolicySet final : public PolicySet {
     for (const Entry& e : constraints_) out.push_back(e.constraint.object);
     return out;
   }
-  MutatingPolicyResult mutate_with_policies(const Value& request, const Value& namespace_object) const override;
+  MutatingPolicyResult mutate_with_policies(const Value& request, const Value& namespace_object,
+                                            vap::PolicyCheckObserver* checks) const override;
   int64_t mutator_generation(std::string_view kind_and_name) const override {
     auto it = mutator_generations_.find(kind_and_name);
     return it == mutator_generations_.end() ? 0 : it->second;
@@ -460,13 +461,14 @@ class ReviewNamespaces final : public vap::NamespaceLookup {
 
 }  // namespace
 
-MutatingPolicyResult CompiledPolicySet::mutate_with_policies(const Value& request, const Value& namespace_object) const {
+MutatingPolicyResult CompiledPolicySet::mutate_with_policies(const Value& request, const Value& namespace_object,
+                                                             vap::PolicyCheckObserver* checks) const {
   MutatingPolicyResult r;
   r.object = request["object"];
   if (map_ == nullptr || map_->empty()) return r;
   ReviewInput input;
   input.namespace_object = namespace_object;
-  vap::MapOutcome o = map_->evaluate(request, ReviewNamespaces(input, namespaces_));
+  vap::MapOutcome o = map_->evaluate(request, ReviewNamespaces(input, namespaces_), checks);
   r.allowed = o.allowed;
   r.code = o.code;
   r.reason = std::move(o.reason);
@@ -485,7 +487,7 @@ Decision CompiledPolicySet::validate(const ReviewInput& input, ReviewObserver* o
   if (vap_->empty() || input.source == "Generated" || input.request["operation"].string_or("").empty()) {
     return validate_constraints(input, observer);
   }
-  vap::VapOutcome v = vap_->evaluate(input.request, ReviewNamespaces(input, namespaces_));
+  vap::VapOutcome v = vap_->evaluate(input.request, ReviewNamespaces(input, namespaces_), observer);
   if (!v.allowed) {
     Decision d;
     d.allowed = false;
@@ -591,7 +593,8 @@ bool PolicySet::config_excludes(std::string_view, std::string_view) const { retu
 
 int64_t PolicySet::mutator_generation(std::string_view) const { return 0; }
 
-MutatingPolicyResult PolicySet::mutate_with_policies(const Value& request, const Value&) const {
+MutatingPolicyResult PolicySet::mutate_with_policies(const Value& request, const Value&,
+                                                     vap::PolicyCheckObserver*) const {
   MutatingPolicyResult r;
   r.object = request["object"];
   return r;

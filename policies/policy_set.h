@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "policies/vap/policy_check.h"
 #include "rules/value/value.h"
 
 namespace tollgate::policies {
@@ -74,8 +75,9 @@ struct MutatingPolicyResult {
   bool mutated = false;
 };
 
-// Called once per evaluated constraint, for metrics.
-class ReviewObserver {
+// Called once per evaluated constraint, for metrics; and, as a
+// PolicyCheckObserver, once per admission policy check (vap/policy_check.h).
+class ReviewObserver : public vap::PolicyCheckObserver {
  public:
   virtual ~ReviewObserver() = default;
   virtual void constraint_evaluated(const std::string& kind, const std::string& name,
@@ -203,7 +205,9 @@ class PolicySet {
   // MutatingAdmissionPolicies on an AdmissionRequest whose object is what
   // the Gatekeeper mutators left (vap-semantics.md §5); `namespace_object`
   // is the request's Namespace when the caller knows it.
-  virtual MutatingPolicyResult mutate_with_policies(const Value& request, const Value& namespace_object) const;
+  // `checks`, when not null, is told of each MAP binding's checks (metrics).
+  virtual MutatingPolicyResult mutate_with_policies(const Value& request, const Value& namespace_object,
+                                                    vap::PolicyCheckObserver* checks = nullptr) const;
   // The ExpansionTemplates loaded with this set
   // (policies/expansion/expansion_system.h); empty by default.
   virtual const expansion::ExpansionSystem& expansion() const;

@@ -67,6 +67,12 @@ std::string_view object_name(const value::Value& request) {
 constexpr const char* kSelfManageMessage = "Gatekeeper does not self-manage";
 constexpr const char* kExcludedMessage = "Namespace is set to be ignored by Gatekeeper config";
 
+// A request by the exempt user (AdmissionOptions::exempt_username).
+bool exempt_user(const AdmissionOptions& options, const value::Value& request) {
+  return !options.exempt_username.empty() &&
+         request["userInfo"]["username"].string_or("") == options.exempt_username;
+}
+
 // CREATE or UPDATE: what Gatekeeper mutates; it answers other operations
 // before it looks at the Config.
 bool mutable_operation(const value::Value& request) {
@@ -148,8 +154,10 @@ void log_decision(const AdmissionReviewRequest& review, const policies::Decision
 // requests left alone are not logged.
 void log_mutation(const AdmissionReviewRequest& review, const policies::MutationReview& mutation, size_t patch_operations) {
   if (mutation.outcome == policies::MutationOutcome::Failed) {
+    // The code answered: 500 for the Gatekeeper mutators' errors, a
+    // MutatingAdmissionPolicy's own (403) for its denials.
     LogLine line = request_log_line("mutation error", review);
-    line.field("code", int64_t{500}).field("error", mutation.message);
+    line.field("code", static_cast<int64_t>(mutation.code)).field("error", mutation.message);
     log_error(line);
     return;
   }
@@ -333,10 +341,7 @@ HttpResponse AdmissionRouter::answer(const HttpRequest& request, const std::atom
   return text_response(http::status::not_found, "no such endpoint");
 }
 
-bool AdmissionRouter::exempt(const value::Value& request) const {
-  return !options_.exempt_username.empty() &&
-         request["userInfo"]["username"].string_or("") == options_.exempt_username;
-}
+bool AdmissionRouter::exempt(const value::Value& request) const { return exempt_user(options_, request); }
 
 void AdmissionRouter::set_cluster(kube::ClusterView* cluster) {
   cluster_ = cluster;
@@ -442,25 +447,41 @@ HttpResponse AdmissionRouter::mutate(const HttpRequest& request) {
   std::shared_ptr<const policies::PolicySet> policies = policies_.load();
   if (!policies) return json_response(encode_validation_response(review, policies_not_loaded()));
 
+  MutationAnswer answer =
+      answer_mutation(*policies, review, cluster_namespace(cluster_, review.request), options_, &metrics_);
+  HttpResponse response = json_response(std::move(answer.body));
+  const policies::MutationReview& mutation = answer.mutation;
+  bool skipped = mutation.outcome == policies::MutationOutcome::Skipped;
+  metrics_.record_mutation(skipped ? MutationStatus::Skip : MutationStatus::Success, Clock::now() - start);
+  // Every request the mutation system saw, 0 passes when nothing applied, as Gatekeeper records it.
+  if (!skipped) metrics_.record_mutation_iterations(mutation.result.iterations, !mutation.result.failed);
+  log_mutation(review, mutation, answer.patch_operations);
+  return response;
+}
+
+MutationAnswer answer_mutation(const policies::PolicySet& policies, const AdmissionReviewRequest& review,
+                               const value::Value& namespace_object, const AdmissionOptions& options,
+                               policies::vap::PolicyCheckObserver* checks) {
   // A dry-run request is mutated like any other, as in Gatekeeper: the API
   // server wants the patched object to run its validation on.
-  policies::MutationReview mutation;
+  MutationAnswer answer;
+  policies::MutationReview& mutation = answer.mutation;
   value::Value patch;
   try {
-    if (exempt(review.request)) {
+    if (exempt_user(options, review.request)) {
       mutation.message = kSelfManageMessage;
       mutation.result.object = review.request["object"];
     } else if (mutable_operation(review.request) &&
-               policies->config_excludes("mutation-webhook", namespace_for_config(review.request))) {
+               policies.config_excludes("mutation-webhook", namespace_for_config(review.request))) {
       mutation.message = kExcludedMessage;
       mutation.result.object = review.request["object"];
     } else {
-      mutation = policies::mutate_admission_request(*policies, review.request, cluster_namespace(cluster_, review.request));
+      mutation = policies::mutate_admission_request(policies, review.request, namespace_object, checks);
     }
     if (mutation.outcome == policies::MutationOutcome::Mutated) {
-      if (options_.mutation_annotations) {
+      if (options.mutation_annotations) {
         mutation.result.object =
-            policies::with_mutation_annotations(*policies, mutation.result.object, mutation.result.applied);
+            policies::with_mutation_annotations(policies, mutation.result.object, mutation.result.applied);
       }
       patch = policies::mutation::json_patch(review.request["object"], mutation.result.object);
     }
@@ -473,13 +494,9 @@ HttpResponse AdmissionRouter::mutate(const HttpRequest& request) {
     mutation = failed_mutation("internal error mutating the object: unknown exception");
     patch = value::Value();
   }
-  HttpResponse response = json_response(mutation_response(review, mutation, patch));
-  bool skipped = mutation.outcome == policies::MutationOutcome::Skipped;
-  metrics_.record_mutation(skipped ? MutationStatus::Skip : MutationStatus::Success, Clock::now() - start);
-  // Every request the mutation system saw, 0 passes when nothing applied, as Gatekeeper records it.
-  if (!skipped) metrics_.record_mutation_iterations(mutation.result.iterations, !mutation.result.failed);
-  log_mutation(review, mutation, patch.is_array() ? patch.size() : 0);
-  return response;
+  answer.body = mutation_response(review, mutation, patch);
+  answer.patch_operations = patch.is_array() ? patch.size() : 0;
+  return answer;
 }
 
 }  // namespace tollgate::webhook

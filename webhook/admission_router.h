@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "policies/mutation_review.h"
 #include "policies/policy_set.h"
 #include "webhook/http_handler.h"
 
@@ -33,6 +34,24 @@ struct AdmissionOptions {
 
 // Gatekeeper's service account in `gatekeeper_namespace`.
 std::string gatekeeper_service_account(std::string_view gatekeeper_namespace);
+
+struct AdmissionReviewRequest;
+
+// What /mutate answers for one decoded AdmissionReview: the Gatekeeper
+// mutators then the MutatingAdmissionPolicies, the response (allowed with a
+// base64 JSONPatch, or the refusal) and the mutation behind it. Shared with
+// `tollgate review --mutate`. `namespace_object`: the request's Namespace
+// when the caller knows it (null: the policies' own Namespaces); `checks`
+// is told of each MAP check (metrics). Never throws: an exception is the
+// refusal "internal error mutating the object: ..." (code 500).
+struct MutationAnswer {
+  std::string body;  // the AdmissionReview response, JSON
+  policies::MutationReview mutation;
+  size_t patch_operations = 0;
+};
+MutationAnswer answer_mutation(const policies::PolicySet& policies, const AdmissionReviewRequest& review,
+                               const value::Value& namespace_object, const AdmissionOptions& options,
+                               policies::vap::PolicyCheckObserver* checks = nullptr);
 
 class AdmissionRouter final : public HttpHandler {
  public:

@@ -17,6 +17,7 @@
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include "policies/mutation/mutation_system.h"
 #include "policies/policy_set.h"
@@ -47,7 +48,9 @@ const char* to_string(EvalRejection reason);
 
 // Thread-safe: recorded from every I/O thread, rendered from the metrics
 // listener. Also the ReviewObserver that PolicySet::validate reports each
-// evaluated constraint to.
+// evaluated constraint to, and each ValidatingAdmissionPolicy and
+// MutatingAdmissionPolicy binding check (kube-apiserver's names:
+// apiserver_{validating,mutating}_admission_policy_check_*).
 class Metrics final : public policies::ReviewObserver {
  public:
   Metrics();
@@ -78,6 +81,8 @@ class Metrics final : public policies::ReviewObserver {
 
   void constraint_evaluated(const std::string& kind, const std::string& name, const std::string& enforcement_action,
                             std::chrono::nanoseconds duration, size_t violations) override;
+  void validating_policy_checked(const policies::vap::PolicyCheck& check) override;
+  void mutating_policy_checked(const policies::vap::PolicyCheck& check) override;
 
   // Prometheus text exposition format (version 0.0.4).
   std::string render() const;
@@ -95,6 +100,40 @@ class Metrics final : public policies::ReviewObserver {
 
   const ConstraintSeries& constraint_series(const std::string& kind, const std::string& name,
                                             const std::string& enforcement_action);
+
+  // The series of one (policy, binding), resolved once: a slot per
+  // (error_type, enforcement_action), filled on first use.
+  static constexpr size_t kCheckSlots = policies::vap::kCheckErrorTypes * policies::vap::kCheckActions;
+  struct PolicyCheckSeries {
+    SeriesCache<prometheus::Counter, kCheckSlots> count{};
+    SeriesCache<prometheus::Histogram, kCheckSlots> duration{};
+  };
+  struct PolicyBindingKey {
+    std::string policy;
+    std::string binding;
+  };
+  using PolicyBindingView = std::pair<std::string_view, std::string_view>;
+  struct PolicyBindingHash {
+    using is_transparent = void;
+    size_t operator()(const PolicyBindingView& k) const;
+    size_t operator()(const PolicyBindingKey& k) const { return (*this)(PolicyBindingView(k.policy, k.binding)); }
+  };
+  struct PolicyBindingEqual {
+    using is_transparent = void;
+    static PolicyBindingView view(const PolicyBindingKey& k) { return {k.policy, k.binding}; }
+    static PolicyBindingView view(const PolicyBindingView& k) { return k; }
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const { return view(a) == view(b); }
+  };
+  struct PolicyChecks {
+    prometheus::Family<prometheus::Counter>& count;
+    prometheus::Family<prometheus::Histogram>& duration;
+    bool with_action;  // the validating family has enforcement_action, the mutating one not
+    std::shared_mutex mutex;
+    std::unordered_map<PolicyBindingKey, std::unique_ptr<PolicyCheckSeries>, PolicyBindingHash, PolicyBindingEqual>
+        series;
+  };
+  void record_policy_check(PolicyChecks& checks, const policies::vap::PolicyCheck& check);
 
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>& validation_count_;
@@ -131,6 +170,9 @@ class Metrics final : public policies::ReviewObserver {
 
   std::shared_mutex constraint_series_mutex_;
   std::unordered_map<std::string, ConstraintSeries> constraint_series_;
+
+  PolicyChecks validating_checks_;
+  PolicyChecks mutating_checks_;
 };
 
 }  // namespace tollgate::webhook

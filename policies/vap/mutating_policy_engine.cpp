@@ -1,6 +1,7 @@
 #include "policies/vap/mutating_policy_engine.h"
 
 #include <algorithm>
+#include <chrono>
 #include <optional>
 #include <set>
 #include <tuple>
@@ -118,6 +119,7 @@ struct RequestState {
   Value old_object;
   Value namespace_object;
   std::vector<PolicyError> errors;
+  PolicyCheckObserver* checks = nullptr;
   std::optional<AuthorizerBinding> authorizer;  // bound once, for the policies that use it
 
   // `authorizer` and `authorizer.requestResource` after the five fixed slots.
@@ -165,6 +167,31 @@ std::optional<std::string> to_operations(const Value& list, std::vector<JsonPatc
   return std::nullopt;
 }
 
+// Applies one mutation to state.object; its error otherwise.
+std::optional<std::string> apply_mutation(const CompiledMutation& m, const CompiledPolicy& p, const Invocation& inv,
+                                          const Value& request, RequestState& state) {
+  if (!m.expression.ok()) return m.expression.error;
+  cel::Activation act;
+  act.identifiers = {state.object, state.old_object, request, state.namespace_object, inv.param};
+  state.bind_authorizer_for(p, act.identifiers);
+  VariableScope scope(*p.env, act);
+  act.variables = &scope;
+  cel::EvalResult r = run_expression(m.expression, act);
+  if (!r.ok()) return expression_error(m.expression, *r.error);
+  if (m.apply_configuration) {
+    MutationOutcome applied = apply_configuration(state.object, r.value);
+    if (!applied.ok()) return *applied.error;
+    state.object = std::move(applied.object);
+    return std::nullopt;
+  }
+  std::vector<JsonPatchOperation> ops;
+  if (auto e = to_operations(r.value, ops)) return e;
+  JsonPatchResult patched = apply_json_patch(state.object, ops);
+  if (!patched.ok()) return "JSON Patch: " + *patched.error;
+  state.object = std::move(patched.object);
+  return std::nullopt;
+}
+
 // Runs one invocation on state.object; true when it changed the object.
 bool invoke(const Invocation& inv, RequestState& state) {
   const CompiledPolicy& p = *inv.policy;
@@ -204,40 +231,20 @@ bool invoke(const Invocation& inv, RequestState& state) {
   const Value before = state.object;
   const Value request = request_view(state.request, inv.matched.matched_kind, inv.matched.matched_resource);
   for (const CompiledMutation& m : p.mutations) {
-    if (!m.expression.ok()) {
-      policy_error(m.expression.error);
-      continue;
-    }
-    cel::Activation act;
-    act.identifiers = {state.object, state.old_object, request, state.namespace_object, inv.param};
-    state.bind_authorizer_for(p, act.identifiers);
-    VariableScope scope(*p.env, act);
-    act.variables = &scope;
-    cel::EvalResult r = run_expression(m.expression, act);
-    if (!r.ok()) {
-      policy_error(expression_error(m.expression, *r.error));
-      continue;
-    }
-    if (m.apply_configuration) {
-      MutationOutcome applied = apply_configuration(state.object, r.value);
-      if (!applied.ok()) {
-        policy_error(*applied.error);
-        continue;
+    std::chrono::steady_clock::time_point started;
+    if (state.checks != nullptr) started = std::chrono::steady_clock::now();
+    std::optional<std::string> error = apply_mutation(m, p, inv, request, state);
+    if (state.checks != nullptr) {
+      // As the API server's dispatcher: every mutation, whatever the failurePolicy.
+      CheckErrorType type = CheckErrorType::NoError;
+      if (error) {
+        type = error->find("actual cost limit exceeded") != std::string::npos ? CheckErrorType::OutOfBudget
+                                                                               : check_error_type(*error);
       }
-      state.object = std::move(applied.object);
-    } else {
-      std::vector<JsonPatchOperation> ops;
-      if (auto e = to_operations(r.value, ops)) {
-        policy_error(*e);
-        continue;
-      }
-      JsonPatchResult patched = apply_json_patch(state.object, ops);
-      if (!patched.ok()) {
-        policy_error("JSON Patch: " + *patched.error);
-        continue;
-      }
-      state.object = std::move(patched.object);
+      state.checks->mutating_policy_checked({p.definition.name, inv.binding->name, type, CheckAction::Allow,
+                                             std::chrono::steady_clock::now() - started});
     }
+    if (error) policy_error(*error);
   }
   return !(state.object == before);
 }
@@ -249,7 +256,8 @@ std::string param_key(const Value& param) {
 
 }  // namespace
 
-MapOutcome MutatingPolicyEngine::evaluate(const Value& request, const NamespaceLookup& namespaces) const {
+MapOutcome MutatingPolicyEngine::evaluate(const Value& request, const NamespaceLookup& namespaces,
+                                          PolicyCheckObserver* checks) const {
   MapOutcome outcome;
   const Compiled& c = *compiled_;
   RequestAttributes attributes = RequestAttributes::from_request(request);
@@ -258,7 +266,7 @@ MapOutcome MutatingPolicyEngine::evaluate(const Value& request, const NamespaceL
   if (attributes.operation != "CREATE" && attributes.operation != "UPDATE" && attributes.operation != "CONNECT")
     return outcome;
 
-  RequestState state{request, attributes, outcome.object, Value(), Value(), {}, std::nullopt};
+  RequestState state{request, attributes, outcome.object, Value(), Value(), {}, checks, std::nullopt};
   if (attributes.old_object != nullptr) state.old_object = *attributes.old_object;
   // The request's Namespace for namespaceObject (null for a Namespace's own
   // request). One that is not loaded binds null, as for

@@ -15,6 +15,7 @@
 
 #include "policies/vap/match.h"
 #include "policies/vap/mutating_objects.h"
+#include "policies/vap/policy_check.h"
 #include "rules/value/value.h"
 
 namespace tollgate::policies::vap {
@@ -40,7 +41,10 @@ class MutatingPolicyEngine {
   bool empty() const;
 
   // `request` is an AdmissionRequest (admission/v1 JSON shape).
-  MapOutcome evaluate(const value::Value& request, const NamespaceLookup& namespaces) const;
+  // `checks`, when not null, is told of each mutation as the API server's
+  // metrics count them (policy_check.h).
+  MapOutcome evaluate(const value::Value& request, const NamespaceLookup& namespaces,
+                      PolicyCheckObserver* checks = nullptr) const;
 
   struct Compiled;
 

@@ -1,6 +1,7 @@
 #include "policies/vap/validating_policy_engine.h"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <set>
 
@@ -185,9 +186,11 @@ InvocationResult invoke(const CompiledPolicy& p, const RequestContext& rc, const
                         const Value& params) {
   InvocationResult out;
   bool fail = fail_closed(p);
+  // An error denies under failurePolicy Fail; under Ignore it admits, a
+  // decision kept only for the metrics (the API server observes it as `allow`).
   auto error_decision = [&](std::string message, size_t index = 0) {
-    if (!fail) return;
-    out.decisions.push_back({PolicyDecision::Action::Deny, std::move(message), "", index});
+    out.decisions.push_back(
+        {fail ? PolicyDecision::Action::Deny : PolicyDecision::Action::Admit, std::move(message), "", index});
   };
 
   cel::Activation activation;
@@ -228,7 +231,6 @@ InvocationResult invoke(const CompiledPolicy& p, const RequestContext& rc, const
       return out;
     }
     if (!errors.empty()) {
-      if (!fail) return out;
       if (errors.size() == 1) {
         error_decision(errors.front());
       } else {
@@ -363,7 +365,8 @@ std::string go_quote(std::string_view s) {
 
 }  // namespace
 
-VapOutcome ValidatingPolicyEngine::evaluate(const Value& request, const NamespaceLookup& namespaces) const {
+VapOutcome ValidatingPolicyEngine::evaluate(const Value& request, const NamespaceLookup& namespaces,
+                                            PolicyCheckObserver* checks) const {
   VapOutcome outcome;
   const Compiled& c = *compiled_;
   if (c.bound_policies == 0) return outcome;
@@ -431,22 +434,41 @@ VapOutcome ValidatingPolicyEngine::evaluate(const Value& request, const Namespac
         continue;
       }
       for (const Value& param : params) {
+        std::chrono::steady_clock::time_point started;
+        if (checks != nullptr) started = std::chrono::steady_clock::now();
         if (!rc.authorizer && p.env->uses_authorizer()) rc.authorizer = bind_authorizer(request, c.authorizer);
         InvocationResult r = invoke(p, rc, m, param);
+        std::chrono::nanoseconds elapsed{0};
+        if (checks != nullptr) elapsed = std::chrono::steady_clock::now() - started;
+        auto observe = [&](const std::string& message, CheckAction action) {
+          if (checks != nullptr) {
+            checks->validating_policy_checked(
+                {p.definition.name, b->name, check_error_type(message), action, elapsed});
+          }
+        };
         for (const PolicyDecision& d : r.decisions) {
-          if (d.action != PolicyDecision::Action::Deny) continue;
+          if (d.action != PolicyDecision::Action::Deny) {
+            observe(d.message, CheckAction::Allow);  // an error failurePolicy Ignore let through
+            continue;
+          }
           for (const std::string& action : b->validation_actions) {
             if (action == "Deny") {
               denied.push_back({p.definition.name, b->name, d.message, d.reason});
+              observe(d.message, CheckAction::Deny);
             } else if (action == "Warn") {
               outcome.warnings.push_back("Validation failed for ValidatingAdmissionPolicy '" + p.definition.name +
                                          "' with binding '" + b->name + "': " + d.message);
+              observe(d.message, CheckAction::Warn);
             } else if (action == "Audit") {
               failures.push_back({d.message, b->policy_name, b->name, d.index, b->validation_actions});
+              observe(d.message, CheckAction::Audit);
             }
           }
         }
-        for (const std::string& e : r.annotation_errors) denied.push_back({p.definition.name, b->name, e, ""});
+        for (const std::string& e : r.annotation_errors) {
+          denied.push_back({p.definition.name, b->name, e, ""});
+          observe(e, CheckAction::Deny);
+        }
         for (auto& annotation : r.annotations) {
           // Not a structured binding: clang 14 (the CI sanitizer build) cannot capture one in a lambda.
           const auto& key = annotation.first;

@@ -15,6 +15,7 @@
 
 #include "policies/vap/cel_env.h"
 #include "policies/vap/match.h"
+#include "policies/vap/policy_check.h"
 #include "policies/vap/vap_objects.h"
 #include "rules/value/value.h"
 
@@ -54,8 +55,11 @@ class ValidatingPolicyEngine {
   size_t policy_count() const;
   size_t binding_count() const;
 
-  // `request` is an AdmissionRequest (admission/v1 JSON shape).
-  VapOutcome evaluate(const value::Value& request, const NamespaceLookup& namespaces) const;
+  // `request` is an AdmissionRequest (admission/v1 JSON shape). `checks`, when
+  // not null, is told of each binding's checks as the API server's metrics
+  // count them (policy_check.h).
+  VapOutcome evaluate(const value::Value& request, const NamespaceLookup& namespaces,
+                      PolicyCheckObserver* checks = nullptr) const;
 
   struct Compiled;
 
