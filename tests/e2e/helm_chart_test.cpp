@@ -383,6 +383,30 @@ TEST_CASE("the caBundle of both webhooks is the CA that signed the certificate t
   }
 }
 
+TEST_CASE("with certs.existingSecret the Deployment mounts the user's Secret and the webhooks trust the CA given",
+          "[helm]") {
+  const std::string ca_bundle = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==";
+  Render render = helm_template({"--set", "certs.existingSecret=corp-webhook-tls", "--set", "certs.caBundle=" + ca_bundle});
+  CHECK(render.all("Secret").empty());
+  YAML::Node deployment = render.get("Deployment", kFullname);
+  std::string mount = fs::path(flag_value(args_of(deployment), "--tls-cert")).parent_path().string();
+  CHECK(volumes_by_mount_path(deployment)[mount]["secret"]["secretName"].as<std::string>() == "corp-webhook-tls");
+  std::vector<YAML::Node> hooks = webhooks(render);
+  REQUIRE(hooks.size() == 2);
+  for (const YAML::Node& webhook : hooks) CHECK(webhook["clientConfig"]["caBundle"].as<std::string>() == ca_bundle);
+
+  // Without the CA, or together with cert-manager, the chart refuses to render and says why.
+  CommandResult no_ca = run(helm() + " template " + kRelease + " " + shell_quote(chart_dir().string()) + " -n " +
+                            kNamespace + " --set certs.existingSecret=corp-webhook-tls");
+  CHECK(no_ca.exit_code != 0);
+  CHECK(no_ca.output.find("certs.caBundle") != std::string::npos);
+  CommandResult both = run(helm() + " template " + kRelease + " " + shell_quote(chart_dir().string()) + " -n " +
+                           kNamespace + " --set certs.existingSecret=x --set certs.caBundle=" + ca_bundle +
+                           " --set certManager.enabled=true");
+  CHECK(both.exit_code != 0);
+  CHECK(both.output.find("choose one") != std::string::npos);
+}
+
 TEST_CASE("an upgrade keeps the certificates of the existing Secret, and renews them when they near expiry",
           "[helm]") {
   // The first install's Secret, as the API server would return it to the chart's lookup on the next upgrade.

@@ -39,9 +39,13 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- end -}}
 {{- end -}}
 
-{{/* The Secret holding tls.crt and tls.key (cert-manager's or the chart's). */}}
+{{/* The Secret holding tls.crt and tls.key (the user's certs.existingSecret, else cert-manager's or the chart's). */}}
 {{- define "tollgate.tlsSecretName" -}}
+{{- if .Values.certs.existingSecret -}}
+{{- .Values.certs.existingSecret -}}
+{{- else -}}
 {{- printf "%s-tls" (include "tollgate.fullname" .) -}}
+{{- end -}}
 {{- end -}}
 
 {{/* The serving Certificate cert-manager injects into the webhook configurations. */}}
