@@ -126,7 +126,7 @@ bool decimal_overflows(std::string_view text) {
     if (nz == std::string_view::npos) return false;
     magnitude = -static_cast<long>(nz) - 1;
   }
-  return magnitude + exponent > 0;
+  return exponent > -magnitude;  // magnitude + exponent > 0, without overflow for an exponent near LONG_MAX
 }
 
 class Parser {

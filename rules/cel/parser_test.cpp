@@ -130,6 +130,9 @@ TEST_CASE("parser: integer, uint and double literals", "[cel][parser]") {
   CHECK(literal("1e-400").as_double() == 0.0);  // underflow rounds to zero, as Go's ParseFloat does
   CHECK(error_of("1e400") == "invalid double literal");
   CHECK(error_of("-1e400") == "invalid double literal");
+  // An exponent at the edge of a 64-bit integer (found by fuzz_cel_compiler).
+  CHECK(error_of("2334776e9223372036854775807") == "invalid double literal");
+  CHECK(literal("2334776e-9223372036854775807").as_double() == 0.0);
   CHECK(parsed("1.").rfind("ERROR 1:3: Syntax error: mismatched input '<EOF>' expecting IDENTIFIER", 0) == 0);
 }
 
