@@ -1,10 +1,9 @@
 #include "rules/rego/builtins/glob_pattern.h"
 
 #include <algorithm>
-#include <mutex>
-#include <unordered_map>
 
 #include "rules/rego/builtins/runes.h"
+#include "rules/value/thread_cache.h"
 
 namespace tollgate::rego {
 
@@ -329,23 +328,21 @@ bool GlobPattern::matches(std::string_view s) const {
 
 std::shared_ptr<const GlobPattern> cached_glob(std::string_view pattern, const std::vector<char32_t>& delimiters,
                                                std::string* error) {
-  constexpr size_t kMaxEntries = 100;
-  static std::mutex mu;
-  static std::unordered_map<std::string, std::shared_ptr<const GlobPattern>> cache;
+  struct Entry {
+    std::shared_ptr<const GlobPattern> glob;  // null: the pattern does not compile
+    std::string error;
+  };
+  thread_local value::BoundedCache<Entry> cache(100, size_t{1} << 20);
   std::string key(pattern);
   key.push_back('\0');
   for (char32_t d : delimiters) append_rune(d, key);
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    auto it = cache.find(key);
-    if (it != cache.end()) return it->second;
-  }
-  std::shared_ptr<const GlobPattern> glob = GlobPattern::compile(pattern, delimiters, error);
-  if (!glob) return nullptr;
-  std::lock_guard<std::mutex> lock(mu);
-  if (cache.size() >= kMaxEntries) cache.clear();
-  cache.emplace(std::move(key), glob);
-  return glob;
+  const Entry& entry = cache.get(key, [&] {
+    Entry made;
+    made.glob = GlobPattern::compile(pattern, delimiters, &made.error);
+    return made;
+  });
+  if (!entry.glob) *error = entry.error;
+  return entry.glob;
 }
 
 std::string glob_quote_meta(std::string_view s) {

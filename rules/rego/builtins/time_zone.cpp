@@ -3,11 +3,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <map>
-#include <mutex>
 #include <sstream>
 
 #include "rules/rego/builtins/civil_time.h"
+#include "rules/value/thread_cache.h"
 
 namespace tollgate::rego {
 
@@ -249,19 +248,18 @@ std::shared_ptr<const TimeZone> TimeZone::utc() {
 }
 
 std::shared_ptr<const TimeZone> TimeZone::load(std::string_view name, std::string* error) {
-  static std::mutex mutex;
-  static std::map<std::string, std::shared_ptr<const TimeZone>, std::less<>> cache;
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    auto it = cache.find(name);
-    if (it != cache.end()) return it->second;
-  }
-  std::shared_ptr<const TimeZone> zone = load_uncached(name, error);
-  if (zone) {
-    std::lock_guard<std::mutex> lock(mutex);
-    cache.emplace(std::string(name), zone);
-  }
-  return zone;
+  struct Entry {
+    std::shared_ptr<const TimeZone> zone;  // null: no such zone
+    std::string error;
+  };
+  thread_local value::BoundedCache<Entry> cache(1024, size_t{1} << 16);
+  const Entry& entry = cache.get(name, [&] {
+    Entry made;
+    made.zone = load_uncached(name, &made.error);
+    return made;
+  });
+  if (!entry.zone) *error = entry.error;
+  return entry.zone;
 }
 
 std::shared_ptr<const TimeZone> TimeZone::from_tzif(std::string name, std::string_view data) {
