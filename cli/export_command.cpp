@@ -93,12 +93,17 @@ int run_export_vap(const std::vector<std::string>& args, CommandIo& io) {
   std::vector<Value> out;
   int failures = 0;
   size_t template_count = 0;
+  std::vector<bool> bound(constraints.size(), false);
   for (const policies::LoadedObject& t : templates) {
     if (!is_template(t.value)) continue;
     ++template_count;
     policies::vap::ExportedPolicy policy = policies::vap::export_policy(t.value, options);
+    std::string_view kind = t.value["spec"]["crd"]["spec"]["names"]["kind"].string_or("");
+    for (size_t i = 0; i < constraints.size(); ++i) {
+      bound[i] = bound[i] || policies::vap::is_constraint_of_kind(constraints[i].value, kind);
+    }
     if (!policy.ok()) {
-      io.err << "Error: " << t.origin.file() << ": " << policy.error << "\n";
+      io.err << "Error: " << t.origin.error_at("", policy.error).to_string() << "\n";
       ++failures;
       continue;
     }
@@ -107,11 +112,12 @@ int run_export_vap(const std::vector<std::string>& args, CommandIo& io) {
              << " sets generateVAP: false: Gatekeeper would not create this policy in a cluster\n";
     }
     out.push_back(policy.policy);
-    for (const policies::LoadedObject& c : constraints) {
+    for (size_t i = 0; i < constraints.size(); ++i) {
+      const policies::LoadedObject& c = constraints[i];
       if (!policies::vap::is_constraint_of_kind(c.value, policy.constraint_kind)) continue;
       policies::vap::ExportedBinding binding = policies::vap::export_binding(c.value, options);
       if (!binding.ok()) {
-        io.err << "Error: " << c.origin.file() << ": " << binding.error << "\n";
+        io.err << "Error: " << c.origin.error_at("", binding.error).to_string() << "\n";
         ++failures;
       } else if (!binding.skipped.empty()) {
         io.err << "warning: " << binding.skipped << "\n";
@@ -119,6 +125,22 @@ int run_export_vap(const std::vector<std::string>& args, CommandIo& io) {
         out.push_back(binding.binding);
       }
     }
+  }
+  // Constraints no template given defines (a typo'd kind, another
+  // template's): said once, so that a missing binding is not a surprise.
+  std::string others;
+  size_t other_count = 0;
+  for (size_t i = 0; i < constraints.size(); ++i) {
+    const Value& c = constraints[i].value;
+    if (bound[i] || policies::api_group_of(c["apiVersion"].string_or("")) != "constraints.gatekeeper.sh") continue;
+    if (other_count++ < 5) {
+      others += (others.empty() ? "" : ", ") + std::string(c["kind"].string_or("")) + "/" +
+                std::string(c["metadata"]["name"].string_or(""));
+    }
+  }
+  if (other_count != 0) {
+    io.err << "warning: " << other_count << " constraint(s) of kinds no template given defines: " << others
+           << (other_count > 5 ? ", ..." : "") << "\n";
   }
   if (template_count == 0) {
     io.err << "Error: no ConstraintTemplate in " << parsed.values("filename").front()

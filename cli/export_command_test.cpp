@@ -76,6 +76,7 @@ TEST_CASE("export vap prints the policy, then a binding per constraint of the te
   CHECK(objects[1]["spec"]["matchResources"]["namespaceSelector"]["matchLabels"]["env"].as_string() == "prod");
   CHECK(objects[2]["metadata"]["name"].as_string() == "gatekeeper-warn-two");
   CHECK(objects[2]["spec"]["validationActions"].items().front().as_string() == "Warn");
+  CHECK(r.err == "warning: 1 constraint(s) of kinds no template given defines: K8sOtherKind/not-mine\n");
 }
 
 TEST_CASE("export vap -o json prints a List that loads back", "[cli][export]") {
