@@ -9,6 +9,7 @@
 #include "policies/expansion/expansion_system.h"
 #include "policies/gator/yaml_writer.h"
 #include "policies/model/loader.h"
+#include "policies/vap/authorizer_rules.h"
 #include "rules/value/json.h"
 #include "rules/value/yaml.h"
 #include "webhook/admission_codec.h"
@@ -30,6 +31,8 @@ const std::vector<OptionSpec>& review_options() {
                                       "the patch as base64 JSONPatch"},
       {"output", 'o', true, false, "FORMAT", "json (default) or yaml"},
       {"vap-environment", 0, true, false, "VERSION", "Kubernetes CEL environment of ValidatingAdmissionPolicies: 1.32 (default) or current"},
+      {"authorizer-rules", 0, true, false, "FILE", "allow rules answering the policies' authorizer checks "
+                                                   "(users/groups, verbs, apiGroups, resources, ...); default: no opinion"},
       {"help", 'h', false, false, "", "show this help"},
   };
   return specs;
@@ -167,6 +170,13 @@ int run_review_command(const std::vector<std::string>& args, CommandIo& io) {
 
   policies::LoadOptions load_options;
   load_options.vap_environment = parsed.value("vap-environment", "1.32");
+  if (parsed.has("authorizer-rules")) {
+    load_options.vap_authorizer = policies::vap::load_authorizer_rules(parsed.value("authorizer-rules"), &error);
+    if (!load_options.vap_authorizer) {
+      io.err << "Error: " << error << "\n";
+      return 2;
+    }
+  }
   std::vector<policies::LoadedObject> inventory;
   std::vector<policies::LoadError> errors;
   policies::read_policy_files(parsed.values("inventory"), inventory, errors);

@@ -254,6 +254,7 @@ LoadResult CompiledPolicySet::build(const std::vector<LoadedObject>& objects, st
       params.push_back(o);
     }
     vap::ValidatingPolicyEngine::Options vap_options;
+    vap_options.authorizer = options.vap_authorizer;
     if (auto version = vap::parse_environment_version(options.vap_environment)) {
       vap_options.environment = *version;
     } else {

@@ -18,6 +18,10 @@
 #include "policies/vap/policy_check.h"
 #include "rules/value/value.h"
 
+namespace tollgate::cel {
+class Authorizer;
+}
+
 namespace tollgate::policies {
 
 using value::Value;
@@ -162,6 +166,9 @@ struct LoadOptions {
   // The Kubernetes CEL environment ValidatingAdmissionPolicies compile in:
   // "1.32" (Gatekeeper 3.19's, the vap-differential corpus's) or "current".
   std::string vap_environment = "1.32";
+  // Answers the `authorizer` checks of ValidatingAdmissionPolicies (review
+  // --authorizer-rules); null: "no opinion" to every check.
+  std::shared_ptr<const cel::Authorizer> vap_authorizer;
   // When false, ValidatingAdmissionPolicies and bindings load as stored even
   // when the API server would refuse them (its runtime sees such objects
   // when they were stored before a validation existed): the conformance
