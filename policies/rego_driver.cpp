@@ -249,9 +249,12 @@ std::shared_ptr<const RegoTemplateProgram> RegoTemplateProgram::compile(const Re
 
 void RegoTemplateProgram::evaluate(const Value& review, const Value& parameters, const Value& data,
                                    std::vector<Violation>& out) const {
+  // Per thread: no allocation per constraint, and no refcount shared across workers.
+  thread_local const Value kParameters = Value::string("parameters");
+  thread_local const Value kReview = Value::string("review");
   rego::QueryOptions options;
-  options.input = Value::object_sorted({{Value::string("parameters"), parameters.is_null() ? empty_object() : parameters},
-                                        {Value::string("review"), review}});
+  options.input = Value::object_sorted({{kParameters, parameters.is_null() ? empty_object() : parameters},
+                                        {kReview, review}});
   options.data = data;
   rego::DocumentResult result = rego::evaluate_document_at(*policy_, violation_path_, options);
   if (result.error) {
