@@ -143,6 +143,32 @@ violation contains name if {
   CHECK(got.find("functions must not produce multiple outputs") != std::string::npos);
 }
 
+TEST_CASE("a conflict in a test that reads the query is reported for rows the join would skip", "[eval][join]") {
+  // `pick` reads the query's `mine`, so it runs per row after the generator;
+  // it conflicts for the row whose selector has two values, which the join
+  // (on app) would not reach: a scan still meets the error, and so must we.
+  auto policy = compile_one(R"(package test
+import rego.v1
+
+pick(obj, want) := v if {
+  v := obj.spec.selector[_]
+  want != ""
+}
+
+violation contains name if {
+  mine := input.object.spec.selector.app
+  other := data.inventory.namespace[_][_]["Service"][name]
+  pick(other, mine)
+  theirs := other.spec.selector.app
+  mine == theirs
+}
+)");
+  Value bad = json(R"({"metadata":{"namespace":"b","name":"s2"},"spec":{"selector":{"app":"x","tier":"y"}}})");
+  Value data = data_of({service("a", "s1", "web"), bad});
+  std::string got = violations(*policy, data, service("z", "n", "web"));
+  CHECK(got.find("functions must not produce multiple outputs") != std::string::npos);
+}
+
 TEST_CASE("queries after the first do not rescan the data they join with", "[eval][join]") {
   auto policy = compile_one(kUniqueSelector);
   std::vector<Value> services;
