@@ -3,15 +3,12 @@
 // it is bound, and what a check costs.
 #include <catch2/catch.hpp>
 
-#include "policies/model/parse_context.h"
-#include "policies/test_support.h"
-#include "policies/vap/validating_policy_engine.h"
+#include "policies/vap/vap_test_support.h"
 
 namespace tollgate::policies::vap {
 namespace {
 
 using testing::yaml;
-using testing::yaml_all;
 using value::Value;
 
 class NoNamespaces final : public NamespaceLookup {
@@ -58,19 +55,9 @@ kind: ValidatingAdmissionPolicyBinding
 metadata: {name: b}
 spec: {policyName: p, validationActions: [Deny]}
 )";
-  std::vector<ValidatingAdmissionPolicy> policies;
-  std::vector<ValidatingAdmissionPolicyBinding> bindings;
-  std::vector<LoadError> errors;
-  ObjectOrigin origin;
-  for (const Value& o : yaml_all(objects)) {
-    ParseContext ctx(origin, errors);
-    if (is_validating_policy(o)) policies.push_back(*parse_validating_policy(o, ctx));
-    if (is_validating_policy_binding(o)) bindings.push_back(*parse_validating_policy_binding(o, ctx));
-  }
-  REQUIRE(errors.empty());
   ValidatingPolicyEngine::Options options;
   options.authorizer = std::move(authorizer);
-  return ValidatingPolicyEngine::build(std::move(policies), std::move(bindings), {}, options);
+  return testing::engine_from_yaml(objects, {}, options);
 }
 
 const char* kPodStatusUpdate = R"({operation: UPDATE, kind: {group: "", version: v1, kind: Pod},

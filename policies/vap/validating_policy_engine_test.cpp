@@ -2,8 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "policies/model/parse_context.h"
-#include "policies/test_support.h"
+#include "policies/vap/vap_test_support.h"
 
 namespace tollgate::policies::vap {
 namespace {
@@ -23,17 +22,7 @@ class Namespaces final : public NamespaceLookup {
 };
 
 std::shared_ptr<const ValidatingPolicyEngine> engine(std::string_view objects_yaml, std::vector<Value> params = {}) {
-  std::vector<ValidatingAdmissionPolicy> policies;
-  std::vector<ValidatingAdmissionPolicyBinding> bindings;
-  std::vector<LoadError> errors;
-  ObjectOrigin origin;
-  for (const Value& o : yaml_all(objects_yaml)) {
-    ParseContext ctx(origin, errors);
-    if (is_validating_policy(o)) policies.push_back(*parse_validating_policy(o, ctx));
-    if (is_validating_policy_binding(o)) bindings.push_back(*parse_validating_policy_binding(o, ctx));
-  }
-  REQUIRE(errors.empty());
-  return ValidatingPolicyEngine::build(std::move(policies), std::move(bindings), std::move(params), {});
+  return testing::engine_from_yaml(objects_yaml, std::move(params));
 }
 
 const char* kPodCreate = R"({operation: CREATE, kind: {group: "", version: v1, kind: Pod},

@@ -25,14 +25,7 @@ struct AuthzParts {
   std::string_view type;
   std::shared_ptr<AuthzSession> session;
   std::shared_ptr<const AuthorizationUser> user;
-  std::string path;
-  std::string group;
-  std::string resource;
-  std::string subresource;
-  std::string namespace_name;
-  std::string name;
-  std::string field_selector;
-  std::string label_selector;
+  AuthorizationAttributes question;  // all but the user and the verb
 };
 
 // Only the library's functions look inside; CEL sees a value of one of the
@@ -60,38 +53,39 @@ const AuthorizationDecision& decision(const Value& v) { return v.opaque_as<Decis
 
 bool blank(std::string_view s) { return s.find_first_not_of(" \t\n\v\f\r") == std::string_view::npos; }
 
-Value derive(const AuthzParts& from, std::string_view type, std::string AuthzParts::*field, const Value& text) {
+Value derive(const AuthzParts& from, std::string_view type, std::string AuthorizationAttributes::*field,
+             const Value& text) {
   AuthzParts out = from;
   out.type = type;
-  out.*field = text.as_string();
+  out.question.*field = text.as_string();
   return Value::make_opaque<AuthzValue>(std::move(out));
 }
 
 Result authorizer_path(std::span<const Value> a) {
   if (blank(a[1].as_string())) return make_error("path must not be empty");
-  return derive(authz(a[0]), kPathCheckTypeName, &AuthzParts::path, a[1]);
+  return derive(authz(a[0]), kPathCheckTypeName, &AuthorizationAttributes::path, a[1]);
 }
 Result authorizer_group(std::span<const Value> a) {
-  return derive(authz(a[0]), kGroupCheckTypeName, &AuthzParts::group, a[1]);
+  return derive(authz(a[0]), kGroupCheckTypeName, &AuthorizationAttributes::api_group, a[1]);
 }
 Result group_check_resource(std::span<const Value> a) {
   if (blank(a[1].as_string())) return make_error("resource must not be empty");
-  return derive(authz(a[0]), kResourceCheckTypeName, &AuthzParts::resource, a[1]);
+  return derive(authz(a[0]), kResourceCheckTypeName, &AuthorizationAttributes::resource, a[1]);
 }
 Result resource_check_subresource(std::span<const Value> a) {
-  return derive(authz(a[0]), kResourceCheckTypeName, &AuthzParts::subresource, a[1]);
+  return derive(authz(a[0]), kResourceCheckTypeName, &AuthorizationAttributes::subresource, a[1]);
 }
 Result resource_check_namespace(std::span<const Value> a) {
-  return derive(authz(a[0]), kResourceCheckTypeName, &AuthzParts::namespace_name, a[1]);
+  return derive(authz(a[0]), kResourceCheckTypeName, &AuthorizationAttributes::namespace_name, a[1]);
 }
 Result resource_check_name(std::span<const Value> a) {
-  return derive(authz(a[0]), kResourceCheckTypeName, &AuthzParts::name, a[1]);
+  return derive(authz(a[0]), kResourceCheckTypeName, &AuthorizationAttributes::name, a[1]);
 }
 Result resource_check_field_selector(std::span<const Value> a) {
-  return derive(authz(a[0]), kResourceCheckTypeName, &AuthzParts::field_selector, a[1]);
+  return derive(authz(a[0]), kResourceCheckTypeName, &AuthorizationAttributes::field_selector, a[1]);
 }
 Result resource_check_label_selector(std::span<const Value> a) {
-  return derive(authz(a[0]), kResourceCheckTypeName, &AuthzParts::label_selector, a[1]);
+  return derive(authz(a[0]), kResourceCheckTypeName, &AuthorizationAttributes::label_selector, a[1]);
 }
 
 // serviceaccount.ServiceAccountInfo.UserInfo(): the account's user name and
@@ -146,28 +140,15 @@ Result ask(const AuthzParts& from, AuthorizationAttributes q) {
   return Value::make_opaque<DecisionValue>(it->second);
 }
 
-Result path_check_check(std::span<const Value> a) {
+Result check(std::span<const Value> a, bool resource_request) {
   const AuthzParts& c = authz(a[0]);
-  AuthorizationAttributes q;
-  q.path = c.path;
+  AuthorizationAttributes q = c.question;
+  q.resource_request = resource_request;
   q.verb = a[1].as_string();
   return ask(c, std::move(q));
 }
-
-Result resource_check_check(std::span<const Value> a) {
-  const AuthzParts& c = authz(a[0]);
-  AuthorizationAttributes q;
-  q.resource_request = true;
-  q.api_group = c.group;
-  q.resource = c.resource;
-  q.subresource = c.subresource;
-  q.namespace_name = c.namespace_name;
-  q.name = c.name;
-  q.field_selector = c.field_selector;
-  q.label_selector = c.label_selector;
-  q.verb = a[1].as_string();
-  return ask(c, std::move(q));
-}
+Result path_check_check(std::span<const Value> a) { return check(a, false); }
+Result resource_check_check(std::span<const Value> a) { return check(a, true); }
 
 Result decision_allowed(std::span<const Value> a) {
   return Value::boolean(decision(a[0]).kind == AuthorizationDecision::Kind::Allow);
@@ -201,11 +182,11 @@ Value make_request_resource_check(const Value& authorizer, std::string group, st
                                   std::string subresource, std::string namespace_name, std::string name) {
   AuthzParts out = authz(authorizer);
   out.type = kResourceCheckTypeName;
-  out.group = std::move(group);
-  out.resource = std::move(resource);
-  out.subresource = std::move(subresource);
-  out.namespace_name = std::move(namespace_name);
-  out.name = std::move(name);
+  out.question.api_group = std::move(group);
+  out.question.resource = std::move(resource);
+  out.question.subresource = std::move(subresource);
+  out.question.namespace_name = std::move(namespace_name);
+  out.question.name = std::move(name);
   return Value::make_opaque<AuthzValue>(std::move(out));
 }
 

@@ -1,0 +1,33 @@
+// Helpers shared by the ValidatingAdmissionPolicy tests.
+#pragma once
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "policies/model/parse_context.h"
+#include "policies/test_support.h"
+#include "policies/vap/validating_policy_engine.h"
+
+namespace tollgate::policies::testing {
+
+// An engine over the policies and bindings of a YAML stream (which must be
+// valid: the test fails otherwise).
+inline std::shared_ptr<const vap::ValidatingPolicyEngine> engine_from_yaml(
+    std::string_view objects_yaml, std::vector<value::Value> params = {},
+    const vap::ValidatingPolicyEngine::Options& options = {}) {
+  using namespace vap;
+  std::vector<ValidatingAdmissionPolicy> policies;
+  std::vector<ValidatingAdmissionPolicyBinding> bindings;
+  std::vector<LoadError> errors;
+  ObjectOrigin origin;
+  for (const value::Value& o : yaml_all(objects_yaml)) {
+    ParseContext ctx(origin, errors);
+    if (is_validating_policy(o)) policies.push_back(*parse_validating_policy(o, ctx));
+    if (is_validating_policy_binding(o)) bindings.push_back(*parse_validating_policy_binding(o, ctx));
+  }
+  REQUIRE(errors.empty());
+  return ValidatingPolicyEngine::build(std::move(policies), std::move(bindings), std::move(params), options);
+}
+
+}  // namespace tollgate::policies::testing
