@@ -123,6 +123,7 @@ TEST_CASE("an exported policy replayed with tollgate review denies as the templa
 
 TEST_CASE("export vap names a template it cannot export and a constraint it cannot bind", "[cli][export]") {
   TempTree tree;
+  // Rego in the code list (Gatekeeper 3.19's form) and nothing else.
   tree.write("rego.yaml", R"(apiVersion: templates.gatekeeper.sh/v1
 kind: ConstraintTemplate
 metadata: {name: k8sregoonly}
@@ -130,12 +131,15 @@ spec:
   crd: {spec: {names: {kind: K8sRegoOnly}}}
   targets:
   - target: admission.k8s.gatekeeper.sh
-    rego: "package x\nviolation[{\"msg\": \"no\"}] { true }"
+    code:
+    - engine: Rego
+      source: {rego: "package x\nviolation[{\"msg\": \"no\"}] { true }"}
 )");
   auto rego = run({"export", "vap", "-f", tree.path("rego.yaml")});
   CHECK(rego.code == 1);
   CHECK(rego.out.empty());
-  CHECK(rego.err.find("template k8sregoonly: K8sNativeValidation engine is missing") != std::string::npos);
+  CHECK(rego.err.find("rego.yaml:1:1: template k8sregoonly: K8sNativeValidation engine is missing (the template has "
+                      "only Rego") != std::string::npos);
 
   tree.write("template.yaml", kTemplate);
   tree.write("dryrun.yaml", "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sReplicaLimit\n"
