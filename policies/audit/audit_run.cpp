@@ -91,7 +91,7 @@ AuditPolicies build_audit_policies(const std::vector<SourcedObject>& policy_inpu
       if (gator::gvk_of(s.object).group == "constraints.gatekeeper.sh") out.constraints.push_back(s.object);
     }
   }
-  out.engine = factory(policies);
+  out.engine = factory(policies, {});
   if (!out.engine.errors.empty() || !out.engine.policies) {
     for (LoadError& e : out.engine.errors) gator::locate_load_error(e, policy_sources);
     out.error = "reading policies: " + gator::describe_errors(out.engine.errors);

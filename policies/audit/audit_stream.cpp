@@ -26,7 +26,7 @@ AuditReport audit_source(const ObjectSource& source, const std::vector<SourcedOb
   // Without the Config's syncOnly every object is data.inventory: keep them all.
   std::vector<SyncKind> sync_only;
   if (config_given) {
-    gator::EngineBuild first = factory(policies);
+    gator::EngineBuild first = factory(policies, {});
     if (first.policies) sync_only = first.policies->sync_only();
   }
   const bool keep_all = !config_given;

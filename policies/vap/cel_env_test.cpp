@@ -101,6 +101,9 @@ TEST_CASE("namespaceObject is typed as Kubernetes declares it: undeclared fields
         " | size(namespaceObject.metadata.managedFields) == 1\n"
         " | .............................^");
   CHECK_FALSE(env.compile("namespaceObject.spec.replicas == 1", OutputType::Bool).ok());
+  CHECK(env.compile("has(namespaceObject.metadata.ownerReferences)", OutputType::Bool)
+            .error.find("undefined field 'ownerReferences'") != std::string::npos);
+  CHECK(env.compile("has(namespaceObject.metadata.labels)", OutputType::Bool).ok());
   CHECK(env.compile("namespaceObject.metadata.labels['env']", OutputType::StringOrNull).ok());
   CHECK(env.compile("namespaceObject.status.conditions.all(c, c.status == 'True')", OutputType::Bool).ok());
   CHECK(env.compile("namespaceObject == null || namespaceObject.metadata.generation > 1", OutputType::Bool).ok());

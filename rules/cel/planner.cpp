@@ -551,6 +551,13 @@ class Planner {
       }
       Planned operand = plan(*s.operand);
       if (!selectable(e, operand.type)) return Planned{make_error_step("compile error"), CelType::error()};
+      // cel-go checks the field of a declared type in has() too.
+      if (checking()) {
+        CelType target = resolved(operand.type);
+        if (target.kind() == TypeKind::Optional) target = resolved(target.param_at(0));
+        if (declared_struct(target) && !options_.struct_types->field_type(target.name(), s.field))
+          return fail(e, "undefined field '" + s.field + "'");
+      }
       return Planned{make_has_step(std::move(operand.step), s.field), CelType::bool_()};
     }
     if (!s.optional) {
