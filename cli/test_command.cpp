@@ -17,11 +17,13 @@ namespace {
 const std::vector<OptionSpec>& test_options() {
   static const std::vector<OptionSpec> specs = {
       {"filename", 'f', true, true, "PATH", "a file or directory of objects to review; \"-\" reads stdin"},
-      {"policies", 0, true, true, "DIR", "templates, constraints and mutators to review with (not reviewed themselves)"},
+      {"policies", 0, true, true, "DIR", "templates, constraints, mutators, ValidatingAdmissionPolicies, MutatingAdmissionPolicies, "
+                                        "their bindings and params to review with (not reviewed themselves)"},
       {"output", 'o', true, false, "FORMAT", "json, yaml, junit, sarif (SARIF 2.1.0 for code scanning), github (workflow annotations), or text (default)"},
       {"namespace", 'n', true, false, "NAMESPACE", "namespace objects that name none are created in for mutation (default \"default\", as kubectl)"},
       {"deny-only", 0, false, false, "", "print only results that deny"},
       {"engine", 0, true, false, "ENGINE", "auto (as Gatekeeper: CEL when a template has it, else Rego), rego, cel, or all (both; a disagreement fails)"},
+      {"vap-environment", 0, true, false, "VERSION", "Kubernetes CEL environment of admission policies: 1.32 (default) or current"},
       max_eval_time_option(),
       max_policy_file_bytes_option(),
       {"help", 'h', false, false, "", "show this help"},
@@ -41,6 +43,13 @@ void print_usage(std::ostream& out) {
          "gator: such an object is reviewed with an empty Namespace (so match.namespaces\n"
          "does not select it), an object in \"default\" with a Namespace \"default\" without\n"
          "labels unless one is among the inputs.\n"
+         "ValidatingAdmissionPolicies and their bindings among the inputs judge that CREATE\n"
+         "(after the mutators and MutatingAdmissionPolicies) as the API server would; every\n"
+         "failure is a result named after its policy, worded as the API server words it:\n"
+         "validationActions Deny is a deny (\"ValidatingAdmissionPolicy 'p' with binding 'b'\n"
+         "denied request: ...\"), Warn a warn and Audit an audit result (\"Validation failed\n"
+         "for ValidatingAdmissionPolicy 'p' with binding 'b': ...\"). Their params are read\n"
+         "among all the objects given.\n"
          "Exits 1 when any result denies or a mutation fails.\n\n"
          "Options:\n"
       << format_options_help(test_options());
@@ -91,8 +100,8 @@ int run_test_command(const std::vector<std::string>& args, CommandIo& io) {
   }
   gator::TestRunOptions run_options;
   run_options.namespace_name = parsed.value("namespace", "default");
-  gator::TestRunReport report =
-      gator::run_gator_test(objects, policy_objects, gator::engine_factory(*engine), run_options);
+  gator::TestRunReport report = gator::run_gator_test(
+      objects, policy_objects, gator::engine_factory(*engine, parsed.value("vap-environment", "1.32")), run_options);
   if (!report.error.empty()) {
     io.err << "Error: " << report.error << "\n";
     return 1;

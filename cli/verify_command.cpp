@@ -20,6 +20,7 @@ const std::vector<OptionSpec>& verify_options() {
       {"verbose", 'v', false, false, "", "print every test and case, not only failures"},
       {"output", 'o', true, false, "FORMAT", "output format: text (default) or json"},
       {"engine", 0, true, false, "ENGINE", "auto (as Gatekeeper: CEL when a template has it, else Rego), rego, cel, or all (both; a disagreement fails the case)"},
+      {"vap-environment", 0, true, false, "VERSION", "Kubernetes CEL environment of admission policies: 1.32 (default) or current"},
       max_eval_time_option(),
       max_policy_file_bytes_option(),
       {"help", 'h', false, false, "", "show this help"},
@@ -30,7 +31,12 @@ const std::vector<OptionSpec>& verify_options() {
 void print_usage(std::ostream& out) {
   out << "Usage: tollgate verify PATH... [options]\n\n"
          "Runs gator verify suites. PATH is a suite file, a directory (its own files)\n"
-         "or DIR/... (recursively). Templates the engine cannot run are reported as skipped.\n\n"
+         "or DIR/... (recursively). Templates the engine cannot run are reported as skipped.\n"
+         "A test may hold ValidatingAdmissionPolicies instead of a template and constraint:\n"
+         "`policy: FILE` (policies, bindings and params in one file; `template:` naming such a\n"
+         "file works too); each case's object is then judged as a CREATE, and every failed\n"
+         "validation is one violation worded as the API server words it\n"
+         "(policies/gator/README.md).\n\n"
          "Options:\n"
       << format_options_help(verify_options());
 }
@@ -78,7 +84,7 @@ int run_verify_command(const std::vector<std::string>& args, CommandIo& io) {
     }
   }
 
-  gator::Verifier verifier(filter, gator::engine_factory(*engine));
+  gator::Verifier verifier(filter, gator::engine_factory(*engine, parsed.value("vap-environment", "1.32")));
   std::vector<gator::SuiteResult> results;
   results.reserve(suites.size());
   for (const gator::Suite& suite : suites) results.push_back(verifier.run(suite));

@@ -34,9 +34,18 @@ MutationReview skipped(const Value& object, std::string message) {
   return review;
 }
 
-// A synthesised request (tollgate mutate) names no resource: the plural
-// apimachinery's UnsafeGuessKindToResource gives, which MutatingAdmission-
-// Policy rules match against.
+MutationReview failed(const Value& object, std::string message) {
+  MutationReview review;
+  review.outcome = MutationOutcome::Failed;
+  review.message = message;
+  review.result.object = object;
+  review.result.failed = true;
+  review.result.error = std::move(message);
+  return review;
+}
+
+}  // namespace
+
 Value with_guessed_resource(const Value& request) {
   if (!request["resource"]["resource"].string_or("").empty()) return request;
   const Value& kind = request["kind"];
@@ -50,18 +59,6 @@ Value with_guessed_resource(const Value& request) {
   resource.add("group", kind["group"]).add("resource", Value::string(plural)).add("version", kind["version"]);
   return value::with_entry(request, "resource", resource.build());
 }
-
-MutationReview failed(const Value& object, std::string message) {
-  MutationReview review;
-  review.outcome = MutationOutcome::Failed;
-  review.message = message;
-  review.result.object = object;
-  review.result.failed = true;
-  review.result.error = std::move(message);
-  return review;
-}
-
-}  // namespace
 
 MutationReview mutate_admission_request(const PolicySet& policies, const Value& request, Value namespace_object,
                                         vap::PolicyCheckObserver* checks) {

@@ -68,4 +68,9 @@ value::Value with_mutation_annotations(const PolicySet& policies, const value::V
 // synthesise): offline, objects are mutated as if they were being created.
 value::Value as_create_when_unspecified(const value::Value& request);
 
+// A synthesised request (tollgate mutate, test, verify, audit) names no
+// resource: the plural apimachinery's UnsafeGuessKindToResource gives, which
+// admission policies' rules match against. A request naming one is returned as is.
+value::Value with_guessed_resource(const value::Value& request);
+
 }  // namespace tollgate::policies

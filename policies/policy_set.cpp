@@ -18,6 +18,7 @@
 #include "policies/rego_driver.h"
 #include "policies/vap/mutating_policy_engine.h"
 #include "policies/vap/validating_policy_engine.h"
+#include "policies/vap/vap_report.h"
 
 namespace tollgate::policies {
 
@@ -63,6 +64,8 @@ class CompiledPolicySet final : public PolicySet {
   }
   MutatingPolicyResult mutate_with_policies(const Value& request, const Value& namespace_object,
                                             vap::PolicyCheckObserver* checks) const override;
+  bool has_admission_policies() const override { return !vap_->empty(); }
+  std::vector<Result> admission_policy_results(const ReviewInput& input) const override;
   int64_t mutator_generation(std::string_view kind_and_name) const override {
     auto it = mutator_generations_.find(kind_and_name);
     return it == mutator_generations_.end() ? 0 : it->second;
@@ -249,9 +252,11 @@ LoadResult CompiledPolicySet::build(const std::vector<LoadedObject>& objects, st
       bindings.push_back(std::move(*b));
     }
     std::vector<Value> params;
-    for (const Value& o : options.inventory) {
-      if (o["kind"].string_or("") == "Namespace" && o["apiVersion"].string_or("") == "v1") continue;
-      params.push_back(o);
+    for (const auto* objects : {&options.inventory, &options.admission_policy_params}) {
+      for (const Value& o : *objects) {
+        if (o["kind"].string_or("") == "Namespace" && o["apiVersion"].string_or("") == "v1") continue;
+        params.push_back(o);
+      }
     }
     vap::ValidatingPolicyEngine::Options vap_options;
     vap_options.authorizer = options.vap_authorizer;
@@ -477,6 +482,16 @@ MutatingPolicyResult CompiledPolicySet::mutate_with_policies(const Value& reques
   r.object = std::move(o.object);
   r.mutated = o.mutated;
   return r;
+}
+
+std::vector<Result> CompiledPolicySet::admission_policy_results(const ReviewInput& input) const {
+  std::vector<Result> out;
+  if (vap_->empty()) return out;
+  std::vector<vap::VapViolation> all;
+  vap_->evaluate(input.request, ReviewNamespaces(input, namespaces_), nullptr, &all);
+  out.reserve(all.size());
+  for (const vap::VapViolation& v : all) out.push_back(vap::admission_policy_result(v));
+  return out;
 }
 
 // The ValidatingAdmissionPolicy plugin runs before the validating webhooks:

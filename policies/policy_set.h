@@ -169,6 +169,10 @@ struct LoadOptions {
   // Answers the `authorizer` checks of ValidatingAdmissionPolicies (review
   // --authorizer-rules); null: "no opinion" to every check.
   std::shared_ptr<const cel::Authorizer> vap_authorizer;
+  // Objects admission policies read beside the policies, not data.inventory:
+  // param objects and CustomResourceDefinitions (tollgate test's and verify's
+  // inputs). Like `inventory`'s, but Rego does not see them.
+  std::vector<Value> admission_policy_params;
   // When false, ValidatingAdmissionPolicies and bindings load as stored even
   // when the API server would refuse them (its runtime sees such objects
   // when they were stored before a validation existed): the conformance
@@ -215,6 +219,13 @@ class PolicySet {
   // `checks`, when not null, is told of each MAP binding's checks (metrics).
   virtual MutatingPolicyResult mutate_with_policies(const Value& request, const Value& namespace_object,
                                                     vap::PolicyCheckObserver* checks = nullptr) const;
+  // Whether ValidatingAdmissionPolicies with bindings are loaded.
+  virtual bool has_admission_policies() const { return false; }
+  // Every failure of the ValidatingAdmissionPolicies on one admission request
+  // (input.request; Namespaces from input and the set), as results
+  // (vap/vap_report.h): what tollgate test, verify and audit report, where the
+  // API server answers with the first denial. Empty without policies.
+  virtual std::vector<Result> admission_policy_results(const ReviewInput& input) const { return {}; }
   // The ExpansionTemplates loaded with this set
   // (policies/expansion/expansion_system.h); empty by default.
   virtual const expansion::ExpansionSystem& expansion() const;

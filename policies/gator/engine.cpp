@@ -5,9 +5,12 @@
 namespace tollgate::policies::gator {
 namespace {
 
-EngineBuild build_engine_with(const std::vector<Value>& objects, EnginePreference engine) {
+EngineBuild build_engine_with(const std::vector<Value>& objects, const std::vector<Value>& params,
+                              EnginePreference engine, const std::string& vap_environment) {
   LoadOptions options;
   options.engine = engine;
+  options.vap_environment = vap_environment;
+  options.admission_policy_params = params;
   options.allow_unsupported_templates = true;
   EngineBuild build;
   LoadResult loaded = PolicySet::from_objects(objects, options);
@@ -32,10 +35,15 @@ EngineBuild build_engine_with(const std::vector<Value>& objects, EnginePreferenc
 
 }  // namespace
 
-EngineBuild build_engine(const std::vector<Value>& objects) { return build_engine_with(objects, EnginePreference::Auto); }
+EngineBuild build_engine(const std::vector<Value>& objects, const std::vector<Value>& params) {
+  return build_engine_with(objects, params, EnginePreference::Auto, "1.32");
+}
 
-EngineFactory engine_factory(EnginePreference engine) {
-  return [engine](const std::vector<Value>& objects) { return build_engine_with(objects, engine); };
+EngineFactory engine_factory(EnginePreference engine, std::string vap_environment) {
+  return [engine, vap_environment = std::move(vap_environment)](const std::vector<Value>& objects,
+                                                                const std::vector<Value>& params) {
+    return build_engine_with(objects, params, engine, vap_environment);
+  };
 }
 
 std::string describe_errors(const std::vector<LoadError>& errors) {

@@ -24,12 +24,16 @@ struct EngineBuild {
   std::vector<LoadError> warnings;
 };
 
-using EngineFactory = std::function<EngineBuild(const std::vector<Value>& objects)>;
+// `objects` are policies; `params` what admission policies read beside them
+// (param objects, Namespaces, CRDs: LoadOptions::admission_policy_params).
+using EngineFactory =
+    std::function<EngineBuild(const std::vector<Value>& objects, const std::vector<Value>& params)>;
 
 // PolicySet::from_objects with LoadOptions{allow_unsupported_templates=true}.
-EngineBuild build_engine(const std::vector<Value>& objects);
-// The same, with the engine chosen by --engine.
-EngineFactory engine_factory(EnginePreference engine);
+EngineBuild build_engine(const std::vector<Value>& objects, const std::vector<Value>& params = {});
+// The same, with the engine chosen by --engine and the admission policies'
+// CEL environment by --vap-environment ("1.32" or "current").
+EngineFactory engine_factory(EnginePreference engine, std::string vap_environment = "1.32");
 
 // Load errors one per line ("file:line:col: message").
 std::string describe_errors(const std::vector<LoadError>& errors);

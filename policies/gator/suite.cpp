@@ -110,6 +110,7 @@ bool parse_test(const Value& v, const std::string& where, Test* out, std::string
   const std::vector<Value>* cases = nullptr;
   if (!fields.string("name", &out->name) || !fields.string("template", &out->template_path) ||
       !fields.string("constraint", &out->constraint_path) || !fields.string("expansion", &out->expansion_path) ||
+      !fields.string("policy", &out->policy_path) ||
       !fields.boolean("invalid", &out->invalid) || !fields.boolean("skip", &out->skip) ||
       !fields.list("cases", &cases)) {
     return false;

@@ -36,7 +36,12 @@ struct Test {
   std::string template_path;    // relative to the suite file
   std::string constraint_path;  // relative to the suite file
   std::string expansion_path;
-  bool invalid = false;  // the constraint must fail schema validation
+  // Tollgate's admission-policy form (gator has none): a file of
+  // ValidatingAdmissionPolicies, MutatingAdmissionPolicies, their bindings
+  // and params. A test is in that form when it has `policy`, or when its
+  // template file holds an admission policy; see verify.h.
+  std::string policy_path;
+  bool invalid = false;  // the constraint (admission-policy form: the policy) must fail validation
   bool skip = false;
   std::vector<Case> cases;
 };

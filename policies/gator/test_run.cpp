@@ -7,6 +7,7 @@
 #include "policies/gator/namespace_context.h"
 #include "policies/gator/review_builder.h"
 #include "policies/mutation_review.h"
+#include "policies/vap/vap_report.h"
 
 namespace tollgate::policies::gator {
 namespace {
@@ -15,12 +16,21 @@ std::string name_of(const Value& object) { return std::string(object["metadata"]
 
 }  // namespace
 
-// Templates, constraints, mutators and ExpansionTemplates make the policy set.
+// Templates, constraints, mutators, ExpansionTemplates and the admission
+// policies with their bindings make the policy set.
 bool is_policy_object(const Value& object) {
   GroupVersionKind gvk = gvk_of(object);
   return (gvk.group == "templates.gatekeeper.sh" && gvk.kind == "ConstraintTemplate") ||
          gvk.group == "constraints.gatekeeper.sh" || gvk.group == "mutations.gatekeeper.sh" ||
-         (gvk.group == "expansion.gatekeeper.sh" && gvk.kind == "ExpansionTemplate");
+         (gvk.group == "expansion.gatekeeper.sh" && gvk.kind == "ExpansionTemplate") ||
+         is_admission_policy_object(object);
+}
+
+bool is_admission_policy_object(const Value& object) {
+  GroupVersionKind gvk = gvk_of(object);
+  return gvk.group == "admissionregistration.k8s.io" &&
+         (gvk.kind == "ValidatingAdmissionPolicy" || gvk.kind == "ValidatingAdmissionPolicyBinding" ||
+          gvk.kind == "MutatingAdmissionPolicy" || gvk.kind == "MutatingAdmissionPolicyBinding");
 }
 
 // Points an error about "object[<i>]" at the file and document it came from.
@@ -63,8 +73,15 @@ TestRunReport run_gator_test(const std::vector<SourcedObject>& inputs, const std
   }
   for (const SourcedObject& s : inputs) inventory.push_back(s.object);
   NamespaceContext namespaces(inventory);
+  // Admission policies read their params among every object given.
+  std::vector<Value> params;
+  for (const auto* group : {&policy_inputs, &inputs}) {
+    for (const SourcedObject& s : *group) {
+      if (!is_policy_object(s.object)) params.push_back(s.object);
+    }
+  }
 
-  EngineBuild engine = factory(policies);
+  EngineBuild engine = factory(policies, params);
   if (!engine.errors.empty() || !engine.policies) {
     for (LoadError& e : engine.errors) locate_load_error(e, policy_sources);
     report.error = "reading policies: " + describe_errors(engine.errors);
@@ -128,6 +145,19 @@ TestRunReport run_gator_test(const std::vector<SourcedObject>& inputs, const std
     if (decision.code == 500 && decision.results.empty()) {
       report.error = "auditing objects: " + s.file + ": " + decision.message;
       return report;
+    }
+    // The ValidatingAdmissionPolicies judge the CREATE the mutators left,
+    // every failure reported (vap/vap_report.h).
+    if (engine.policies->has_admission_policies()) {
+      ReviewInput admission;
+      admission.request = vap::offline_admission_request(
+          mutation.outcome == MutationOutcome::Mutated ? value::with_entry(create, "object", mutation.result.object)
+                                                       : create);
+      admission.namespace_object = create_namespace.empty() ? Value::null() : namespaces.named(create_namespace);
+      admission.inventory = inventory;
+      std::vector<Result> vap_results = engine.policies->admission_policy_results(admission);
+      decision.results.insert(decision.results.end(), std::make_move_iterator(vap_results.begin()),
+                              std::make_move_iterator(vap_results.end()));
     }
     for (const std::string& d : decision.engine_disagreements) report.engine_disagreements.push_back(s.file + ": " + d);
     ReviewedObject reviewed{s, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),

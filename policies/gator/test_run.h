@@ -10,6 +10,11 @@
 // own request), because the API server runs mutating admission before
 // validating admission; the mutated object is what is reviewed and
 // reported. A mutation error stops the run.
+//
+// ValidatingAdmissionPolicies among them judge that CREATE as the API server
+// would, after the mutators; each failure is a result beside the
+// constraints' (vap/vap_report.h): Deny fails the run like a deny
+// constraint, Warn and Audit are reported.
 #pragma once
 
 #include <string>
@@ -57,9 +62,14 @@ struct TestRunOptions {
 TestRunReport run_gator_test(const std::vector<SourcedObject>& inputs, const std::vector<SourcedObject>& policy_inputs,
                              const EngineFactory& factory = build_engine, const TestRunOptions& options = {});
 
-// Templates, constraints, mutators and ExpansionTemplates: what makes the
-// policy set among a command's inputs.
+// Templates, constraints, mutators, ExpansionTemplates, and admission
+// policies with their bindings: what makes the policy set among a command's
+// inputs. The other objects are reviewed, and read as admission policies'
+// params.
 bool is_policy_object(const Value& object);
+// ValidatingAdmissionPolicy, MutatingAdmissionPolicy and their bindings
+// (admissionregistration.k8s.io).
+bool is_admission_policy_object(const Value& object);
 
 // Points a load error about "object[<i>]" (EngineBuild's naming) at the file
 // and document `sources[i]` came from.

@@ -64,7 +64,7 @@ struct RecordingEngine {
   std::shared_ptr<std::vector<ReviewInput>> seen = std::make_shared<std::vector<ReviewInput>>();
   std::shared_ptr<std::vector<Value>> loaded = std::make_shared<std::vector<Value>>();
 
-  EngineBuild operator()(const std::vector<Value>& objects) const {
+  EngineBuild operator()(const std::vector<Value>& objects, const std::vector<Value>&) const {
     *loaded = objects;
     auto seen_reviews = seen;
     EngineBuild build;

@@ -9,6 +9,9 @@
 #include "policies/gator/object_reader.h"
 #include "policies/gator/parameter_schema.h"
 #include "policies/gator/review_builder.h"
+#include "policies/gator/test_run.h"
+#include "policies/mutation_review.h"
+#include "policies/vap/vap_report.h"
 
 namespace tollgate::policies::gator {
 namespace fs = std::filesystem;
@@ -42,6 +45,64 @@ bool read_single_object(const std::string& path, Value* out, std::string* error)
   }
   *out = objects.front().object;
   return true;
+}
+
+// Every object of `path`, at least one.
+bool read_all_objects(const std::string& path, std::vector<Value>* out, std::string* error) {
+  std::vector<SourcedObject> objects;
+  if (!read_objects_file(path, &objects, error)) return false;
+  if (objects.empty()) {
+    *error = "missing objects: path \"" + path + "\" defines no YAML objects";
+    return false;
+  }
+  for (SourcedObject& o : objects) out->push_back(std::move(o.object));
+  return true;
+}
+
+// A test in the admission-policy form: `policy`, or a template file holding
+// an admission policy (an unreadable one is left to the gator form to report).
+bool is_admission_policy_test(const std::string& suite_dir, const Test& test) {
+  if (!test.policy_path.empty()) return true;
+  if (test.template_path.empty()) return false;
+  std::vector<SourcedObject> objects;
+  std::string ignored;
+  if (!read_objects_file(join(suite_dir, test.template_path), &objects, &ignored)) return false;
+  for (const SourcedObject& o : objects) {
+    if (is_admission_policy_object(o.object)) return true;
+  }
+  return false;
+}
+
+// A case's result in the making: its time, and its first error makes it fail.
+class CaseRun {
+ public:
+  explicit CaseRun(const std::string& name) { result_.name = name; }
+  CaseResult finish(std::string error) {
+    if (!error.empty()) {
+      result_.status = Status::Failed;
+      result_.error = std::move(error);
+    }
+    result_.seconds = watch_.seconds();
+    return result_;
+  }
+
+ private:
+  Stopwatch watch_;
+  CaseResult result_;
+};
+
+// A case's object and inventory; gator's error when it has none or they do not read.
+std::string read_case(const std::string& suite_dir, const Case& c, Value* object, std::vector<Value>* inventory) {
+  if (c.object.empty()) return "invalid Case: must define object";
+  if (c.assertions.empty()) return "invalid Case: assertions must be non-empty";
+  std::string error;
+  if (!read_single_object(join(suite_dir, c.object), object, &error)) return error;
+  for (const std::string& path : c.inventory) {
+    std::vector<SourcedObject> objects;
+    if (!read_objects_file(join(suite_dir, path), &objects, &error)) return error;
+    for (auto& o : objects) inventory->push_back(std::move(o.object));
+  }
+  return {};
 }
 
 std::string joined(const std::vector<std::string>& errors) {
@@ -107,6 +168,11 @@ TestResult Verifier::run_test(const std::string& suite_dir, const Test& test) co
     return result;
   };
 
+  if (is_admission_policy_test(suite_dir, test)) {
+    TestResult admission = run_admission_policy_test(suite_dir, test);
+    admission.seconds = watch.seconds();
+    return admission;
+  }
   if (test.template_path.empty()) return fail("invalid Suite: missing template");
   Value constraint_template;
   std::string error;
@@ -144,7 +210,7 @@ TestResult Verifier::run_test(const std::string& suite_dir, const Test& test) co
   }
   if (!schema_errors.empty()) return fail("adding constraint: " + joined(schema_errors));
 
-  EngineBuild engine = factory_(policies);
+  EngineBuild engine = factory_(policies, {});
   if (!engine.unsupported.empty()) {
     result.status = Status::Skipped;
     result.unsupported = true;
@@ -157,6 +223,13 @@ TestResult Verifier::run_test(const std::string& suite_dir, const Test& test) co
   }
   if (!engine.errors.empty()) return fail("adding template: " + describe_errors(engine.errors));
 
+  run_cases(test, result, [&](const Case& c) { return run_case(suite_dir, policies, c); });
+  result.seconds = watch.seconds();
+  return result;
+}
+
+void Verifier::run_cases(const Test& test, TestResult& result,
+                         const std::function<CaseResult(const Case&)>& run_one) const {
   for (const Case& c : test.cases) {
     CaseResult case_result;
     if (c.skip || !filter_.matches_case(test.name, c.name)) {
@@ -164,45 +237,25 @@ TestResult Verifier::run_test(const std::string& suite_dir, const Test& test) co
       case_result.status = Status::Skipped;
       case_result.skip_reason = c.skip ? "skip: true" : "not selected by --run";
     } else {
-      case_result = run_case(suite_dir, policies, c);
+      case_result = run_one(c);
     }
     if (case_result.status == Status::Failed) result.status = Status::Failed;
     result.cases.push_back(std::move(case_result));
   }
-  result.seconds = watch.seconds();
-  return result;
 }
 
 CaseResult Verifier::run_case(const std::string& suite_dir, const std::vector<Value>& policies, const Case& c) const {
-  Stopwatch watch;
-  CaseResult result;
-  result.name = c.name;
-  auto finish = [&](std::string error) {
-    if (!error.empty()) {
-      result.status = Status::Failed;
-      result.error = std::move(error);
-    }
-    result.seconds = watch.seconds();
-    return result;
-  };
-  if (c.object.empty()) return finish("invalid Case: must define object");
-  if (c.assertions.empty()) return finish("invalid Case: assertions must be non-empty");
-
-  std::string error;
+  CaseRun run(c.name);
+  auto finish = [&run](std::string error) { return run.finish(std::move(error)); };
   Value object;
-  if (!read_single_object(join(suite_dir, c.object), &object, &error)) return finish(error);
   std::vector<Value> inventory;
-  for (const std::string& path : c.inventory) {
-    std::vector<SourcedObject> objects;
-    if (!read_objects_file(join(suite_dir, path), &objects, &error)) return finish(error);
-    for (auto& o : objects) inventory.push_back(std::move(o.object));
-  }
+  if (std::string error = read_case(suite_dir, c, &object, &inventory); !error.empty()) return finish(error);
 
   BuiltReview review = build_gator_review(object, Value::null(), std::move(inventory));
   if (!review.ok()) return finish(review.error);
 
   // Each case gets an engine of its own, so no state leaks between cases.
-  EngineBuild engine = factory_(policies);
+  EngineBuild engine = factory_(policies, {});
   if (!engine.errors.empty() || !engine.policies) return finish("adding template: " + describe_errors(engine.errors));
   // An AdmissionReview is reviewed as a request, without expansion. The
   // resultants are placed as gator's expander places them but reviewed, like
@@ -226,6 +279,97 @@ CaseResult Verifier::run_case(const std::string& suite_dir, const std::vector<Va
 
   for (const Assertion& assertion : c.assertions) {
     std::string failure = check_assertion(assertion, decision.results);
+    if (!failure.empty()) return finish(failure);
+  }
+  return finish({});
+}
+
+TestResult Verifier::run_admission_policy_test(const std::string& suite_dir, const Test& test) const {
+  TestResult result;
+  result.name = test.name;
+  auto fail = [&](std::string error) {
+    result.status = Status::Failed;
+    result.error = std::move(error);
+    return result;
+  };
+  // `policy`, `template` and `constraint` may each name a file of policies,
+  // bindings and params.
+  std::vector<Value> objects;
+  std::string error;
+  for (const std::string* path : {&test.policy_path, &test.template_path, &test.constraint_path}) {
+    if (!path->empty() && !read_all_objects(join(suite_dir, *path), &objects, &error)) return fail(error);
+  }
+  AdmissionPolicyTest loaded;
+  bool any_admission_policy = false;
+  for (Value& o : objects) {
+    GroupVersionKind gvk = gvk_of(o);
+    any_admission_policy = any_admission_policy || (is_admission_policy_object(o) && gvk.kind.find("Binding") == std::string::npos);
+    (is_policy_object(o) ? loaded.policies : loaded.params).push_back(std::move(o));
+  }
+  if (!any_admission_policy) {
+    return fail("invalid Suite: no ValidatingAdmissionPolicy or MutatingAdmissionPolicy in " +
+                join(suite_dir, test.policy_path.empty() ? test.template_path : test.policy_path));
+  }
+
+  loaded.engine = factory_(loaded.policies, loaded.params);
+  if (test.invalid) {
+    if (loaded.engine.errors.empty()) return fail("policy should have failed validation: got no error");
+    return result;
+  }
+  if (!loaded.engine.errors.empty() || !loaded.engine.policies) {
+    return fail("adding policy: " + describe_errors(loaded.engine.errors));
+  }
+  run_cases(test, result, [&](const Case& c) { return run_admission_policy_case(suite_dir, loaded, c); });
+  return result;
+}
+
+CaseResult Verifier::run_admission_policy_case(const std::string& suite_dir, const AdmissionPolicyTest& test,
+                                               const Case& c) const {
+  CaseRun run(c.name);
+  auto finish = [&run](std::string error) { return run.finish(std::move(error)); };
+  Value object;
+  std::vector<Value> inventory;
+  if (std::string error = read_case(suite_dir, c, &object, &inventory); !error.empty()) return finish(error);
+  BuiltReview review = build_gator_review(object, Value::null(), inventory);
+  if (!review.ok()) return finish(review.error);
+
+  // The case's inventory holds params too: a case with one gets an engine of its own.
+  EngineBuild own;
+  const PolicySet* policies = test.engine.policies.get();
+  if (!inventory.empty()) {
+    std::vector<Value> params = test.params;
+    params.insert(params.end(), inventory.begin(), inventory.end());
+    own = factory_(test.policies, params);
+    if (!own.errors.empty() || !own.policies) return finish("adding policy: " + describe_errors(own.errors));
+    policies = own.policies.get();
+  }
+
+  // The object is created (an AdmissionReview: its own request), mutated,
+  // then validated: Gatekeeper constraints among the policies see it as
+  // gator does, the ValidatingAdmissionPolicies as the API server would.
+  bool admission_review = is_admission_review(object);
+  Value create = admission_review ? as_create_when_unspecified(review.input.request)
+                                  : create_request_for_manifest(object, "");
+  NamespaceContext namespaces(inventory);
+  std::string_view create_namespace = create["namespace"].string_or("");
+  Value namespace_object = create_namespace.empty() ? Value::null() : namespaces.named(create_namespace);
+  MutationReview mutation = mutate_admission_request(*policies, create, namespace_object);
+  if (mutation.outcome == MutationOutcome::Failed) return finish("mutating object: " + mutation.message);
+  if (mutation.outcome == MutationOutcome::Mutated) {
+    create = value::with_entry(create, "object", mutation.result.object);
+    review.input.request = value::with_entry(review.input.request, "object", mutation.result.object);
+  }
+  Decision decision = policies->validate(review.input);
+  if (decision.code == 500 && decision.results.empty()) return finish("reviewing object: " + decision.message);
+  ReviewInput admission;
+  admission.request = vap::offline_admission_request(create);
+  admission.namespace_object = namespace_object;
+  admission.inventory = std::move(inventory);
+  std::vector<Result> results = std::move(decision.results);
+  for (Result& r : policies->admission_policy_results(admission)) results.push_back(std::move(r));
+
+  for (const Assertion& assertion : c.assertions) {
+    std::string failure = check_assertion(assertion, results);
     if (!failure.empty()) return finish(failure);
   }
   return finish({});

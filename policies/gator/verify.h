@@ -8,8 +8,23 @@
 // prefixed `[Implied by <template>]`, count for the assertions too. A template the engine cannot run (Rego-only while only CEL is
 // available) makes its test and cases SKIPPED with the engine's reason —
 // never passed.
+//
+// Tollgate's admission-policy form (gator's suites have none): a test whose
+// `policy` names a file — or whose `template` names a file holding an
+// admission policy — loads every object of its `policy`, `template` and
+// `constraint` files: ValidatingAdmissionPolicies, MutatingAdmissionPolicies
+// and their bindings (and any Gatekeeper policy objects) make the engine,
+// the other objects are params (as are the case's `inventory` objects, whose
+// Namespaces answer namespaceSelectors). Each case's object is a CREATE
+// (an AdmissionReview: its own request), mutated by the MAPs, then judged;
+// every failure of every (policy, binding, param) is one result
+// (vap/vap_report.h) whatever its validationActions, so `violations: 2`
+// counts two failed validations and `message` matches the API server's text,
+// e.g. "ValidatingAdmissionPolicy 'p' with binding 'b' denied request: ...".
+// `invalid: true`: the policy objects must fail to load.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -61,6 +76,18 @@ class Verifier {
   TestResult run_test(const std::string& suite_dir, const Test& test) const;
   // `policies`: the test's template, constraint and ExpansionTemplate if any.
   CaseResult run_case(const std::string& suite_dir, const std::vector<Value>& policies, const Case& c) const;
+
+  // Each case of `test` run by `run_one`, or skipped (skip: true, --run).
+  void run_cases(const Test& test, TestResult& result, const std::function<CaseResult(const Case&)>& run_one) const;
+  // The admission-policy form (see the top of this file).
+  struct AdmissionPolicyTest {
+    std::vector<Value> policies;  // admission policies, bindings, and any Gatekeeper policy objects
+    std::vector<Value> params;    // everything else the files hold
+    EngineBuild engine;
+  };
+  TestResult run_admission_policy_test(const std::string& suite_dir, const Test& test) const;
+  CaseResult run_admission_policy_case(const std::string& suite_dir, const AdmissionPolicyTest& test,
+                                       const Case& c) const;
 
   RunFilter filter_;
   EngineFactory factory_;

@@ -72,7 +72,7 @@ std::vector<Result> results_from_annotation(const ReviewInput& input) {
 
 struct CountingFactory {
   int* builds;
-  EngineBuild operator()(const std::vector<Value>& objects) const {
+  EngineBuild operator()(const std::vector<Value>& objects, const std::vector<Value>&) const {
     ++*builds;
     EngineBuild b;
     b.policies = std::make_shared<FakePolicySet>(results_from_annotation);
@@ -80,7 +80,7 @@ struct CountingFactory {
   }
 };
 
-EngineBuild unsupported_engine(const std::vector<Value>&) {
+EngineBuild unsupported_engine(const std::vector<Value>&, const std::vector<Value>&) {
   EngineBuild b;
   b.policies = std::make_shared<FakePolicySet>(results_from_annotation);
   b.unsupported.push_back("template k8stest: Rego engine not available");

@@ -169,6 +169,31 @@ struct InvocationResult {
   std::vector<std::string> annotation_errors;
 };
 
+// The `request` variable by the (kind, resource) a policy matched the request
+// as: nearly always the request's own for every policy, so built once.
+class RequestViews {
+ public:
+  Value get(const Value& request, const GroupVersionKind& kind, const GroupVersionResource& resource) {
+    for (const Entry& e : entries_) {
+      if (e.kind.kind == kind.kind && e.kind.group == kind.group && e.kind.version == kind.version &&
+          e.resource.resource == resource.resource && e.resource.group == resource.group &&
+          e.resource.version == resource.version) {
+        return e.view;
+      }
+    }
+    entries_.push_back({kind, resource, request_view(request, kind, resource)});
+    return entries_.back().view;
+  }
+
+ private:
+  struct Entry {
+    GroupVersionKind kind;
+    GroupVersionResource resource;
+    Value view;
+  };
+  std::vector<Entry> entries_;
+};
+
 struct RequestContext {
   const Value& request;
   const RequestAttributes& attributes;
@@ -177,6 +202,7 @@ struct RequestContext {
   Value old_object;
   Value namespace_object;
   std::optional<AuthorizerBinding> authorizer;  // bound once, for the policies that use it
+  mutable RequestViews views;
 };
 
 bool fail_closed(const CompiledPolicy& p) { return p.definition.failure_policy != "Ignore"; }
@@ -194,7 +220,7 @@ InvocationResult invoke(const CompiledPolicy& p, const RequestContext& rc, const
   };
 
   cel::Activation activation;
-  Value request = request_view(rc.request, matched.matched_kind, matched.matched_resource);
+  Value request = rc.views.get(rc.request, matched.matched_kind, matched.matched_resource);
   activation.identifiers = {rc.object, rc.old_object, request, rc.namespace_object, params};
   if (rc.authorizer) {
     activation.identifiers.push_back(rc.authorizer->authorizer);
@@ -204,7 +230,7 @@ InvocationResult invoke(const CompiledPolicy& p, const RequestContext& rc, const
   // matchConditions: namespaceObject null, request.resource the original one.
   if (!p.match_conditions.empty()) {
     cel::Activation mc_activation;
-    Value mc_request = request_view(rc.request, matched.matched_kind, rc.attributes.resource);
+    Value mc_request = rc.views.get(rc.request, matched.matched_kind, rc.attributes.resource);
     mc_activation.identifiers = activation.identifiers;
     mc_activation.identifiers[kRequestSlot] = std::move(mc_request);
     mc_activation.identifiers[kNamespaceObjectSlot] = Value();
@@ -366,14 +392,14 @@ std::string go_quote(std::string_view s) {
 }  // namespace
 
 VapOutcome ValidatingPolicyEngine::evaluate(const Value& request, const NamespaceLookup& namespaces,
-                                            PolicyCheckObserver* checks) const {
+                                            PolicyCheckObserver* checks, std::vector<VapViolation>* all) const {
   VapOutcome outcome;
   const Compiled& c = *compiled_;
   if (c.bound_policies == 0) return outcome;
   RequestAttributes attributes = RequestAttributes::from_request(request);
   if (attributes.is_admission_policy_resource()) return outcome;
 
-  RequestContext rc{request, attributes, namespaces, Value(), Value(), Value(), std::nullopt};
+  RequestContext rc{request, attributes, namespaces, Value(), Value(), Value(), std::nullopt, {}};
   if (attributes.object != nullptr) rc.object = *attributes.object;
   if (attributes.old_object != nullptr) rc.old_object = *attributes.old_object;
   bool namespace_fetched = false;
@@ -390,10 +416,11 @@ VapOutcome ValidatingPolicyEngine::evaluate(const Value& request, const Namespac
       if (p.definition.failure_policy != "Fail" && !p.definition.failure_policy.empty()) {
         denied.push_back({p.definition.name, binding,
                           "unrecognized failure policy: '" + p.definition.failure_policy + "'", ""});
-        return;
+      } else {
+        denied.push_back({p.definition.name, binding,
+                          (binding.empty() ? "failed to configure policy: " : "failed to configure binding: ") + err, ""});
       }
-      denied.push_back({p.definition.name, binding,
-                        (binding.empty() ? "failed to configure policy: " : "failed to configure binding: ") + err, ""});
+      if (all != nullptr) all->push_back({p.definition.name, binding, denied.back().message, "", {"Deny"}});
     };
     (void)fail;
     if (!p.definition.match_constraints) {
@@ -451,6 +478,7 @@ VapOutcome ValidatingPolicyEngine::evaluate(const Value& request, const Namespac
             observe(d.message, CheckAction::Allow);  // an error failurePolicy Ignore let through
             continue;
           }
+          if (all != nullptr) all->push_back({p.definition.name, b->name, d.message, d.reason, b->validation_actions});
           for (const std::string& action : b->validation_actions) {
             if (action == "Deny") {
               denied.push_back({p.definition.name, b->name, d.message, d.reason});
@@ -468,6 +496,7 @@ VapOutcome ValidatingPolicyEngine::evaluate(const Value& request, const Namespac
         for (const std::string& e : r.annotation_errors) {
           denied.push_back({p.definition.name, b->name, e, ""});
           observe(e, CheckAction::Deny);
+          if (all != nullptr) all->push_back({p.definition.name, b->name, e, "", {"Deny"}});
         }
         for (auto& annotation : r.annotations) {
           // Not a structured binding: clang 14 (the CI sanitizer build) cannot capture one in a lambda.

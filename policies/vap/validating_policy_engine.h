@@ -17,6 +17,7 @@
 #include "policies/vap/match.h"
 #include "policies/vap/policy_check.h"
 #include "policies/vap/vap_objects.h"
+#include "policies/vap/vap_report.h"
 #include "rules/value/value.h"
 
 namespace tollgate::policies::vap {
@@ -58,8 +59,11 @@ class ValidatingPolicyEngine {
   // `request` is an AdmissionRequest (admission/v1 JSON shape). `checks`, when
   // not null, is told of each binding's checks as the API server's metrics
   // count them (policy_check.h).
+  // With `all`, every failed validation and configuration error is appended
+  // to it too (the offline commands report each; the outcome keeps the first
+  // denial, as the API server answers).
   VapOutcome evaluate(const value::Value& request, const NamespaceLookup& namespaces,
-                      PolicyCheckObserver* checks = nullptr) const;
+                      PolicyCheckObserver* checks = nullptr, std::vector<VapViolation>* all = nullptr) const;
 
   struct Compiled;
 
