@@ -22,7 +22,8 @@ const std::vector<OptionSpec>& audit_options() {
   static const std::vector<OptionSpec> specs = {
       {"filename", 'f', true, true, "PATH",
        "a cluster dump: a file (kubectl get ... -o json Lists, YAML or JSON manifests) or a directory; \"-\" reads stdin"},
-      {"policies", 0, true, true, "PATH", "templates, constraints, mutators, ExpansionTemplates and the Config to audit with"},
+      {"policies", 0, true, true, "PATH", "templates, constraints, mutators, ExpansionTemplates, the Config, "
+                                          "ValidatingAdmissionPolicies, their bindings and params to audit with"},
       {"output", 'o', true, false, "FORMAT", "text (default), json, yaml, junit, html or sarif"},
       {"output-file", 0, true, false, "FILE", "write the report to FILE instead of stdout"},
       {"constraint-violations-limit", 0, true, false, "N",
@@ -34,6 +35,7 @@ const std::vector<OptionSpec>& audit_options() {
       {"engine", 0, true, false, "ENGINE", "auto (as Gatekeeper), rego, cel, or all (both; a disagreement fails)"},
       {"progress", 0, false, false, "", "show objects done, objects/s and the time left on stderr (default: when it is a terminal)"},
       {"no-progress", 0, false, false, "", "no progress line, even on a terminal"},
+      {"vap-environment", 0, true, false, "VERSION", "Kubernetes CEL environment of admission policies: 1.32 (default) or current"},
       max_eval_time_option(),
       max_policy_file_bytes_option(),
       {"help", 'h', false, false, "", "show this help"},
@@ -52,6 +54,10 @@ void print_usage(std::ostream& out) {
          "kinds and the Namespaces are held while the objects are audited one at a time.\n"
          "Per constraint it reports totalViolations and the first N violations in the shape of\n"
          "the constraint's status, so it compares with kubectl get <constraint> -o yaml.\n"
+         "ValidatingAdmissionPolicies (which Gatekeeper's audit does not run) judge each object\n"
+         "as if it were created now; each failure counts for its binding, reported like a\n"
+         "constraint (ValidatingAdmissionPolicyBinding/<name>) with the action of its\n"
+         "validationActions: deny, warn or audit (audit reaches --fail-on dryrun).\n"
          "Exits 1 when a constraint reaching --fail-on has violations, 2 on a usage error.\n\n"
          "Options:\n"
       << format_options_help(audit_options());
@@ -166,8 +172,9 @@ int run_audit_command(const std::vector<std::string>& args, CommandIo& io) {
       progress->update(done);
     };
   }
-  audit::AuditReport report =
-      audit::audit_source(source, policy_objects, policies::gator::engine_factory(*engine), stream_options);
+  policies::gator::EngineFactory factory =
+      policies::gator::engine_factory(*engine, parsed.value("vap-environment", "1.32"));
+  audit::AuditReport report = audit::audit_source(source, policy_objects, factory, stream_options);
   if (progress && report.error.empty()) progress->finish(report.objects_audited);
   if (report.error.empty() && report.objects_audited == 0) {
     io.err << "Error: no objects to audit\n";

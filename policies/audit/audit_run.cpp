@@ -1,6 +1,8 @@
 #include "policies/audit/audit_run.h"
 
 #include <algorithm>
+#include <cctype>
+#include <set>
 #include <chrono>
 #include <ctime>
 #include <tuple>
@@ -15,11 +17,13 @@
 #include "policies/model/parse_context.h"
 #include "policies/rego_driver.h"
 #include "policies/review_request.h"
+#include "policies/vap/vap_report.h"
 
 namespace tollgate::policies::audit {
 namespace {
 
 constexpr size_t kMaxMessageBytes = 256;
+constexpr const char* kBindingKind = "ValidatingAdmissionPolicyBinding";
 
 std::string now_rfc3339() {
   std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -42,8 +46,26 @@ void keep_smallest(std::vector<AuditViolation>& kept, size_t limit) {
   if (kept.size() > limit) kept.resize(limit);
 }
 
+bool is_validating_policy_binding(const Value& object) {
+  gator::GroupVersionKind gvk = gator::gvk_of(object);
+  return gvk.group == "admissionregistration.k8s.io" && gvk.kind == kBindingKind;
+}
+
+// A ValidatingAdmissionPolicyBinding's action: its strongest validationAction
+// (vap/vap_report.h), and all of them, lower-cased, as its actions at audit.
+void read_binding_actions(const Value& binding, ConstraintAudit* out) {
+  std::vector<std::string> actions;
+  for (const Value& a : binding["spec"]["validationActions"].items()) actions.emplace_back(a.string_or(""));
+  out->enforcement_action = std::string(vap::strongest_action(actions));
+  for (std::string& a : actions) {
+    std::transform(a.begin(), a.end(), a.begin(), [](unsigned char c) { return std::tolower(c); });
+    out->audit_actions.push_back(std::move(a));
+  }
+}
+
 // The constraint's own enforcement action and its actions at audit.
 void read_actions(const Value& constraint, ConstraintAudit* out) {
+  if (is_validating_policy_binding(constraint)) return read_binding_actions(constraint, out);
   std::vector<LoadError> errors;
   ObjectOrigin origin;
   ParseContext ctx(origin, errors);
@@ -76,11 +98,32 @@ bool in_sync_only(const Value& object, const std::vector<SyncKind>& kinds) {
   return false;
 }
 
+ParamKinds param_kinds_of(const std::vector<SourcedObject>& objects) {
+  ParamKinds kinds;
+  for (const SourcedObject& s : objects) {
+    gator::GroupVersionKind gvk = gator::gvk_of(s.object);
+    if (gvk.group != "admissionregistration.k8s.io" || gvk.kind != "ValidatingAdmissionPolicy") continue;
+    const Value& param_kind = s.object["spec"]["paramKind"];
+    if (!param_kind.is_object()) continue;
+    gator::GroupVersionKind p = gator::gvk_of(param_kind);
+    kinds.emplace(p.group, p.kind);
+  }
+  return kinds;
+}
+
+bool is_param(const Value& object, const ParamKinds& kinds) {
+  if (kinds.empty()) return false;
+  gator::GroupVersionKind gvk = gator::gvk_of(object);
+  return kinds.count({gvk.group, gvk.kind}) != 0;
+}
+
 AuditPolicies build_audit_policies(const std::vector<SourcedObject>& policy_inputs,
-                                   const std::vector<SourcedObject>& objects, const gator::EngineFactory& factory) {
+                                   const std::vector<SourcedObject>& objects, const gator::EngineFactory& factory,
+                                   const std::vector<SourcedObject>* more_params) {
   AuditPolicies out;
   std::vector<Value> policies;
   std::vector<const SourcedObject*> policy_sources;  // parallel to `policies`
+  std::vector<SourcedObject> admission_policies;     // their paramKinds pick the params
   for (const auto* group : {&policy_inputs, &objects}) {
     for (const SourcedObject& s : *group) {
       bool config = is_gatekeeper_config(s.object);
@@ -89,9 +132,21 @@ AuditPolicies build_audit_policies(const std::vector<SourcedObject>& policy_inpu
       policies.push_back(s.object);
       policy_sources.push_back(&s);
       if (gator::gvk_of(s.object).group == "constraints.gatekeeper.sh") out.constraints.push_back(s.object);
+      // A ValidatingAdmissionPolicyBinding is audited as a constraint (audit_run.h).
+      if (is_validating_policy_binding(s.object)) out.constraints.push_back(s.object);
+      if (gator::is_admission_policy_object(s.object)) admission_policies.push_back(s);
     }
   }
-  out.engine = factory(policies, {});
+  // The params of the ValidatingAdmissionPolicies: objects of their paramKinds.
+  std::vector<Value> params;
+  ParamKinds kinds = param_kinds_of(admission_policies);
+  for (const auto* group : {&policy_inputs, &objects, more_params}) {
+    if (group == nullptr) continue;
+    for (const SourcedObject& s : *group) {
+      if (is_param(s.object, kinds)) params.push_back(s.object);
+    }
+  }
+  out.engine = factory(policies, params);
   if (!out.engine.errors.empty() || !out.engine.policies) {
     for (LoadError& e : out.engine.errors) gator::locate_load_error(e, policy_sources);
     out.error = "reading policies: " + gator::describe_errors(out.engine.errors);
@@ -165,7 +220,8 @@ bool reaches(const ConstraintAudit& c, const std::string& threshold) {
   if (threshold == "warn" || threshold == "dryrun") {
     if (has("warn")) return true;
   }
-  if (threshold == "dryrun") return has("dryrun");
+  // A ValidatingAdmissionPolicyBinding's Audit counts as dryrun.
+  if (threshold == "dryrun") return has("dryrun") || has("audit");
   return false;
 }
 
@@ -222,6 +278,9 @@ struct Auditor::State {
   std::map<ConstraintId, size_t, ConstraintIdLess> index;
   size_t keep_bound = 64;
   ReviewInput input;
+  // Whether ValidatingAdmissionPolicyBindings are among the constraints: only
+  // then are the admission policies evaluated.
+  bool admission_policies = false;
   Tally committed;
   Tally pending;
   bool finished = false;
@@ -276,13 +335,15 @@ Auditor::Auditor(std::shared_ptr<const PolicySet> policies, const std::vector<Va
     c.constraint = object;
     read_actions(object, &c);
     std::string reason;
-    if (c.audited && !s.policies->template_supported(c.kind, &reason)) {
+    if (c.audited && c.kind != kBindingKind && !s.policies->template_supported(c.kind, &reason)) {
       c.audited = false;
       c.not_audited_reason = reason;
     }
     s.index.emplace(id, s.constraints.size());
     s.constraints.push_back(std::move(c));
+    s.admission_policies = s.admission_policies || id.first == kBindingKind;
   }
+  s.admission_policies = s.admission_policies && s.policies->has_admission_policies();
   s.input.enforcement_point = kAuditPoint;
   s.input.source = "Original";
   s.input.inventory_data = s.sources.inventory_data;
@@ -313,19 +374,38 @@ void Auditor::audit(const Value& object, std::string_view file, int line, int co
   ++tally.objects;
   std::string_view name = metadata["name"].string_or("");
   auto where = [&] { return std::string(file) + ": " + std::string(name) + ": "; };
+  // The ValidatingAdmissionPolicies judge the object as if it were created
+  // now; each failure counts for its binding.
+  std::vector<Result> admission_results;
+  if (s.admission_policies) {
+    ReviewInput admission;
+    admission.request = vap::offline_admission_request(s.input.request);
+    admission.namespace_object = namespace_object;
+    admission_results = s.policies->admission_policy_results(admission);
+    for (Result& r : admission_results) {
+      std::string binding(r.details["binding"].string_or(""));
+      if (binding.empty()) {  // the policy itself is misconfigured: no binding to count it for
+        add_line(tally.warnings, tally.warnings_left_out, "auditing " + where() + r.message);
+      }
+      r.constraint_kind = kBindingKind;
+      r.constraint_name = std::move(binding);
+    }
+  }
   if (!expanded.ok()) {
     add_line(tally.warnings, tally.warnings_left_out,
              "auditing " + where() + expanded.expand_error + expanded.review_error);
-    return;
+    if (admission_results.empty()) return;
+    expanded.decision = Decision();
   }
-  const Decision& decision = expanded.decision;
+  Decision& decision = expanded.decision;
   if (decision.code == 500 && decision.results.empty()) {
     add_line(tally.warnings, tally.warnings_left_out, "auditing " + where() + decision.message);
-    return;
+    if (admission_results.empty()) return;
   }
   for (const std::string& d : decision.engine_disagreements) {
     add_line(tally.engine_disagreements, tally.disagreements_left_out, std::string(file) + ": " + d);
   }
+  for (Result& r : admission_results) decision.results.push_back(std::move(r));
   if (decision.results.empty()) return;
 
   gator::GroupVersionKind gvk = gator::gvk_of(object);

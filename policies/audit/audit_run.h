@@ -12,12 +12,24 @@
 // descending order, messages cut to 256 bytes). It also counts violations
 // per namespace and per value of a grouping label (the object's, else its
 // Namespace's) for the HTML report.
+//
+// ValidatingAdmissionPolicies (which Gatekeeper's audit does not run) are
+// audited too when their bindings are among the constraints given (the
+// whole-dump and the streamed audit give them; serve's audit loop does not):
+// each object is judged as the CREATE of it, and each failure counts for its
+// binding as a violation of a constraint would (kind
+// ValidatingAdmissionPolicyBinding, the binding's name, the binding object;
+// enforcement action deny, warn or audit from its validationActions,
+// vap/vap_report.h; the message names the policy). Their params are the
+// objects of their paramKinds among the policies and the dump.
 #pragma once
 
 #include <cstddef>
 #include <functional>
 #include <memory>
 #include <map>
+#include <set>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -161,8 +173,16 @@ struct AuditPolicies {
   std::string error;                         // "reading policies: file:line:col: ..." when it did not build
   std::vector<std::string> load_warnings;    // "file:line:col: message"
 };
+// The params of ValidatingAdmissionPolicies are the objects of their
+// paramKinds among `policy_inputs`, `objects` and `more_params`.
 AuditPolicies build_audit_policies(const std::vector<SourcedObject>& policy_inputs,
-                                   const std::vector<SourcedObject>& objects, const gator::EngineFactory& factory);
+                                   const std::vector<SourcedObject>& objects, const gator::EngineFactory& factory,
+                                   const std::vector<SourcedObject>* more_params = nullptr);
+
+// The (group, kind) of the paramKinds of the ValidatingAdmissionPolicies among `objects`.
+using ParamKinds = std::set<std::pair<std::string, std::string>>;
+ParamKinds param_kinds_of(const std::vector<SourcedObject>& objects);
+bool is_param(const Value& object, const ParamKinds& kinds);
 
 // `inputs` are audited; templates, constraints, mutators and
 // ExpansionTemplates among them and among `policy_inputs` make the policy set.

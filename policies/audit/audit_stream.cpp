@@ -17,6 +17,9 @@ AuditReport audit_source(const ObjectSource& source, const std::vector<SourcedOb
 
   std::vector<Value> policies;
   bool config_given = false;
+  // Params of the ValidatingAdmissionPolicies given (a dump's own find theirs only among what is kept).
+  ParamKinds param_kinds = param_kinds_of(policy_inputs);
+  std::vector<SourcedObject> params;
   for (const SourcedObject& s : policy_inputs) {
     bool config = is_gatekeeper_config(s.object);
     if (!config && !gator::is_policy_object(s.object)) continue;
@@ -49,6 +52,7 @@ AuditReport audit_source(const ObjectSource& source, const std::vector<SourcedOb
         if (gator::is_core_namespace(s.object)) {
           (*namespaces)[std::string(s.object["metadata"]["name"].string_or(""))] = s.object;
         }
+        if (!keep_all && is_param(s.object, param_kinds)) params.push_back(s);
         if (keep_all) {
           kept.push_back(std::move(s));
         } else if (in_sync_only(s.object, sync_only)) {
@@ -70,7 +74,7 @@ AuditReport audit_source(const ObjectSource& source, const std::vector<SourcedOb
     return run_audit(all, policy_inputs, factory, options.audit);
   }
 
-  AuditPolicies set = build_audit_policies(policy_inputs, from_source, factory);
+  AuditPolicies set = build_audit_policies(policy_inputs, from_source, factory, keep_all ? &kept : &params);
   if (!set.error.empty()) {
     failed.error = std::move(set.error);
     return failed;
