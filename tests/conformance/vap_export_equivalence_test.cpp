@@ -91,6 +91,71 @@ std::string errors_of(const policies::LoadResult& r) {
   return out;
 }
 
+// One template and constraint both ways: (a) Gatekeeper, engine CEL; (b) the
+// export, read back from YAML, with the constraint as its param.
+struct BothWays {
+  policies::LoadResult gatekeeper;
+  policies::LoadResult exported;
+};
+
+BothWays both_ways(const Value& template_object, const Value& constraint) {
+  BothWays out;
+  policies::LoadOptions gatekeeper_options;
+  gatekeeper_options.engine = policies::EnginePreference::Cel;
+  out.gatekeeper = policies::PolicySet::from_objects({template_object, constraint}, gatekeeper_options);
+  INFO(errors_of(out.gatekeeper));
+  REQUIRE(out.gatekeeper.policies);
+
+  vap::ExportedPolicy policy = vap::export_policy(template_object);
+  INFO(policy.error);
+  REQUIRE(policy.ok());
+  vap::ExportedBinding binding = vap::export_binding(constraint);
+  INFO(binding.error);
+  REQUIRE(binding.ok());
+  REQUIRE(!binding.binding.is_null());
+  policies::LoadOptions vap_options;
+  vap_options.inventory = {constraint};
+  out.exported = policies::PolicySet::from_objects(through_yaml({policy.policy, binding.binding}), vap_options);
+  INFO(errors_of(out.exported));
+  REQUIRE(out.exported.policies);
+  REQUIRE(out.exported.policies->stats().validating_policy_bindings == 1);
+  return out;
+}
+
+struct Verdicts {
+  policies::Decision gatekeeper;
+  policies::Decision exported;
+  // Both allow, or both deny and the policy's denial carries one of
+  // Gatekeeper's violation messages.
+  bool agree() const {
+    if (gatekeeper.allowed != exported.allowed) return false;
+    if (gatekeeper.allowed) return true;
+    const std::string& denial = exported.causes.empty() ? exported.message : exported.causes.front();
+    for (const policies::Result& r : gatekeeper.results) {
+      if (denial.find(r.message) != std::string::npos) return true;
+    }
+    return false;
+  }
+  std::string describe() const {
+    return std::string("gatekeeper ") + (gatekeeper.allowed ? "allowed" : "denied: " + gatekeeper.message) +
+           "; exported VAP " + (exported.allowed ? "allowed" : "denied: " + exported.message);
+  }
+};
+
+Verdicts decide(const BothWays& both, const Value& request) {
+  policies::ReviewInput input;
+  input.request = request;
+  return {both.gatekeeper.policies->validate(input), both.exported.policies->validate(input)};
+}
+
+// The constraint with spec.match.<field> set to `globs`.
+Value with_match(const Value& constraint, std::string_view field, std::vector<Value> globs) {
+  using tollgate::value::with_entry;
+  const Value& spec = constraint["spec"];
+  Value match = with_entry(spec["match"], field, Value::array(std::move(globs)));
+  return with_entry(constraint, "spec", with_entry(spec, "match", match));
+}
+
 }  // namespace
 
 TEST_CASE("Exported ValidatingAdmissionPolicies decide the library's samples as their CEL templates do",
@@ -105,6 +170,7 @@ TEST_CASE("Exported ValidatingAdmissionPolicies decide the library's samples as 
   std::sort(suites.begin(), suites.end());
 
   size_t templates_agreeing = 0, cases = 0, agreeing = 0, denied = 0;
+  size_t variants = 0, variants_agreeing = 0, variants_denied = 0;
   std::vector<std::string> disagreements, off_suite;
   for (const fs::path& suite_path : suites) {
     const fs::path dir = suite_path.parent_path();
@@ -114,63 +180,58 @@ TEST_CASE("Exported ValidatingAdmissionPolicies decide the library's samples as 
       const Value template_object = read_yaml(dir / std::string(test["template"].string_or(""))).front();
       const Value constraint = read_yaml(dir / std::string(test["constraint"].string_or(""))).front();
 
-      // (a) Gatekeeper, engine CEL.
-      policies::LoadOptions gatekeeper_options;
-      gatekeeper_options.engine = policies::EnginePreference::Cel;
-      policies::LoadResult gatekeeper = policies::PolicySet::from_objects({template_object, constraint}, gatekeeper_options);
-      INFO(dir.string() << "\n" << errors_of(gatekeeper));
-      REQUIRE(gatekeeper.policies);
-
-      // (b) the export, through the VAP engine with the constraint as param.
-      vap::ExportedPolicy policy = vap::export_policy(template_object);
-      INFO(policy.error);
-      REQUIRE(policy.ok());
-      vap::ExportedBinding binding = vap::export_binding(constraint);
-      INFO(binding.error);
-      REQUIRE(binding.ok());
-      REQUIRE(!binding.binding.is_null());
-      policies::LoadOptions vap_options;
-      vap_options.inventory = {constraint};
-      policies::LoadResult exported = policies::PolicySet::from_objects(through_yaml({policy.policy, binding.binding}),
-                                                                        vap_options);
-      INFO(errors_of(exported));
-      REQUIRE(exported.policies);
-      REQUIRE(exported.policies->stats().validating_policy_bindings == 1);
+      const BothWays both = both_ways(template_object, constraint);
+      // The constraint's match narrowed by namespace globs (Gatekeeper's
+      // match on one side, the exported matchConditions on the other), for
+      // the namespaced samples put in namespace "default".
+      std::vector<std::pair<std::string, BothWays>> narrowed;
+      for (const auto& [field, glob] : {std::pair<const char*, const char*>{"excludedNamespaces", "default"},
+                                        {"excludedNamespaces", "kube-*"},
+                                        {"namespaces", "def*"},
+                                        {"namespaces", "other"}}) {
+        narrowed.emplace_back(std::string(field) + ": [" + glob + "]",
+                              both_ways(template_object, with_match(constraint, field, {Value::string(glob)})));
+      }
 
       for (const Value& c : test["cases"].items()) {
         for (const Value& sample : read_yaml(dir / std::string(c["object"].string_or("")))) {
           ++cases;
-          policies::ReviewInput input;
-          input.request = request_for(sample);
-          policies::Decision a = gatekeeper.policies->validate(input);
-          policies::Decision b = exported.policies->validate(input);
+          const std::string where = dir.filename().string() + " :: " + std::string(test["name"].string_or("")) +
+                                    " :: " + std::string(c["name"].string_or(""));
+          Verdicts v = decide(both, request_for(sample));
 
           // The suite's own expectation holds for (a), so that agreement means
           // the samples were decided, not both paths allowing everything.
           bool expect_violations = true;
           for (const Value& assertion : c["assertions"].items()) {
-            const Value& v = assertion["violations"];
-            if ((v.is_string() && v.string_or("") == "no") || (v.is_int() && v.as_int() == 0)) expect_violations = false;
+            const Value& n = assertion["violations"];
+            if ((n.is_string() && n.string_or("") == "no") || (n.is_int() && n.as_int() == 0)) expect_violations = false;
           }
-          if (expect_violations == a.allowed) {
-            off_suite.push_back(dir.filename().string() + " :: " + std::string(c["name"].string_or("")));
-          }
-          if (!a.allowed) ++denied;
-
-          bool agree = a.allowed == b.allowed;
-          if (agree && !a.allowed) {
-            agree = false;
-            const std::string& denial = b.causes.empty() ? b.message : b.causes.front();
-            for (const policies::Result& r : a.results) agree = agree || denial.find(r.message) != std::string::npos;
-          }
-          if (agree) {
+          if (expect_violations == v.gatekeeper.allowed) off_suite.push_back(where);
+          if (!v.gatekeeper.allowed) ++denied;
+          if (v.agree()) {
             ++agreeing;
           } else {
             template_agrees = false;
-            disagreements.push_back(dir.filename().string() + " :: " + std::string(test["name"].string_or("")) +
-                                    " :: " + std::string(c["name"].string_or("")) + ": gatekeeper " +
-                                    (a.allowed ? "allowed" : "denied: " + a.message) + "; exported VAP " +
-                                    (b.allowed ? "allowed" : "denied: " + b.message));
+            disagreements.push_back(where + ": " + v.describe());
+          }
+
+          // A Namespace is cluster-scoped to the exported conditions but
+          // matched by its own name in Gatekeeper (the generator's known gap,
+          // README): only namespaced kinds are narrowed.
+          if (policies::gator::is_admission_review(sample) || sample["kind"].string_or("") == "Namespace") continue;
+          Value placed = tollgate::value::with_entry(
+              sample, "metadata", tollgate::value::with_entry(sample["metadata"], "namespace", Value::string("default")));
+          for (const auto& [label, narrowed_both] : narrowed) {
+            ++variants;
+            Verdicts nv = decide(narrowed_both, request_for(placed));
+            if (!nv.gatekeeper.allowed) ++variants_denied;
+            if (nv.agree()) {
+              ++variants_agreeing;
+            } else {
+              template_agrees = false;
+              disagreements.push_back(where + " (" + label + "): " + nv.describe());
+            }
           }
         }
       }
@@ -180,6 +241,8 @@ TEST_CASE("Exported ValidatingAdmissionPolicies decide the library's samples as 
 
   std::printf("vap-export: %zu/%zu templates, %zu/%zu cases agree (%zu denied)\n", templates_agreeing, suites.size(),
               agreeing, cases, denied);
+  std::printf("vap-export: namespace-narrowed constraints: %zu/%zu cases agree (%zu denied)\n", variants_agreeing,
+              variants, variants_denied);
   std::fflush(stdout);
   std::string all;
   for (const std::string& d : disagreements) all += d + "\n";
@@ -192,4 +255,7 @@ TEST_CASE("Exported ValidatingAdmissionPolicies decide the library's samples as 
   CHECK(cases > 0);
   CHECK(agreeing == cases);
   CHECK(templates_agreeing == suites.size());
+  CHECK(variants_agreeing == variants);
+  CHECK(variants_denied > 0);
+  CHECK(variants_denied < variants);
 }
