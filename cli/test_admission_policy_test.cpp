@@ -28,12 +28,18 @@ constexpr const char* kWarned =
     "Validation failed for ValidatingAdmissionPolicy 'require-team-label' with binding 'require-team-label': every "
     "Deployment needs a team label";
 
+// `tollgate test` of one sample (with the samples' Namespaces) against the example's policies.
+Run test_sample(const std::string& name, std::vector<std::string> more = {}) {
+  std::vector<std::string> args = {"test", "-f", sample("namespaces.yaml"), "-f", sample(name), "--policies", kPolicy};
+  args.insert(args.end(), more.begin(), more.end());
+  return run(args);
+}
+
 }  // namespace
 
 TEST_CASE("tollgate test: a Deny ValidatingAdmissionPolicy fails the run with the API server's message",
           "[cli][test][vap]") {
-  Run r = run({"test", "-f", sample("namespaces.yaml"), "-f", sample("deployment-prod-10-replicas.yaml"), "--policies",
-               kPolicy});
+  Run r = test_sample("deployment-prod-10-replicas.yaml");
   INFO(r.err);
   CHECK(r.code == 1);
   CHECK(r.out == std::string("apps/v1/Deployment shop-prod/checkout: [\"replica-limit\"] Message: \"") + kDenied + "\"\n");
@@ -41,26 +47,22 @@ TEST_CASE("tollgate test: a Deny ValidatingAdmissionPolicy fails the run with th
 
 TEST_CASE("tollgate test: a Deployment the policies admit passes, in another namespace the binding does not select",
           "[cli][test][vap]") {
-  Run within = run({"test", "-f", sample("namespaces.yaml"), "-f", sample("deployment-prod-3-replicas.yaml"),
-                    "--policies", kPolicy});
+  Run within = test_sample("deployment-prod-3-replicas.yaml");
   CHECK(within.code == 0);
   CHECK(within.out.empty());
-  Run dev = run({"test", "-f", sample("namespaces.yaml"), "-f", sample("deployment-dev-10-replicas.yaml"),
-                 "--policies", kPolicy});
+  Run dev = test_sample("deployment-dev-10-replicas.yaml");
   CHECK(dev.code == 0);
   CHECK(dev.out.empty());
 }
 
 TEST_CASE("tollgate test: Warn and Audit ValidatingAdmissionPolicy failures are printed and the run passes",
           "[cli][test][vap]") {
-  Run r = run({"test", "-f", sample("namespaces.yaml"), "-f", sample("deployment-prod-no-team.yaml"), "--policies",
-               kPolicy});
+  Run r = test_sample("deployment-prod-no-team.yaml");
   INFO(r.err);
   CHECK(r.code == 0);
   CHECK(r.out == std::string("apps/v1/Deployment shop-prod/cart: [\"require-team-label\"] Message: \"") + kWarned + "\"\n");
 
-  Run deny_only = run({"test", "-f", sample("namespaces.yaml"), "-f", sample("deployment-prod-no-team.yaml"),
-                       "--policies", kPolicy, "--deny-only"});
+  Run deny_only = test_sample("deployment-prod-no-team.yaml", {"--deny-only"});
   CHECK(deny_only.code == 0);
   CHECK(deny_only.out.empty());
 
@@ -165,11 +167,9 @@ kind: MutatingAdmissionPolicyBinding
 metadata: {name: default-team}
 spec: {policyName: default-team}
 )yaml");
-  Run without = run({"test", "-f", sample("namespaces.yaml"), "-f", sample("deployment-prod-no-team.yaml"),
-                     "--policies", kPolicy});
+  Run without = test_sample("deployment-prod-no-team.yaml");
   CHECK_THAT(without.out, Catch::Contains("require-team-label"));
-  Run with = run({"test", "-f", sample("namespaces.yaml"), "-f", sample("deployment-prod-no-team.yaml"), "--policies",
-                  kPolicy, "--policies", policies});
+  Run with = test_sample("deployment-prod-no-team.yaml", {"--policies", policies});
   INFO(with.err);
   CHECK(with.code == 0);
   CHECK(with.out.empty());
