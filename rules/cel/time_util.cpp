@@ -4,13 +4,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <sstream>
 #include <vector>
 
 #include "rules/cel/go_format.h"
+#include "rules/value/thread_cache.h"
 
 namespace tollgate::cel {
 
@@ -298,14 +297,9 @@ std::shared_ptr<ZoneInfo> load_zone(const std::string& name) {
 }
 
 std::shared_ptr<ZoneInfo> find_zone(std::string_view name) {
-  static std::mutex mu;
-  static std::map<std::string, std::shared_ptr<ZoneInfo>, std::less<>> cache;
-  std::lock_guard<std::mutex> lock(mu);
-  auto it = cache.find(name);
-  if (it != cache.end()) return it->second;
-  auto zone = load_zone(std::string(name));
-  if (cache.size() < 1000) cache.emplace(std::string(name), zone);
-  return zone;
+  // Per thread: no lock on the request path (null: no such zone, remembered too).
+  thread_local value::BoundedCache<std::shared_ptr<ZoneInfo>> cache(1024, size_t{1} << 16);
+  return cache.get(name, [&] { return load_zone(std::string(name)); });
 }
 
 std::optional<int> parse_signed_int(std::string_view s) {
