@@ -153,8 +153,8 @@ TestRunReport run_gator_test(const std::vector<SourcedObject>& inputs, const std
       admission.request = vap::offline_admission_request(
           mutation.outcome == MutationOutcome::Mutated ? value::with_entry(create, "object", mutation.result.object)
                                                        : create);
+      // Matching reads only the request's Namespace: no copy of the inventory per object.
       admission.namespace_object = create_namespace.empty() ? Value::null() : namespaces.named(create_namespace);
-      admission.inventory = inventory;
       std::vector<Result> vap_results = engine.policies->admission_policy_results(admission);
       decision.results.insert(decision.results.end(), std::make_move_iterator(vap_results.begin()),
                               std::make_move_iterator(vap_results.end()));
