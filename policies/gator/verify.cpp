@@ -31,9 +31,8 @@ std::string join(const std::string& dir, const std::string& relative) {
   return (fs::path(dir) / relative).lexically_normal().string();
 }
 
-bool read_single_object(const std::string& path, Value* out, std::string* error) {
-  std::vector<SourcedObject> objects;
-  if (!read_objects_file(path, &objects, error)) return false;
+// The one object of `objects` read from `path`; gator's error when there is not exactly one.
+bool single_object(const std::vector<SourcedObject>& objects, const std::string& path, Value* out, std::string* error) {
   if (objects.empty()) {
     *error = "missing objects: path \"" + path + "\" defines no YAML objects";
     return false;
@@ -45,6 +44,11 @@ bool read_single_object(const std::string& path, Value* out, std::string* error)
   }
   *out = objects.front().object;
   return true;
+}
+
+bool read_single_object(const std::string& path, Value* out, std::string* error) {
+  std::vector<SourcedObject> objects;
+  return read_objects_file(path, &objects, error) && single_object(objects, path, out, error);
 }
 
 // Every object of `path`, at least one.
@@ -59,14 +63,7 @@ bool read_all_objects(const std::string& path, std::vector<Value>* out, std::str
   return true;
 }
 
-// A test in the admission-policy form: `policy`, or a template file holding
-// an admission policy (an unreadable one is left to the gator form to report).
-bool is_admission_policy_test(const std::string& suite_dir, const Test& test) {
-  if (!test.policy_path.empty()) return true;
-  if (test.template_path.empty()) return false;
-  std::vector<SourcedObject> objects;
-  std::string ignored;
-  if (!read_objects_file(join(suite_dir, test.template_path), &objects, &ignored)) return false;
+bool holds_admission_policy(const std::vector<SourcedObject>& objects) {
   for (const SourcedObject& o : objects) {
     if (is_admission_policy_object(o.object)) return true;
   }
@@ -168,15 +165,21 @@ TestResult Verifier::run_test(const std::string& suite_dir, const Test& test) co
     return result;
   };
 
-  if (is_admission_policy_test(suite_dir, test)) {
+  // The admission-policy form: `policy`, or a template file holding an admission policy.
+  auto admission_policy_test = [&] {
     TestResult admission = run_admission_policy_test(suite_dir, test);
     admission.seconds = watch.seconds();
     return admission;
-  }
+  };
+  if (!test.policy_path.empty()) return admission_policy_test();
   if (test.template_path.empty()) return fail("invalid Suite: missing template");
-  Value constraint_template;
+  std::string template_file = join(suite_dir, test.template_path);
+  std::vector<SourcedObject> template_objects;
   std::string error;
-  if (!read_single_object(join(suite_dir, test.template_path), &constraint_template, &error)) return fail(error);
+  if (!read_objects_file(template_file, &template_objects, &error)) return fail(error);
+  if (holds_admission_policy(template_objects)) return admission_policy_test();
+  Value constraint_template;
+  if (!single_object(template_objects, template_file, &constraint_template, &error)) return fail(error);
   GroupVersionKind template_gvk = gvk_of(constraint_template);
   if (template_gvk.group != "templates.gatekeeper.sh" || template_gvk.kind != "ConstraintTemplate") {
     return fail("not a ConstraintTemplate: " + join(suite_dir, test.template_path));
