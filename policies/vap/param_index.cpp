@@ -45,16 +45,22 @@ ParamIndex::ParamIndex(const std::vector<Value>& param_objects) {
   for (const Value& o : param_objects) {
     std::string_view kind = o["kind"].string_or("");
     if (kind.empty()) continue;
-    std::string key = kind_key(api_group_of(o["apiVersion"].string_or("")), kind);
-    params_[key].push_back(o);
+    std::string_view group = api_group_of(o["apiVersion"].string_or(""));
+    Param param{o, {}, {}, {}, nullptr};
+    param.api_version = param.object["apiVersion"].string_or("");
+    const Value& metadata = param.object["metadata"];
+    param.namespace_name = metadata["namespace"].string_or("");
+    param.name = metadata["name"].string_or("");
+    param.labels = metadata.is_object() ? metadata.find("labels") : nullptr;
+    params_[KindKey(group, kind)].push_back(std::move(param));
+    std::string key = kind_key(group, kind);
     if (declared.count(key) != 0) continue;
     auto [it, inserted] = namespaced_.emplace(key, false);
     if (!o["metadata"]["namespace"].string_or("").empty()) it->second = true;
   }
   for (auto& [key, list] : params_) {
-    std::stable_sort(list.begin(), list.end(), [](const Value& a, const Value& b) {
-      return std::make_pair(a["metadata"]["namespace"].string_or(""), a["metadata"]["name"].string_or("")) <
-             std::make_pair(b["metadata"]["namespace"].string_or(""), b["metadata"]["name"].string_or(""));
+    std::stable_sort(list.begin(), list.end(), [](const Param& a, const Param& b) {
+      return std::make_pair(a.namespace_name, a.name) < std::make_pair(b.namespace_name, b.name);
     });
   }
 }
@@ -93,36 +99,47 @@ bool ParamIndex::collect(const std::optional<ParamKind>& kind, bool namespaced, 
   }
   std::string_view group = api_group_of(kind->api_version);
   std::string_view version = api_version_of(kind->api_version);
-  auto it = params_.find(kind_key(group, kind->kind));
-  static const std::vector<Value> none;
-  const std::vector<Value>& candidates = it == params_.end() ? none : it->second;
+  auto it = params_.find(std::pair<std::string_view, std::string_view>(group, kind->kind));
+  static const std::vector<Param> none;
+  const std::vector<Param>& candidates = it == params_.end() ? none : it->second;
   // A custom resource is read at any version its CRD serves, and tollgate
   // does not track served versions (resolve() ignores them too): any version
   // of the group and kind is in scope. Gatekeeper's constraint CRDs serve v1,
   // v1beta1 and v1alpha1 alike, so a constraint written as v1 is the param of
   // an exported policy's paramKind constraints.gatekeeper.sh/v1beta1.
   const bool any_version = !is_builtin_group(group);
-  auto in_scope = [&](const Value& o) {
-    const std::string_view v = o["apiVersion"].string_or("");
+  auto in_scope = [&](const Param& o) {
+    const std::string_view v = o.api_version;
     if (!any_version && v != kind->api_version && !(group.empty() && v == version)) return false;
-    return !namespaced || o["metadata"]["namespace"].string_or("") == search_namespace;
+    return !namespaced || o.namespace_name == search_namespace;
   };
   if (!ref->name.empty()) {
     if (ref->has_selector) {
       *error = "paramRef.name and paramRef.selector are mutually exclusive";
       return false;
     }
-    for (const Value& o : candidates)
-      if (in_scope(o) && o["metadata"]["name"].string_or("") == ref->name) out.push_back(o);
+    // In (namespace, name) order: a namespaced kind's one namespace is a range.
+    auto first = candidates.begin();
+    auto last = candidates.end();
+    if (namespaced) {
+      auto less = [](const Param& p, const std::pair<std::string_view, std::string_view>& k) {
+        return std::make_pair(p.namespace_name, p.name) < k;
+      };
+      first = std::lower_bound(first, last, std::pair<std::string_view, std::string_view>(search_namespace, ref->name),
+                               less);
+    }
+    for (auto p = first; p != last; ++p) {
+      if (namespaced && (p->namespace_name != search_namespace || p->name != ref->name)) break;
+      if (in_scope(*p) && p->name == ref->name) out.push_back(p->object);
+    }
   } else if (ref->has_selector) {
     if (!ref->selector.error.empty()) {
       *error = ref->selector.error;
       return false;
     }
-    for (const Value& o : candidates) {
+    for (const Param& o : candidates) {
       if (!in_scope(o)) continue;
-      const Value* labels = o["metadata"].is_object() ? o["metadata"].find("labels") : nullptr;
-      if (ref->selector.empty || ref->selector.selector->matches(labels)) out.push_back(o);
+      if (ref->selector.empty || ref->selector.selector->matches(o.labels)) out.push_back(o.object);
     }
   } else {
     *error = "one of name or selector must be provided";

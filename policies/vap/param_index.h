@@ -7,6 +7,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "policies/vap/match.h"
@@ -33,8 +35,27 @@ class ParamIndex {
                const RequestAttributes& attributes, std::vector<value::Value>& out, std::string* error) const;
 
  private:
-  std::map<std::string, std::vector<value::Value>, std::less<>> params_;  // "<group>/<kind>"
-  std::map<std::string, bool, std::less<>> namespaced_;                 // known kinds
+  // One param object with what a lookup compares, read once; the views point
+  // into `object`, which outlives them.
+  struct Param {
+    value::Value object;
+    std::string_view api_version;
+    std::string_view namespace_name;
+    std::string_view name;
+    const value::Value* labels = nullptr;
+  };
+  // (group, kind), looked up without building a key.
+  using KindKey = std::pair<std::string, std::string>;
+  struct KindLess {
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      return std::pair<std::string_view, std::string_view>(a.first, a.second) <
+             std::pair<std::string_view, std::string_view>(b.first, b.second);
+    }
+  };
+  std::map<KindKey, std::vector<Param>, KindLess> params_;  // in (namespace, name) order
+  std::map<std::string, bool, std::less<>> namespaced_;     // known kinds, "<group>/<kind>"
 };
 
 }  // namespace tollgate::policies::vap
