@@ -1,5 +1,6 @@
 #include "policies/policy_set.h"
 
+#include <atomic>
 #include <algorithm>
 #include <unordered_map>
 
@@ -66,6 +67,7 @@ class CompiledPolicySet final : public PolicySet {
                                             vap::PolicyCheckObserver* checks) const override;
   bool has_admission_policies() const override { return !vap_->empty(); }
   std::vector<Result> admission_policy_results(const ReviewInput& input) const override;
+  std::vector<Value> admission_policy_objects() const override { return admission_policy_objects_; }
   int64_t mutator_generation(std::string_view kind_and_name) const override {
     auto it = mutator_generations_.find(kind_and_name);
     return it == mutator_generations_.end() ? 0 : it->second;
@@ -107,6 +109,11 @@ class CompiledPolicySet final : public PolicySet {
   std::vector<std::unique_ptr<Template>> templates_;
   StringMap<const Template*> template_by_kind_;
   std::vector<Entry> constraints_;
+  // ConstraintSlot::set: unique to this set in the process.
+  const uint64_t id_ = [] {
+    static std::atomic<uint64_t> next{1};
+    return next.fetch_add(1, std::memory_order_relaxed);
+  }();
   ConstraintIndex index_;
   GatekeeperConfig config_;
   StringMap<Value> namespaces_;
@@ -118,6 +125,7 @@ class CompiledPolicySet final : public PolicySet {
   expansion::ExpansionSystem expansion_;
   StringMap<int64_t> mutator_generations_;  // "<Kind>/<name>" -> metadata.generation
   std::shared_ptr<const vap::ValidatingPolicyEngine> vap_;
+  std::vector<Value> admission_policy_objects_;  // the VAPs and bindings loaded, as given
   std::shared_ptr<const vap::MutatingPolicyEngine> map_;
   PolicyStats stats_;
 };
@@ -239,6 +247,7 @@ LoadResult CompiledPolicySet::build(const std::vector<LoadedObject>& objects, st
         continue;
       }
       policies.push_back(std::move(*p));
+      set->admission_policy_objects_.push_back(o->value);
     }
     for (const LoadedObject* o : classified.validating_policy_bindings) {
       ParseContext ctx(o->origin, vap_errors);
@@ -250,6 +259,7 @@ LoadResult CompiledPolicySet::build(const std::vector<LoadedObject>& objects, st
         continue;
       }
       bindings.push_back(std::move(*b));
+      set->admission_policy_objects_.push_back(o->value);
     }
     std::vector<Value> params;
     for (const auto* objects : {&options.inventory, &options.admission_policy_params}) {
@@ -436,7 +446,9 @@ void CompiledPolicySet::review_constraint(const Entry& entry, const std::vector<
     for (auto& v : run_rego(entry, review)) add_result(std::move(v.message), std::move(v.details));
   }
   if (observer) {
-    observer->constraint_evaluated(c.kind, c.name, c.enforcement.action(),
+    ConstraintSlot slot{id_, static_cast<uint32_t>(&entry - constraints_.data()),
+                        static_cast<uint32_t>(constraints_.size())};
+    observer->constraint_evaluated_at(slot, c.kind, c.name, c.enforcement.action(),
                                    std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started),
                                    results.size() - results_before);
   }

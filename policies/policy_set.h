@@ -79,6 +79,17 @@ struct MutatingPolicyResult {
   bool mutated = false;
 };
 
+// Which constraint of which built PolicySet was evaluated: `set` is unique to
+// one PolicySet for the life of the process (never reused, 0 = unknown),
+// `index` < `count` the constraint's position in it. An observer can keep what
+// it resolves per constraint (metric series) in a table per set, indexed by
+// `index`, instead of looking the names up on every evaluation.
+struct ConstraintSlot {
+  uint64_t set = 0;
+  uint32_t index = 0;
+  uint32_t count = 0;
+};
+
 // Called once per evaluated constraint, for metrics; and, as a
 // PolicyCheckObserver, once per admission policy check (vap/policy_check.h).
 class ReviewObserver : public vap::PolicyCheckObserver {
@@ -87,6 +98,12 @@ class ReviewObserver : public vap::PolicyCheckObserver {
   virtual void constraint_evaluated(const std::string& kind, const std::string& name,
                                     const std::string& enforcement_action, std::chrono::nanoseconds duration,
                                     size_t violations) = 0;
+  // What PolicySet::validate calls; by default the call above.
+  virtual void constraint_evaluated_at(const ConstraintSlot&, const std::string& kind, const std::string& name,
+                                       const std::string& enforcement_action, std::chrono::nanoseconds duration,
+                                       size_t violations) {
+    constraint_evaluated(kind, name, enforcement_action, duration, violations);
+  }
 };
 
 struct ReviewInput {
@@ -226,6 +243,10 @@ class PolicySet {
   // (vap/vap_report.h): what tollgate test, verify and audit report, where the
   // API server answers with the first denial. Empty without policies.
   virtual std::vector<Result> admission_policy_results(const ReviewInput& input) const { return {}; }
+  // The loaded ValidatingAdmissionPolicy and ValidatingAdmissionPolicyBinding
+  // objects, as given, in load order: serve's audit loop rebuilds them with
+  // params listed from the cluster and reports on the bindings.
+  virtual std::vector<Value> admission_policy_objects() const { return {}; }
   // The ExpansionTemplates loaded with this set
   // (policies/expansion/expansion_system.h); empty by default.
   virtual const expansion::ExpansionSystem& expansion() const;
