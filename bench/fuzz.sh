@@ -19,7 +19,8 @@
 # dictionary when present.
 #
 # Prints a table target / execs / exec/s / result, appends it to
-# BUILD_DIR/fuzz-logs/history.tsv, and exits non-zero when any target crashed,
+# BUILD_DIR/fuzz-logs/history.tsv (a run stopped with SIGINT is `interrupted`:
+# its executions count, nothing crashed), and exits non-zero when any target crashed,
 # leaked, timed out or ran out of memory (the input is kept in
 # BUILD_DIR/fuzz-crashes/<target>/, the log in BUILD_DIR/fuzz-logs/<target>.log).
 set -uo pipefail
@@ -106,7 +107,10 @@ for t in "${targets[@]}"; do
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
   result=ok
-  if ((rc != 0)); then
+  if ((rc != 0)) && grep -q 'libFuzzer: run interrupted' "$log"; then
+    # Stopped from outside (SIGINT, e.g. at the end of a session): the executions count, nothing crashed.
+    result=interrupted
+  elif ((rc != 0)); then
     failed=1
     artifact=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -1)
     kind=$(grep -o -m1 -E 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer): [a-z-]+( [a-z-]+)?|runtime error: [^/]{0,60}' "$log" | head -1)
