@@ -4,7 +4,8 @@
 
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/yaml.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/parser.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -14,8 +15,8 @@
 #include <cstdio>
 #include <limits>
 #include <optional>
-#include <sstream>
-#include <unordered_set>
+#include <istream>
+#include <streambuf>
 
 #include "rules/value/decimal.h"
 #include "rules/value/number_format.h"
@@ -145,22 +146,24 @@ Value resolve_plain(const std::string& s) {
   return Value::string(s);
 }
 
-Value convert_scalar(const YAML::Node& node) {
-  const std::string& tag = node.Tag();
-  const std::string& text = node.Scalar();
+// A scalar's Value by its tag, or nullopt with *problem set (a bad explicit tag).
+std::optional<Value> resolve_scalar(const std::string& tag, const std::string& text, std::string* problem) {
   if (tag == kTagPlain) return resolve_plain(text);
   if (tag == kTagInt) {
     if (auto i = resolve_int(text)) return *i;
-    throw ConvertError{"cannot parse \"" + text + "\" as !!int", node.Mark()};
+    *problem = "cannot parse \"" + text + "\" as !!int";
+    return std::nullopt;
   }
   if (tag == kTagFloat) {
     if (auto f = resolve_float(text)) return *f;
     if (auto i = resolve_int(text)) return Value::number(i->to_double());
-    throw ConvertError{"cannot parse \"" + text + "\" as !!float", node.Mark()};
+    *problem = "cannot parse \"" + text + "\" as !!float";
+    return std::nullopt;
   }
   if (tag == kTagBool) {
     if (auto b = resolve_bool(text)) return Value::boolean(*b);
-    throw ConvertError{"cannot parse \"" + text + "\" as !!bool", node.Mark()};
+    *problem = "cannot parse \"" + text + "\" as !!bool";
+    return std::nullopt;
   }
   if (tag == kTagNull) return Value();
   // Quoted ("!"), block, !!str and application tags: the text itself.
@@ -168,10 +171,7 @@ Value convert_scalar(const YAML::Node& node) {
 }
 
 // Kubernetes' YAML-to-JSON conversion turns every mapping key into a string.
-std::string key_string(const YAML::Node& key) {
-  if (key.IsNull()) return "null";
-  if (!key.IsScalar()) throw ConvertError{"unsupported mapping key: keys must be scalars", key.Mark()};
-  Value v = convert_scalar(key);
+std::string key_text(const Value& v) {
   switch (v.kind()) {
     case Kind::String:
     case Kind::BigNum: return v.as_string();
@@ -181,8 +181,6 @@ std::string key_string(const YAML::Node& key) {
     default: return "null";
   }
 }
-
-bool is_merge_key(const YAML::Node& key) { return key.IsScalar() && key.Tag() == kTagPlain && key.Scalar() == "<<"; }
 
 // go-yaml v3's rule against alias bombs (decode.go, allowedAliasRatio): of
 // the nodes a document decodes to, up to 99% may come from alias expansion
@@ -196,132 +194,323 @@ double allowed_alias_ratio(double decode_count) {
   return 0.99 - 0.89 * ((decode_count - kAliasRatioRangeLow) / (kAliasRatioRangeHigh - kAliasRatioRangeLow));
 }
 
-// Converts one document. yaml-cpp shares the node of an anchor with its
-// aliases, so the tree it builds stays small, but converting expands every
-// alias (and every `<<` merge) again: the expansion is budgeted like
-// go-yaml's, and its nesting like yaml-cpp's parser.
-class Converter {
- public:
-  Converter(SourceMap* locations, size_t source_bytes)
-      : locations_(locations), alias_byte_budget_(std::max<size_t>(kMinAliasBytes, source_bytes * kAliasByteRatio)) {}
+std::string too_deep_message() {
+  return "document nesting too deep (more than " + std::to_string(kMaxYamlDepth) + " levels)";
+}
 
-  Value convert(const YAML::Node& node, const std::string& pointer) {
-    ++decode_count_;
-    if (alias_depth_ > 0) ++alias_count_;
-    if (alias_count_ > 100 && decode_count_ > 1000 &&
-        static_cast<double>(alias_count_) / static_cast<double>(decode_count_) >
-            allowed_alias_ratio(static_cast<double>(decode_count_)))
-      throw ConvertError{"document contains excessive aliasing", node.Mark()};
-    if (node.Type() == YAML::NodeType::Scalar) {
-      // Long scalars are the ones whose copies add up: one met again is an
-      // alias of it, as is any inside an aliased collection.
-      size_t size = node.Scalar().size();
-      if (size >= kLongScalar && (alias_depth_ > 0 || !seen_.insert(node.Mark().pos).second))
-        charge_alias_bytes(size, node);
-      return convert_scalar(node);
-    }
-    if (node.Type() != YAML::NodeType::Sequence && node.Type() != YAML::NodeType::Map) return Value();
-    if (depth_ >= kMaxYamlDepth)
-      throw ConvertError{"document nesting too deep (more than " + std::to_string(kMaxYamlDepth) + " levels)",
-                         node.Mark()};
-    // A collection met a second time is an alias (or merge) of it.
-    bool aliased = !seen_.insert(node.Mark().pos).second;
-    Nesting nesting(this, aliased);
-    return convert_collection(node, pointer);
+// Builds the Values of a stream's documents straight from yaml-cpp's parser
+// events: the text is scanned once and no YAML::Node tree is built. An anchor
+// keeps the Value it built, so an alias (or a `<<` merge of one) shares it;
+// what expanding it would cost is still counted as go-yaml counts it (every
+// node of the aliased subtree, its long strings, its depth), from the totals
+// kept with the anchor. The first conversion error stops the building but not
+// the parse: a syntax error anywhere in the stream is reported before it.
+class ValueBuilder final : public YAML::EventHandler {
+ public:
+  explicit ValueBuilder(size_t source_bytes)
+      : alias_byte_budget_(std::max<size_t>(kMinAliasBytes, source_bytes * kAliasByteRatio)) {}
+
+  std::vector<YamlDocument> documents;
+  std::optional<ConvertError> error;
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    // yaml-cpp 0.7 reports a token that can start no node after a document
+    // (a stray ',': `{"a":1},`) as one more null document without consuming
+    // it, forever (jbeder/yaml-cpp#1319, fixed after 0.7): a document that
+    // starts where the previous one did is the error go-yaml reports there.
+    if (mark.pos == previous_start_) throw YAML::ParserException(mark, "did not find expected <document start>");
+    previous_start_ = mark.pos;
+    anchors_.clear();  // anchors are per document, as yaml-cpp numbers them
+    frames_.clear();
+    locations_.clear();
+    root_.reset();
+    decode_count_ = alias_count_ = 0;
+    alias_bytes_ = long_bytes_ = 0;
   }
+
+  void OnDocumentEnd() override {
+    if (error || !root_) return;  // a document of nothing (or only comments) is skipped
+    YamlDocument d;
+    d.first_line = root_mark_.line >= 0 ? root_mark_.line + 1 : 1;
+    d.locations.reserve(locations_.size());
+    for (auto& [pointer, at] : locations_) d.locations.set(std::move(pointer), at);
+    d.value = std::move(*root_);
+    documents.push_back(std::move(d));
+  }
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    if (error) return;
+    if (expecting_key()) {
+      remember(anchor, Value(), 1, 0, 0, 0, "");
+      take_key(Value(), mark, false);
+      return;
+    }
+    locate_leaf(mark);
+    if (!count_node(mark)) return;
+    remember(anchor, Value(), 1, 0, 0, 0, "");
+    place(Value(), mark, 0, nullptr, /*null_event=*/true);
+  }
+
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& text) override {
+    if (error) return;
+    size_t long_size = text.size() >= kLongScalar ? text.size() : 0;
+    if (expecting_key()) {
+      std::optional<Value> key = convert_scalar(tag, text, mark);
+      if (!key) return;
+      remember(anchor, *key, 1, long_size, 0, 0, "");
+      take_key(std::move(*key), mark, tag == kTagPlain && text == "<<");
+      return;
+    }
+    locate_leaf(mark);
+    if (!count_node(mark)) return;
+    std::optional<Value> v = convert_scalar(tag, text, mark);
+    if (!v) return;
+    long_bytes_ += long_size;
+    remember(anchor, *v, 1, long_size, 0, 0, "");
+    place(std::move(*v), mark, 0, nullptr);
+  }
+
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    if (error) return;
+    const Anchor* a = anchor < anchors_.size() && anchors_[anchor].complete ? &anchors_[anchor] : nullptr;
+    // An alias inside its own anchor would expand without end.
+    if (!a) return fail(too_deep_message(), mark);
+    if (expecting_key()) {
+      if (a->depth > 0) return fail("unsupported mapping key: keys must be scalars", mark);
+      take_key(a->value, mark, false);
+      return;
+    }
+    std::string pointer = child_pointer(mark);
+    decode_count_ += a->nodes;
+    if (a->depth > 0) alias_count_ += a->nodes - 1;  // the aliased collection's own node is not counted
+    if (!check_alias_ratio(mark)) return;
+    if (static_cast<int>(frames_.size()) + a->depth > kMaxYamlDepth) return fail(too_deep_message(), mark);
+    if (a->long_bytes > 0) {
+      long_bytes_ += a->long_bytes;
+      alias_bytes_ += a->long_bytes;
+      if (alias_bytes_ > alias_byte_budget_)
+        return fail("document contains excessive aliasing (" + std::to_string(alias_bytes_) + " bytes of aliased strings)",
+                    mark);
+    }
+    for (const auto& [suffix, at] : a->locations) locations_.emplace_back(pointer + suffix, at);
+    place(a->value, mark, a->depth, nullptr);
+  }
+
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open(mark, anchor, false);
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    open(mark, anchor, true);
+  }
+  void OnMapEnd() override { close(); }
 
  private:
   static constexpr size_t kMinAliasBytes = size_t{1} << 20;
   static constexpr size_t kAliasByteRatio = 10;
   static constexpr size_t kLongScalar = 64;
 
-  struct Nesting {
-    Nesting(Converter* c, bool aliased) : c(c), aliased(aliased) {
-      ++c->depth_;
-      if (aliased) ++c->alias_depth_;
-    }
-    ~Nesting() {
-      --c->depth_;
-      if (aliased) --c->alias_depth_;
-    }
-    Converter* c;
-    bool aliased;
+  struct Anchor {
+    Value value;
+    int64_t nodes = 0;      // nodes an expansion decodes
+    size_t long_bytes = 0;  // bytes of long strings an expansion copies
+    int depth = 0;          // collection levels (0: a scalar)
+    bool complete = false;
+    std::vector<std::pair<std::string, SourceLocation>> locations;  // below the anchor's own pointer
   };
 
-  // Strings copied out of aliased scalars: a few aliases of one long string
-  // add up without many nodes.
-  void charge_alias_bytes(size_t n, const YAML::Node& node) {
-    alias_bytes_ += n;
-    if (alias_bytes_ > alias_byte_budget_)
-      throw ConvertError{"document contains excessive aliasing (" + std::to_string(alias_bytes_) +
-                             " bytes of aliased strings)",
-                         node.Mark()};
+  // An open collection.
+  struct Frame {
+    bool is_map = false;
+    bool merge_list = false;  // `<<: [...]`: its items are merged into the enclosing map
+    YAML::Mark mark;
+    YAML::anchor_t anchor = 0;
+    std::string pointer;
+    std::vector<Value> items;
+    std::vector<YAML::Mark> item_marks;
+    std::vector<Value::Entry> entries;
+    std::vector<Value::Entry> merged;  // from `<<` keys; they go first so that explicit keys win
+    bool have_key = false;
+    bool key_is_merge = false;
+    std::string key_pointer;
+    int child_depth = 0;
+    int64_t nodes_before = 0;
+    size_t long_bytes_before = 0;
+    size_t locations_before = 0;
+  };
+
+  bool expecting_key() const { return !frames_.empty() && frames_.back().is_map && !frames_.back().have_key; }
+
+  void fail(std::string message, const YAML::Mark& mark) {
+    if (!error) error = ConvertError{std::move(message), mark};
   }
 
-  Value convert_collection(const YAML::Node& node, const std::string& pointer) {
-    switch (node.Type()) {
-      case YAML::NodeType::Sequence: {
-        std::vector<Value> items;
-        items.reserve(node.size());
-        size_t index = 0;
-        for (const YAML::Node& item : node) {
-          std::string child = pointer_append(pointer, index++);
-          locations_->set(child, location_of(item.Mark()));
-          items.push_back(convert(item, child));
-        }
-        return Value::array(std::move(items));
-      }
-      case YAML::NodeType::Map: {
-        std::vector<Value::Entry> entries;
-        entries.reserve(node.size());
-        // Merged entries go first so that explicit keys, added later, win.
-        for (const auto& kv : node)
-          if (is_merge_key(kv.first)) merge(kv.second, pointer, &entries);
-        for (const auto& kv : node) {
-          if (is_merge_key(kv.first)) continue;
-          add_entry(kv.first, kv.second, pointer, &entries);
-        }
-        return Value::object_keeping_order(std::move(entries));
-      }
-      default: return Value();
+  std::optional<Value> convert_scalar(const std::string& tag, const std::string& text, const YAML::Mark& mark) {
+    std::string problem;
+    std::optional<Value> v = resolve_scalar(tag, text, &problem);
+    if (!v) fail(std::move(problem), mark);
+    return v;
+  }
+
+  bool check_alias_ratio(const YAML::Mark& mark) {
+    if (alias_count_ > 100 && decode_count_ > 1000 &&
+        static_cast<double>(alias_count_) / static_cast<double>(decode_count_) >
+            allowed_alias_ratio(static_cast<double>(decode_count_))) {
+      fail("document contains excessive aliasing", mark);
+      return false;
     }
+    return true;
   }
 
- private:
-  void add_entry(const YAML::Node& key, const YAML::Node& value, const std::string& pointer,
-                 std::vector<Value::Entry>* entries) {
-    std::string name = key_string(key);
-    std::string child = pointer_append(pointer, name);
-    locations_->set(child, location_of(key.Mark()));
-    Value converted = convert(value, child);
-    entries->emplace_back(Value::string(std::move(name)), std::move(converted));
+  bool count_node(const YAML::Mark& mark) {
+    ++decode_count_;
+    return check_alias_ratio(mark);
+  }
+
+  void take_key(Value key, const YAML::Mark& mark, bool merge) {
+    Frame& f = frames_.back();
+    f.have_key = true;
+    f.key_is_merge = merge;
+    if (merge) {
+      f.key_pointer = f.pointer;  // merged entries are the map's own
+      return;
+    }
+    std::string name = key_text(key);
+    f.key_pointer = pointer_append(f.pointer, name);
+    locations_.emplace_back(f.key_pointer, location_of(mark));
+    f.entries.emplace_back(Value::string(std::move(name)), Value());
+  }
+
+  // The pointer of the node starting at `mark`, its location recorded where
+  // the node itself (not its key) says where it is.
+  std::string child_pointer(const YAML::Mark& mark) {
+    if (frames_.empty()) {
+      locations_.emplace_back(std::string(), location_of(mark));
+      return std::string();
+    }
+    Frame& f = frames_.back();
+    if (f.is_map) return f.key_pointer;
+    if (f.merge_list) return f.pointer;
+    std::string pointer = pointer_append(f.pointer, f.items.size());
+    locations_.emplace_back(pointer, location_of(mark));
+    return pointer;
+  }
+
+  void locate_leaf(const YAML::Mark& mark) {
+    if (frames_.empty() || (!frames_.back().is_map && !frames_.back().merge_list)) child_pointer(mark);
+  }
+
+  void remember(YAML::anchor_t anchor, const Value& v, int64_t nodes, size_t long_bytes, int depth,
+                size_t locations_from, const std::string& pointer) {
+    if (anchor == YAML::NullAnchor) return;
+    if (anchors_.size() <= anchor) anchors_.resize(anchor + 1);
+    Anchor& a = anchors_[anchor];
+    a.value = v;
+    a.nodes = nodes;
+    a.long_bytes = long_bytes;
+    a.depth = depth;
+    a.complete = true;
+    a.locations.clear();
+    if (depth == 0) return;
+    for (size_t i = locations_from; i < locations_.size(); ++i)
+      a.locations.emplace_back(locations_[i].first.substr(pointer.size()), locations_[i].second);
+  }
+
+  void open(const YAML::Mark& mark, YAML::anchor_t anchor, bool is_map) {
+    if (error) return;
+    if (expecting_key()) return fail("unsupported mapping key: keys must be scalars", mark);
+    Frame f;
+    f.is_map = is_map;
+    f.merge_list = !is_map && !frames_.empty() && frames_.back().is_map && frames_.back().key_is_merge;
+    f.mark = mark;
+    f.anchor = anchor;
+    f.pointer = child_pointer(mark);
+    f.nodes_before = decode_count_;
+    f.long_bytes_before = long_bytes_;
+    f.locations_before = locations_.size();
+    if (!count_node(mark)) return;
+    if (frames_.size() >= static_cast<size_t>(kMaxYamlDepth)) return fail(too_deep_message(), mark);
+    if (anchor != YAML::NullAnchor && anchor < anchors_.size()) anchors_[anchor].complete = false;
+    frames_.push_back(std::move(f));
+  }
+
+  void close() {
+    if (error) return;
+    Frame f = std::move(frames_.back());
+    frames_.pop_back();
+    Value v;
+    if (f.is_map) {
+      if (f.merged.empty()) {
+        v = Value::object_keeping_order(std::move(f.entries));
+      } else {
+        f.merged.insert(f.merged.end(), std::make_move_iterator(f.entries.begin()),
+                        std::make_move_iterator(f.entries.end()));
+        v = Value::object_keeping_order(std::move(f.merged));
+      }
+    } else {
+      v = Value::array(std::move(f.items));
+    }
+    int depth = f.child_depth + 1;
+    remember(f.anchor, v, decode_count_ - f.nodes_before, long_bytes_ - f.long_bytes_before, depth,
+             f.locations_before, f.pointer);
+    place(std::move(v), f.mark, depth, &f.item_marks);
+  }
+
+  // Puts a finished node in its parent (or makes it the document).
+  void place(Value v, const YAML::Mark& mark, int depth, const std::vector<YAML::Mark>* item_marks,
+             bool null_event = false) {
+    if (frames_.empty()) {
+      if (!null_event) root_ = std::move(v);
+      root_mark_ = mark;
+      return;
+    }
+    Frame& f = frames_.back();
+    f.child_depth = std::max(f.child_depth, depth);
+    if (!f.is_map) {
+      f.items.push_back(std::move(v));
+      f.item_marks.push_back(mark);
+      return;
+    }
+    f.have_key = false;
+    if (f.key_is_merge) {
+      merge(f, v, mark, item_marks);
+    } else {
+      f.entries.back().second = std::move(v);
+    }
   }
 
   // `<<: *base` or `<<: [*a, *b]` (earlier maps take precedence).
-  void merge(const YAML::Node& source, const std::string& pointer, std::vector<Value::Entry>* entries) {
-    if (source.IsMap()) {
-      Value merged = convert(source, pointer);
-      entries->insert(entries->end(), merged.entries().begin(), merged.entries().end());
+  void merge(Frame& f, const Value& source, const YAML::Mark& mark, const std::vector<YAML::Mark>* item_marks) {
+    constexpr std::string_view kNeedsMaps = "merge key << needs a mapping or a list of mappings";
+    if (source.is_object()) {
+      f.merged.insert(f.merged.end(), source.entries().begin(), source.entries().end());
       return;
     }
-    if (source.IsSequence()) {
-      for (size_t i = source.size(); i-- > 0;) {
-        if (!source[i].IsMap()) throw ConvertError{"merge key << needs a mapping or a list of mappings", source[i].Mark()};
-        merge(source[i], pointer, entries);
+    if (!source.is_array()) return fail(std::string(kNeedsMaps), mark);
+    const std::vector<Value>& items = source.items();
+    for (size_t i = items.size(); i-- > 0;) {
+      if (!items[i].is_object()) {
+        return fail(std::string(kNeedsMaps), item_marks && i < item_marks->size() ? (*item_marks)[i] : mark);
       }
-      return;
     }
-    throw ConvertError{"merge key << needs a mapping or a list of mappings", source.Mark()};
+    for (size_t i = items.size(); i-- > 0;)
+      f.merged.insert(f.merged.end(), items[i].entries().begin(), items[i].entries().end());
   }
 
-  SourceMap* locations_;
   size_t alias_byte_budget_;
   size_t alias_bytes_ = 0;
+  size_t long_bytes_ = 0;  // of every long string decoded so far, aliased or not
   int64_t decode_count_ = 0;
   int64_t alias_count_ = 0;
-  int alias_depth_ = 0;
-  int depth_ = 0;
-  std::unordered_set<int> seen_;  // positions of the collections and long scalars converted so far
+  int previous_start_ = -1;
+  std::vector<Anchor> anchors_;  // by yaml-cpp's anchor number
+  std::vector<Frame> frames_;
+  std::vector<std::pair<std::string, SourceLocation>> locations_;  // in the order they were met
+  std::optional<Value> root_;
+  YAML::Mark root_mark_;
 };
 
 void append_escaped_token(std::string_view token, std::string& out) {
@@ -396,49 +585,34 @@ bool rewrite_json_surrogate_pairs(std::string_view text, std::string* out) {
   return rewrote;
 }
 
-// Where each document of a stream starts; nothing else.
-class DocumentStarts final : public YAML::EventHandler {
+// An istream over text it does not copy.
+class ViewBuffer final : public std::streambuf {
  public:
-  YAML::Mark start;
-  void OnDocumentStart(const YAML::Mark& mark) override { start = mark; }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-  void OnMapEnd() override {}
+  explicit ViewBuffer(std::string_view text) {
+    char* p = const_cast<char*>(text.data());
+    setg(p, p, p + text.size());
+  }
 };
 
-// yaml-cpp 0.7's LoadAll never returns on a stream where a token that can
-// start no node follows a document (a stray ',': `{"a":1},`): its parser
-// reports that token as one more null document without consuming it,
-// forever, and memory grows until the process dies (jbeder/yaml-cpp#1319,
-// fixed after 0.7). So the events are walked first, and a document that
-// starts where the previous one did is the error go-yaml reports there.
-std::vector<YAML::Node> load_all_documents(const std::string& text) {
-  {
-    std::istringstream in(text);
-    YAML::Parser parser(in);
-    DocumentStarts starts;
-    int previous = -1;
-    while (parser.HandleNextDocument(starts)) {
-      if (starts.start.pos == previous) throw YAML::ParserException(starts.start, "did not find expected <document start>");
-      previous = starts.start.pos;
-    }
+std::vector<YamlDocument> build_documents(std::string_view text, size_t source_bytes) {
+  ViewBuffer buffer(text);
+  std::istream in(&buffer);
+  YAML::Parser parser(in);
+  ValueBuilder builder(source_bytes);
+  while (parser.HandleNextDocument(builder)) {
   }
-  return YAML::LoadAll(text);
+  if (builder.error) throw *builder.error;
+  return std::move(builder.documents);
 }
 
-std::vector<YAML::Node> load_all(std::string_view text) {
+std::vector<YamlDocument> load_all(std::string_view text) {
   try {
-    return load_all_documents(std::string(text));
+    return build_documents(text, text.size());
   } catch (const YAML::ParserException& e) {
     std::string rewritten;
     if (e.msg.rfind(YAML::ErrorMsg::INVALID_UNICODE, 0) != 0 || !rewrite_json_surrogate_pairs(text, &rewritten))
       throw;
-    return load_all_documents(rewritten);
+    return build_documents(rewritten, text.size());
   }
 }
 
@@ -513,13 +687,13 @@ bool parse_yaml(std::string_view text, std::vector<YamlDocument>* out, YamlError
     }
     return false;
   }
-  std::vector<YAML::Node> docs;
+  std::vector<YamlDocument> result;
   try {
-    docs = load_all(text);
+    result = load_all(text);
   } catch (const YAML::DeepRecursion& e) {
     // yaml-cpp's own message for it is "bad file".
     if (error) {
-      error->message = "document nesting too deep (more than " + std::to_string(kMaxYamlDepth) + " levels)";
+      error->message = too_deep_message();
       error->location = location_of(e.mark);
     }
     return false;
@@ -529,30 +703,12 @@ bool parse_yaml(std::string_view text, std::vector<YamlDocument>* out, YamlError
       error->location = location_of(e.mark);
     }
     return false;
-  }
-  std::vector<YamlDocument> result;
-  result.reserve(docs.size());
-  for (const YAML::Node& doc : docs) {
-    if (!doc.IsDefined() || doc.IsNull()) continue;  // empty or comment-only document
-    YamlDocument d;
-    d.first_line = doc.Mark().line >= 0 ? doc.Mark().line + 1 : 1;
-    d.locations.set("", location_of(doc.Mark()));
-    try {
-      d.value = Converter(&d.locations, text.size()).convert(doc, "");
-    } catch (const ConvertError& e) {
-      if (error) {
-        error->message = e.message;
-        error->location = location_of(e.mark);
-      }
-      return false;
-    } catch (const YAML::Exception& e) {
-      if (error) {
-        error->message = e.msg;
-        error->location = location_of(e.mark);
-      }
-      return false;
+  } catch (const ConvertError& e) {
+    if (error) {
+      error->message = e.message;
+      error->location = location_of(e.mark);
     }
-    result.push_back(std::move(d));
+    return false;
   }
   for (auto& d : result) out->push_back(std::move(d));
   return true;
@@ -563,7 +719,9 @@ size_t& max_yaml_file_bytes() {
   return limit;
 }
 
-bool load_yaml_file(const std::string& path, std::vector<YamlDocument>* out, YamlError* error, size_t max_bytes) {
+namespace {
+
+bool read_yaml_file(const std::string& path, std::string& text, YamlError* error, size_t max_bytes) {
   if (max_bytes == 0) max_bytes = max_yaml_file_bytes();
   auto fail = [&](int err) {
     if (error) {
@@ -588,7 +746,7 @@ bool load_yaml_file(const std::string& path, std::vector<YamlDocument>* out, Yam
     std::fclose(f);
     return too_large(std::to_string(st.st_size));
   }
-  std::string text;
+  text.clear();
   char buf[65536];
   size_t n;
   while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
@@ -602,7 +760,18 @@ bool load_yaml_file(const std::string& path, std::vector<YamlDocument>* out, Yam
   int err = errno;
   std::fclose(f);
   if (read_error) return fail(err);
-  return parse_yaml(text, out, error);
+  return true;
+}
+
+}  // namespace
+
+bool load_yaml_file(const std::string& path, std::vector<YamlDocument>* out, YamlError* error, size_t max_bytes) {
+  std::string text;
+  return read_yaml_file(path, text, error, max_bytes) && parse_yaml(text, out, error);
+}
+
+bool load_yaml_file(const std::string& path, std::string* text, std::vector<YamlDocument>* out, YamlError* error) {
+  return read_yaml_file(path, *text, error, 0) && parse_yaml(*text, out, error);
 }
 
 std::string pointer_append(std::string_view base, std::string_view token) {

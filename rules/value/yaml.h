@@ -26,6 +26,7 @@ struct SourceLocation {
 class SourceMap {
  public:
   void set(std::string pointer, SourceLocation loc) { at_[std::move(pointer)] = loc; }
+  void reserve(size_t n) { at_.reserve(n); }
   // The location of the pointer, or of its nearest ancestor that has one.
   SourceLocation find(std::string_view pointer) const;
 
@@ -69,6 +70,8 @@ size_t& max_yaml_file_bytes();
 // "file is N bytes, over the limit of M bytes (--max-policy-file-bytes)".
 bool load_yaml_file(const std::string& path, std::vector<YamlDocument>* out, YamlError* error,
                     size_t max_bytes = 0);
+// The same, keeping the text read in *text (for readers that point into it).
+bool load_yaml_file(const std::string& path, std::string* text, std::vector<YamlDocument>* out, YamlError* error);
 
 // Appends "/<escaped token>" to a JSON pointer (RFC 6901 escaping).
 std::string pointer_append(std::string_view base, std::string_view token);
