@@ -77,14 +77,16 @@ int run_verify_command(const std::vector<std::string>& args, CommandIo& io) {
     return 1;
   }
   std::vector<gator::Suite> suites;
+  gator::ParsedYamlFiles parsed_files;  // the files read to find the suites, for the tests to reuse
   for (const std::string& path : parsed.positional) {
-    if (!gator::read_suites(path, &suites, &error)) {
+    if (!gator::read_suites(path, &suites, &error, &parsed_files)) {
       io.err << "Error: listing test files: " << error << "\n";
       return 1;
     }
   }
 
   gator::Verifier verifier(filter, gator::engine_factory(*engine, parsed.value("vap-environment", "1.32")));
+  verifier.use_parsed_files(&parsed_files);
   std::vector<gator::SuiteResult> results;
   results.reserve(suites.size());
   for (const gator::Suite& suite : suites) results.push_back(verifier.run(suite));

@@ -14,17 +14,13 @@
 namespace tollgate::policies::gator {
 namespace fs = std::filesystem;
 
-bool read_objects_text(std::string_view text, const std::string& file, std::vector<SourcedObject>* out,
-                       std::string* error) {
-  std::vector<value::YamlDocument> documents;
-  value::YamlError yaml_error;
-  if (!value::parse_yaml(text, &documents, &yaml_error)) {
-    *error = file + ":" + std::to_string(yaml_error.location.line) + ":" + std::to_string(yaml_error.location.column) +
-             ": " + yaml_error.message;
-    return false;
-  }
+namespace {
+
+// The objects of a file's parsed documents (`text` is the file's text).
+bool objects_of_documents(std::string_view text, const std::vector<value::YamlDocument>& documents,
+                          const std::string& file, std::vector<SourcedObject>* out, std::string* error) {
   CodePointColumns columns(text);
-  for (auto& doc : documents) {
+  for (const auto& doc : documents) {
     const Value* kind = doc.value.find("kind");
     if (!doc.value.is_object() || kind == nullptr || !kind->is_string() || kind->as_string().empty()) {
       *error = file + ":" + std::to_string(doc.first_line) + ": Object 'Kind' is missing";
@@ -37,7 +33,7 @@ bool read_objects_text(std::string_view text, const std::string& file, std::vect
     }
     // Where the object itself starts: its first key (or brace), past any "---" and comments.
     value::SourceLocation root = columns.convert(doc.locations.find(""));
-    SourcedObject sourced{std::move(doc.value), file, root.line > 0 ? root.line : doc.first_line, root.column};
+    SourcedObject sourced{doc.value, file, root.line > 0 ? root.line : doc.first_line, root.column};
     if (is_list_object(sourced.object)) {
       size_t count = sourced.object["items"].size();
       sourced.item_locations.reserve(count);
@@ -48,6 +44,40 @@ bool read_objects_text(std::string_view text, const std::string& file, std::vect
     out->push_back(std::move(sourced));
   }
   return true;
+}
+
+}  // namespace
+
+bool read_objects_text(std::string_view text, const std::string& file, std::vector<SourcedObject>* out,
+                       std::string* error) {
+  std::vector<value::YamlDocument> documents;
+  value::YamlError yaml_error;
+  if (!value::parse_yaml(text, &documents, &yaml_error)) {
+    *error = file + ":" + std::to_string(yaml_error.location.line) + ":" + std::to_string(yaml_error.location.column) +
+             ": " + yaml_error.message;
+    return false;
+  }
+  return objects_of_documents(text, documents, file, out, error);
+}
+
+void ParsedYamlFiles::add(const std::string& path, File file) {
+  std::error_code ec;
+  files_[fs::absolute(path, ec).lexically_normal().string()] = std::move(file);
+}
+
+const ParsedYamlFiles::File* ParsedYamlFiles::find(const std::string& path) const {
+  if (files_.empty()) return nullptr;
+  std::error_code ec;
+  auto it = files_.find(fs::absolute(path, ec).lexically_normal().string());
+  return it == files_.end() ? nullptr : &it->second;
+}
+
+bool read_objects_file(const std::string& path, std::vector<SourcedObject>* out, std::string* error,
+                       const ParsedYamlFiles* parsed) {
+  if (const ParsedYamlFiles::File* file = parsed ? parsed->find(path) : nullptr) {
+    return objects_of_documents(file->text, file->documents, path, out, error);
+  }
+  return read_objects_file(path, out, error);
 }
 
 bool is_list_object(const Value& object) {

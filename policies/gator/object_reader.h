@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -36,6 +37,26 @@ bool is_list_object(const Value& object);
 bool read_objects_text(std::string_view text, const std::string& file, std::vector<SourcedObject>* out,
                        std::string* error);
 bool read_objects_file(const std::string& path, std::vector<SourcedObject>* out, std::string* error);
+
+// YAML files already read and parsed, by lexically normal path: verify parses
+// every file of a tree to find its suites, and its tests then read their
+// templates, constraints and objects from here instead of parsing them again.
+class ParsedYamlFiles {
+ public:
+  struct File {
+    std::string text;
+    std::vector<value::YamlDocument> documents;
+  };
+  void add(const std::string& path, File file);
+  const File* find(const std::string& path) const;
+
+ private:
+  std::unordered_map<std::string, File> files_;
+};
+
+// read_objects_file, from `parsed` when it holds the file (nullptr: none).
+bool read_objects_file(const std::string& path, std::vector<SourcedObject>* out, std::string* error,
+                       const ParsedYamlFiles* parsed);
 
 // The Namespace (core v1) among `objects` that `object` lives in, by its
 // metadata.namespace; null when absent or when `object` is cluster-scoped.

@@ -131,16 +131,21 @@ bool is_suite_document(const Value& doc) {
 bool is_suite_extension(const fs::path& p) { return p.extension() == ".yaml" || p.extension() == ".yml"; }
 
 // Reads one file; leaves *suite empty-pathed when the file is not a Suite.
-bool read_suite_file(const fs::path& file, Suite* suite, bool* is_suite, std::string* error) {
+bool read_suite_file(const fs::path& file, Suite* suite, bool* is_suite, std::string* error,
+                     ParsedYamlFiles* parsed) {
   *is_suite = false;
+  std::string text;
   std::vector<value::YamlDocument> documents;
   value::YamlError yaml_error;
-  if (!value::load_yaml_file(file.string(), &documents, &yaml_error)) {
+  if (!value::load_yaml_file(file.string(), &text, &documents, &yaml_error)) {
     *error = "invalid yaml: parsing yaml file \"" + file.string() + "\": line " +
              std::to_string(yaml_error.location.line) + ": " + yaml_error.message;
     return false;
   }
-  if (documents.empty() || !is_suite_document(documents.front().value)) return true;
+  if (documents.empty() || !is_suite_document(documents.front().value)) {
+    if (parsed) parsed->add(file.string(), ParsedYamlFiles::File{std::move(text), std::move(documents)});
+    return true;
+  }
   *is_suite = true;
   if (!parse_suite(documents.front().value, suite, error)) {
     *error += " (in " + file.string() + ")";
@@ -164,7 +169,7 @@ bool parse_suite(const Value& document, Suite* suite, std::string* error) {
   return true;
 }
 
-bool read_suites(const std::string& target, std::vector<Suite>* suites, std::string* error) {
+bool read_suites(const std::string& target, std::vector<Suite>* suites, std::string* error, ParsedYamlFiles* parsed) {
   if (target.empty()) {
     *error = "target not specified";
     return false;
@@ -227,7 +232,7 @@ bool read_suites(const std::string& target, std::vector<Suite>* suites, std::str
   for (const auto& [file, display] : files) {
     Suite suite;
     bool is_suite = false;
-    if (!read_suite_file(file, &suite, &is_suite, error)) return false;
+    if (!read_suite_file(file, &suite, &is_suite, error, parsed)) return false;
     if (!is_suite) continue;
     suite.file_path = file.string();
     suite.display_path = display;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "policies/gator/object_reader.h"
 #include "rules/value/value.h"
 
 namespace tollgate::policies::gator {
@@ -58,6 +59,8 @@ struct Suite {
 bool parse_suite(const Value& document, Suite* suite, std::string* error);
 
 // Finds and parses the suites `target` names (see above), sorted by path.
-bool read_suites(const std::string& target, std::vector<Suite>* suites, std::string* error);
+// Every other YAML file it parses on the way is added to *parsed (if given).
+bool read_suites(const std::string& target, std::vector<Suite>* suites, std::string* error,
+                 ParsedYamlFiles* parsed = nullptr);
 
 }  // namespace tollgate::policies::gator

@@ -46,15 +46,16 @@ bool single_object(const std::vector<SourcedObject>& objects, const std::string&
   return true;
 }
 
-bool read_single_object(const std::string& path, Value* out, std::string* error) {
+bool read_single_object(const std::string& path, Value* out, std::string* error, const ParsedYamlFiles* parsed) {
   std::vector<SourcedObject> objects;
-  return read_objects_file(path, &objects, error) && single_object(objects, path, out, error);
+  return read_objects_file(path, &objects, error, parsed) && single_object(objects, path, out, error);
 }
 
 // Every object of `path`, at least one.
-bool read_all_objects(const std::string& path, std::vector<Value>* out, std::string* error) {
+bool read_all_objects(const std::string& path, std::vector<Value>* out, std::string* error,
+                      const ParsedYamlFiles* parsed) {
   std::vector<SourcedObject> objects;
-  if (!read_objects_file(path, &objects, error)) return false;
+  if (!read_objects_file(path, &objects, error, parsed)) return false;
   if (objects.empty()) {
     *error = "missing objects: path \"" + path + "\" defines no YAML objects";
     return false;
@@ -89,14 +90,15 @@ class CaseRun {
 };
 
 // A case's object and inventory; gator's error when it has none or they do not read.
-std::string read_case(const std::string& suite_dir, const Case& c, Value* object, std::vector<Value>* inventory) {
+std::string read_case(const std::string& suite_dir, const Case& c, Value* object, std::vector<Value>* inventory,
+                      const ParsedYamlFiles* parsed) {
   if (c.object.empty()) return "invalid Case: must define object";
   if (c.assertions.empty()) return "invalid Case: assertions must be non-empty";
   std::string error;
-  if (!read_single_object(join(suite_dir, c.object), object, &error)) return error;
+  if (!read_single_object(join(suite_dir, c.object), object, &error, parsed)) return error;
   for (const std::string& path : c.inventory) {
     std::vector<SourcedObject> objects;
-    if (!read_objects_file(join(suite_dir, path), &objects, &error)) return error;
+    if (!read_objects_file(join(suite_dir, path), &objects, &error, parsed)) return error;
     for (auto& o : objects) inventory->push_back(std::move(o.object));
   }
   return {};
@@ -176,7 +178,7 @@ TestResult Verifier::run_test(const std::string& suite_dir, const Test& test) co
   std::string template_file = join(suite_dir, test.template_path);
   std::vector<SourcedObject> template_objects;
   std::string error;
-  if (!read_objects_file(template_file, &template_objects, &error)) return fail(error);
+  if (!read_objects_file(template_file, &template_objects, &error, parsed_)) return fail(error);
   if (holds_admission_policy(template_objects)) return admission_policy_test();
   Value constraint_template;
   if (!single_object(template_objects, template_file, &constraint_template, &error)) return fail(error);
@@ -186,7 +188,7 @@ TestResult Verifier::run_test(const std::string& suite_dir, const Test& test) co
   }
   if (test.constraint_path.empty()) return fail("invalid Suite: missing constraint");
   Value constraint;
-  if (!read_single_object(join(suite_dir, test.constraint_path), &constraint, &error)) return fail(error);
+  if (!read_single_object(join(suite_dir, test.constraint_path), &constraint, &error, parsed_)) return fail(error);
   if (gvk_of(constraint).group != "constraints.gatekeeper.sh") {
     return fail("not a Constraint: " + join(suite_dir, test.constraint_path));
   }
@@ -194,7 +196,9 @@ TestResult Verifier::run_test(const std::string& suite_dir, const Test& test) co
   std::vector<Value> policies = {constraint_template, constraint};
   if (!test.expansion_path.empty()) {
     Value expansion_template;
-    if (!read_single_object(join(suite_dir, test.expansion_path), &expansion_template, &error)) return fail(error);
+    if (!read_single_object(join(suite_dir, test.expansion_path), &expansion_template, &error, parsed_)) {
+      return fail(error);
+    }
     GroupVersionKind gvk = gvk_of(expansion_template);
     if (gvk.group != "expansion.gatekeeper.sh" || gvk.kind != "ExpansionTemplate") {
       return fail("not an Expansion Template: " + join(suite_dir, test.expansion_path));
@@ -226,7 +230,10 @@ TestResult Verifier::run_test(const std::string& suite_dir, const Test& test) co
   }
   if (!engine.errors.empty()) return fail("adding template: " + describe_errors(engine.errors));
 
-  run_cases(test, result, [&](const Case& c) { return run_case(suite_dir, policies, c); });
+  if (!engine.policies) return fail("adding template: the policy engine returned no policies");
+  // A PolicySet is immutable once built: the cases share it, and no state
+  // leaks from one to the next.
+  run_cases(test, result, [&](const Case& c) { return run_case(suite_dir, *engine.policies, c); });
   result.seconds = watch.seconds();
   return result;
 }
@@ -247,26 +254,23 @@ void Verifier::run_cases(const Test& test, TestResult& result,
   }
 }
 
-CaseResult Verifier::run_case(const std::string& suite_dir, const std::vector<Value>& policies, const Case& c) const {
+CaseResult Verifier::run_case(const std::string& suite_dir, const PolicySet& policies, const Case& c) const {
   CaseRun run(c.name);
   auto finish = [&run](std::string error) { return run.finish(std::move(error)); };
   Value object;
   std::vector<Value> inventory;
-  if (std::string error = read_case(suite_dir, c, &object, &inventory); !error.empty()) return finish(error);
+  if (std::string error = read_case(suite_dir, c, &object, &inventory, parsed_); !error.empty()) return finish(error);
 
   BuiltReview review = build_gator_review(object, Value::null(), std::move(inventory));
   if (!review.ok()) return finish(review.error);
 
-  // Each case gets an engine of its own, so no state leaks between cases.
-  EngineBuild engine = factory_(policies, {});
-  if (!engine.errors.empty() || !engine.policies) return finish("adding template: " + describe_errors(engine.errors));
   // An AdmissionReview is reviewed as a request, without expansion. The
   // resultants are placed as gator's expander places them but reviewed, like
   // the object, without a Namespace (gatekeeper-expansion.md §5.2).
   expansion::ExpansionContext implied;
   if (!is_admission_review(object)) implied.generator = object;
   implied.expansion_namespace = NamespaceContext({}).for_object(object);
-  expansion::ExpandedReview expanded = expansion::review_with_expansion(*engine.policies, review.input, implied);
+  expansion::ExpandedReview expanded = expansion::review_with_expansion(policies, review.input, implied);
   if (!expanded.expand_error.empty()) {
     std::string name(object["metadata"]["name"].string_or(""));
     return finish("expanding resource " + name + ": error expanding resource " + name + ": " + expanded.expand_error);
@@ -300,7 +304,7 @@ TestResult Verifier::run_admission_policy_test(const std::string& suite_dir, con
   std::vector<Value> objects;
   std::string error;
   for (const std::string* path : {&test.policy_path, &test.template_path, &test.constraint_path}) {
-    if (!path->empty() && !read_all_objects(join(suite_dir, *path), &objects, &error)) return fail(error);
+    if (!path->empty() && !read_all_objects(join(suite_dir, *path), &objects, &error, parsed_)) return fail(error);
   }
   AdmissionPolicyTest loaded;
   bool any_admission_policy = false;
@@ -332,7 +336,7 @@ CaseResult Verifier::run_admission_policy_case(const std::string& suite_dir, con
   auto finish = [&run](std::string error) { return run.finish(std::move(error)); };
   Value object;
   std::vector<Value> inventory;
-  if (std::string error = read_case(suite_dir, c, &object, &inventory); !error.empty()) return finish(error);
+  if (std::string error = read_case(suite_dir, c, &object, &inventory, parsed_); !error.empty()) return finish(error);
   BuiltReview review = build_gator_review(object, Value::null(), inventory);
   if (!review.ok()) return finish(review.error);
 

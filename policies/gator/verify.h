@@ -70,12 +70,17 @@ class Verifier {
   explicit Verifier(RunFilter filter, EngineFactory factory = build_engine)
       : filter_(std::move(filter)), factory_(std::move(factory)) {}
 
+  // Files read_suites already parsed: the tests read them from there (they
+  // must outlive the Verifier's runs).
+  void use_parsed_files(const ParsedYamlFiles* parsed) { parsed_ = parsed; }
+
   SuiteResult run(const Suite& suite) const;
 
  private:
   TestResult run_test(const std::string& suite_dir, const Test& test) const;
-  // `policies`: the test's template, constraint and ExpansionTemplate if any.
-  CaseResult run_case(const std::string& suite_dir, const std::vector<Value>& policies, const Case& c) const;
+  // `policies`: the engine built once for the test's template, constraint and
+  // ExpansionTemplate if any, shared by its cases.
+  CaseResult run_case(const std::string& suite_dir, const PolicySet& policies, const Case& c) const;
 
   // Each case of `test` run by `run_one`, or skipped (skip: true, --run).
   void run_cases(const Test& test, TestResult& result, const std::function<CaseResult(const Case&)>& run_one) const;
@@ -91,6 +96,7 @@ class Verifier {
 
   RunFilter filter_;
   EngineFactory factory_;
+  const ParsedYamlFiles* parsed_ = nullptr;
 };
 
 }  // namespace tollgate::policies::gator
