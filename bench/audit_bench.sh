@@ -46,33 +46,7 @@ mkdir -p "$work"
 policies="$work/policies-$mode"
 rm -rf "$policies"
 mkdir -p "$policies"
-# The first sample of each constraint name (samples reuse names with other parameters).
-templates=$("$python" - "$library" "$policies" <<'PY'
-import os, re, shutil, sys
-library, out = sys.argv[1], sys.argv[2]
-seen, templates = set(), 0
-for root, dirs, files in sorted(os.walk(library)):
-    dirs.sort()
-    if "template.yaml" not in files:
-        continue
-    name = os.path.basename(root)
-    shutil.copy(os.path.join(root, "template.yaml"), os.path.join(out, name + "-template.yaml"))
-    templates += 1
-    samples = os.path.join(root, "samples")
-    for sample in sorted(os.listdir(samples)) if os.path.isdir(samples) else []:
-        constraint = os.path.join(samples, sample, "constraint.yaml")
-        if not os.path.isfile(constraint):
-            continue
-        text = open(constraint).read()
-        kind = re.search(r"^kind:\s*(\S+)", text, re.M).group(1)
-        cname = re.search(r"^metadata:\s*\n(?:\s+.*\n)*?\s+name:\s*(\S+)", text, re.M).group(1)
-        if (kind, cname) in seen:
-            continue
-        seen.add((kind, cname))
-        shutil.copy(constraint, os.path.join(out, name + "-" + sample + "-constraint.yaml"))
-print(templates)
-PY
-)
+templates=$("$python" "$here/library_policies.py" "$library" "$policies")
 constraints=$(find "$policies" -name '*-constraint.yaml' | wc -l)
 if [[ "$mode" = synconly ]]; then
   cat > "$policies/config.yaml" <<'EOF'
