@@ -93,27 +93,32 @@ std::string_view namespace_for_config(const value::Value& request) {
   return ns.empty() ? object["metadata"]["namespace"].string_or("") : ns;
 }
 
-// "[constraint] message" strings of the results, by the action they had.
-struct ResultLines {
-  std::vector<std::string> deny, warn, dryrun;
-};
-
-ResultLines result_lines(const policies::Decision& decision) {
-  ResultLines lines;
+// The "[constraint] message" of each result that had `action` (once per
+// time a scoped result lists it), as the array field `key` when there is one:
+// encoded into the log line straight from the result.
+void add_result_lines(LogLine& line, std::string_view key, const policies::Decision& decision,
+                      std::string_view action) {
+  bool any = false;
+  auto add = [&](const policies::Result& result) {
+    if (!any) line.begin_array(key);
+    any = true;
+    line.begin_element()
+        .append_to_element("[")
+        .append_to_element(result.constraint_name)
+        .append_to_element("] ")
+        .append_to_element(result.message)
+        .end_element();
+  };
   for (const policies::Result& result : decision.results) {
-    std::string line = "[" + result.constraint_name + "] " + result.message;
-    auto add = [&](std::string_view action) {
-      if (action == "deny") lines.deny.push_back(line);
-      else if (action == "warn") lines.warn.push_back(line);
-      else if (action == "dryrun") lines.dryrun.push_back(line);
-    };
     if (result.enforcement_action == "scoped") {
-      for (const std::string& action : result.scoped_actions) add(action);
-    } else {
-      add(result.enforcement_action);
+      for (const std::string& a : result.scoped_actions) {
+        if (a == action) add(result);
+      }
+    } else if (result.enforcement_action == action) {
+      add(result);
     }
   }
-  return lines;
+  if (any) line.end_array();
 }
 
 // A log line naming the request: uid, operation, kind, name, namespace,
@@ -139,15 +144,14 @@ void log_decision(const AdmissionReviewRequest& review, const policies::Decision
   line.field("code", static_cast<int64_t>(decision.code));
   if (decision.code == 500) {
     line.field("error", decision.message);
-    log_error(line);
+    log_error(std::move(line));
     return;
   }
-  ResultLines lines = result_lines(decision);
-  if (!lines.deny.empty()) line.field("denials", lines.deny);
-  if (!lines.warn.empty()) line.field("warnings", lines.warn);
-  if (!lines.dryrun.empty()) line.field("dryrun_violations", lines.dryrun);
-  if (decision.allowed) log_info(line);
-  else log_warn(line);
+  add_result_lines(line, "denials", decision, "deny");
+  add_result_lines(line, "warnings", decision, "warn");
+  add_result_lines(line, "dryrun_violations", decision, "dryrun");
+  // One per request with violations: written with the writer's next batch.
+  log_batched(decision.allowed ? spdlog::level::info : spdlog::level::warn, std::move(line));
 }
 
 // Mutated objects (with the mutators that applied) and mutation errors;
@@ -158,7 +162,7 @@ void log_mutation(const AdmissionReviewRequest& review, const policies::Mutation
     // MutatingAdmissionPolicy's own (403) for its denials.
     LogLine line = request_log_line("mutation error", review);
     line.field("code", static_cast<int64_t>(mutation.code)).field("error", mutation.message);
-    log_error(line);
+    log_error(std::move(line));
     return;
   }
   if (mutation.outcome != policies::MutationOutcome::Mutated) return;
@@ -166,7 +170,7 @@ void log_mutation(const AdmissionReviewRequest& review, const policies::Mutation
   line.field("mutators", mutation.result.applied)
       .field("iterations", static_cast<int64_t>(mutation.result.iterations))
       .field("patch_operations", static_cast<int64_t>(patch_operations));
-  log_info(line);
+  log_info(std::move(line));
 }
 
 // The AdmissionReview answer to a mutation (gatekeeper-semantics §5.9).

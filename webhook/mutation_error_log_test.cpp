@@ -13,6 +13,7 @@
 #include "policies/test_support.h"
 #include "webhook/admission_router.h"
 #include "webhook/admission_test_support.h"
+#include "webhook/log.h"
 #include "webhook/metrics.h"
 
 using namespace tollgate;
@@ -29,6 +30,7 @@ std::string stderr_of(Run run) {
   int saved = dup(2);
   dup2(file, 2);
   run();
+  tollgate::webhook::flush_log();
   std::fflush(stderr);
   dup2(saved, 2);
   close(saved);

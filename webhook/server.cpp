@@ -336,11 +336,14 @@ int serve(const ServerOptions& options) {
     // process (its memory and the pod's grace period) hostage.
     log_warn(LogLine("stopped with evaluations still running; not waiting for them")
                  .field("evaluations", static_cast<int64_t>(evaluators.running())));
+    flush_log();  // _Exit runs no atexit hook
     std::fflush(nullptr);
     std::_Exit(0);
   }
   router.set_worker_pool(nullptr);
   log_info(LogLine("stopped"));
+  // Every line logged until now reaches stderr before the process exits.
+  flush_log();
   return 0;
 }
 
@@ -351,6 +354,7 @@ int run_server(const ServerOptions& options) {
     return serve(options);
   } catch (const std::exception& e) {
     log_error(LogLine("cannot serve").field("error", e.what()));
+    flush_log();
     std::cerr << "tollgate serve: " << e.what() << "\n";
     return 1;
   }
