@@ -7,7 +7,10 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
+#include <algorithm>
 #include <mutex>
+
+#include "webhook/log.h"
 
 namespace tollgate::webhook {
 namespace {
@@ -19,14 +22,17 @@ double seconds(nanoseconds d) { return duration<double>(d).count(); }
 
 // Gatekeeper's request-duration buckets: .001–.009, .01–.09, .1–.9 by tenths
 // of the decade, then 1–10 in steps of .5.
-prometheus::Histogram::BucketBoundaries request_duration_buckets() {
-  prometheus::Histogram::BucketBoundaries buckets;
-  // Divided rather than multiplied so that each bound is the double nearest
-  // its decimal (0.1 * 3 would print as 0.30000000000000004).
-  for (double scale : {1000.0, 100.0, 10.0}) {
-    for (int i = 1; i <= 9; ++i) buckets.push_back(i / scale);
-  }
-  for (int i = 2; i <= 20; ++i) buckets.push_back(i / 2.0);
+const prometheus::Histogram::BucketBoundaries& request_duration_buckets() {
+  static const prometheus::Histogram::BucketBoundaries buckets = [] {
+    prometheus::Histogram::BucketBoundaries b;
+    // Divided rather than multiplied so that each bound is the double nearest
+    // its decimal (0.1 * 3 would print as 0.30000000000000004).
+    for (double scale : {1000.0, 100.0, 10.0}) {
+      for (int i = 1; i <= 9; ++i) b.push_back(i / scale);
+    }
+    for (int i = 2; i <= 20; ++i) b.push_back(i / 2.0);
+    return b;
+  }();
   return buckets;
 }
 
@@ -64,7 +70,77 @@ Metric& cached(std::atomic<Metric*>& slot, Make make) {
 
 constexpr const char* kActions[] = {"deny", "dryrun", "warn", "scoped"};
 
+// Shards per ShardedHistogram: threads take them round-robin, so up to this
+// many evaluation threads never share a cache line on one series.
+constexpr size_t kShards = 4;
+
+size_t shard_of_this_thread() {
+  static std::atomic<size_t> next{0};
+  thread_local const size_t shard = next.fetch_add(1, std::memory_order_relaxed) % kShards;
+  return shard;
+}
+
+uint64_t next_metrics_id() {
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
 }  // namespace
+
+class Metrics::ShardedHistogram {
+ public:
+  ShardedHistogram(prometheus::Histogram& target, const std::vector<double>& bounds)
+      : target_(target), bounds_(bounds) {
+    for (Shard& shard : shards_) {
+      shard.counts = std::make_unique<std::atomic<uint64_t>[]>(bounds_.size() + 1);
+    }
+  }
+
+  // prometheus::Histogram's bucket: the first bound >= value, else +Inf.
+  void observe(double value) {
+    size_t bucket = static_cast<size_t>(
+        std::find_if(bounds_.begin(), bounds_.end(), [value](double bound) { return bound >= value; }) -
+        bounds_.begin());
+    Shard& shard = shards_[shard_of_this_thread()];
+    shard.counts[bucket].fetch_add(1, std::memory_order_relaxed);
+    shard.sum.fetch_add(value, std::memory_order_relaxed);
+  }
+
+  // Moves what was observed since the last call into the prometheus
+  // histogram. An observation racing with it may show in its bucket at this
+  // scrape and in the sum at the next one.
+  void merge() {
+    std::vector<double>& increments = increments_;
+    increments.assign(bounds_.size() + 1, 0.0);
+    double sum = 0;
+    bool any = false;
+    for (Shard& shard : shards_) {
+      for (size_t b = 0; b <= bounds_.size(); ++b) {
+        if (shard.counts[b].load(std::memory_order_relaxed) == 0) continue;
+        increments[b] += static_cast<double>(shard.counts[b].exchange(0, std::memory_order_relaxed));
+        any = true;
+      }
+      sum += shard.sum.exchange(0, std::memory_order_relaxed);
+    }
+    if (any || sum != 0) target_.ObserveMultiple(increments, sum);
+  }
+
+ private:
+  struct alignas(64) Shard {
+    std::unique_ptr<std::atomic<uint64_t>[]> counts;
+    std::atomic<double> sum{0};
+  };
+  prometheus::Histogram& target_;
+  const std::vector<double>& bounds_;  // static bucket lists, outliving every Metrics
+  std::array<Shard, kShards> shards_;
+  std::vector<double> increments_;  // merge()'s, under sharded_mutex_
+};
+
+struct Metrics::ConstraintTable {
+  ConstraintTable(uint64_t set, uint32_t count) : set(set), slots(count) {}
+  const uint64_t set;
+  std::vector<std::atomic<const ConstraintSeries*>> slots;
+};
 
 const char* to_string(AdmissionStatus status) {
   switch (status) {
@@ -157,6 +233,13 @@ Metrics::Metrics()
                                "a rotated certificate shows at the next scrape")
                          .Register(*registry_)
                          .Add({})),
+      id_(next_metrics_id()),
+      log_lines_dropped_(prometheus::BuildCounter()
+                             .Name("tollgate_log_lines_dropped_total")
+                             .Help("Log lines dropped, oldest first, because the log writer fell behind and its "
+                                   "queue was full")
+                             .Register(*registry_)
+                             .Add({})),
       // kube-apiserver's help texts, with the stability level its metrics
       // framework puts in front ([BETA] for the validating ones, [ALPHA] for
       // the mutating ones).
@@ -197,10 +280,11 @@ void Metrics::record_validation(AdmissionStatus status, bool dry_run, nanosecond
                                   {"admission_dryrun", dry_run ? "true" : "false"}});
   });
   count.Increment();
-  auto& histogram = cached(validation_duration_series_[s], [&]() -> prometheus::Histogram& {
-    return validation_duration_.Add({{"admission_status", to_string(status)}}, request_duration_buckets());
+  auto& histogram = cached(validation_duration_series_[s], [&]() -> ShardedHistogram& {
+    return sharded(validation_duration_.Add({{"admission_status", to_string(status)}}, request_duration_buckets()),
+                   request_duration_buckets());
   });
-  histogram.Observe(seconds(elapsed));
+  histogram.observe(seconds(elapsed));
 }
 
 void Metrics::record_mutation(MutationStatus status, nanoseconds elapsed) {
@@ -209,17 +293,19 @@ void Metrics::record_mutation(MutationStatus status, nanoseconds elapsed) {
     return mutation_count_.Add({{"mutation_status", to_string(status)}});
   });
   count.Increment();
-  auto& histogram = cached(mutation_duration_series_[s], [&]() -> prometheus::Histogram& {
-    return mutation_duration_.Add({{"mutation_status", to_string(status)}}, request_duration_buckets());
+  auto& histogram = cached(mutation_duration_series_[s], [&]() -> ShardedHistogram& {
+    return sharded(mutation_duration_.Add({{"mutation_status", to_string(status)}}, request_duration_buckets()),
+                   request_duration_buckets());
   });
-  histogram.Observe(seconds(elapsed));
+  histogram.observe(seconds(elapsed));
 }
 
 void Metrics::record_mutation_iterations(size_t iterations, bool converged) {
-  auto& histogram = cached(mutation_iterations_series_[converged ? 1 : 0], [&]() -> prometheus::Histogram& {
-    return mutation_iterations_.Add({{"success", converged ? "true" : "false"}}, iteration_buckets());
+  auto& histogram = cached(mutation_iterations_series_[converged ? 1 : 0], [&]() -> ShardedHistogram& {
+    return sharded(mutation_iterations_.Add({{"success", converged ? "true" : "false"}}, iteration_buckets()),
+                   iteration_buckets());
   });
-  histogram.Observe(static_cast<double>(iterations));
+  histogram.observe(static_cast<double>(iterations));
 }
 
 void Metrics::set_mutator_stats(const policies::mutation::MutatorStats& stats) {
@@ -246,6 +332,13 @@ void Metrics::record_policy_reload(bool succeeded) {
   (succeeded ? policy_reload_successes_ : policy_reload_errors_).Increment();
 }
 
+Metrics::ShardedHistogram& Metrics::sharded(prometheus::Histogram& target, const std::vector<double>& buckets) {
+  std::lock_guard lock(sharded_mutex_);
+  return *sharded_.emplace_back(std::make_unique<ShardedHistogram>(target, buckets));
+}
+
+// The slow path: once per (kind, name, action) for the life of the process,
+// then once per constraint per PolicySet to fill its slot.
 const Metrics::ConstraintSeries& Metrics::constraint_series(const std::string& kind, const std::string& name,
                                                             const std::string& enforcement_action) {
   thread_local std::string key;
@@ -259,8 +352,9 @@ const Metrics::ConstraintSeries& Metrics::constraint_series(const std::string& k
   std::unique_lock lock(constraint_series_mutex_);
   auto [it, inserted] = constraint_series_.try_emplace(key, ConstraintSeries{nullptr, nullptr});
   if (inserted) {
-    it->second.duration =
-        &constraint_duration_.Add({{"constraint_kind", kind}, {"constraint", name}}, constraint_duration_buckets());
+    it->second.duration = &sharded(
+        constraint_duration_.Add({{"constraint_kind", kind}, {"constraint", name}}, constraint_duration_buckets()),
+        constraint_duration_buckets());
     it->second.violations = &constraint_violations_.Add(
         {{"constraint_kind", kind}, {"constraint", name}, {"enforcement_action", enforcement_action}});
   }
@@ -271,8 +365,44 @@ const Metrics::ConstraintSeries& Metrics::constraint_series(const std::string& k
 void Metrics::constraint_evaluated(const std::string& kind, const std::string& name,
                                    const std::string& enforcement_action, nanoseconds elapsed, size_t violations) {
   const ConstraintSeries& series = constraint_series(kind, name, enforcement_action);
-  series.duration->Observe(seconds(elapsed));
+  series.duration->observe(seconds(elapsed));
   if (violations > 0) series.violations->Increment(static_cast<double>(violations));
+}
+
+std::shared_ptr<Metrics::ConstraintTable> Metrics::constraint_table(const policies::ConstraintSlot& slot) {
+  std::unique_lock lock(constraint_series_mutex_);
+  if (constraint_table_ && constraint_table_->set == slot.set) return constraint_table_;
+  auto table = std::make_shared<ConstraintTable>(slot.set, slot.count);
+  // Set ids grow with each PolicySet built: an older one (requests finishing
+  // on the set a reload replaced) gets a table of its own, not kept here.
+  if (!constraint_table_ || constraint_table_->set < slot.set) constraint_table_ = table;
+  return table;
+}
+
+void Metrics::constraint_evaluated_at(const policies::ConstraintSlot& slot, const std::string& kind,
+                                      const std::string& name, const std::string& enforcement_action,
+                                      nanoseconds elapsed, size_t violations) {
+  // This thread's table: of this Metrics (tests make several) and this set.
+  thread_local struct {
+    uint64_t metrics = 0;
+    std::shared_ptr<ConstraintTable> table;
+  } cache;
+  if (slot.set == 0) return constraint_evaluated(kind, name, enforcement_action, elapsed, violations);
+  if (cache.metrics != id_ || !cache.table || cache.table->set != slot.set) {
+    cache.table = constraint_table(slot);
+    cache.metrics = id_;
+  }
+  if (slot.index >= cache.table->slots.size()) {
+    return constraint_evaluated(kind, name, enforcement_action, elapsed, violations);
+  }
+  std::atomic<const ConstraintSeries*>& cell = cache.table->slots[slot.index];
+  const ConstraintSeries* series = cell.load(std::memory_order_acquire);
+  if (series == nullptr) {
+    series = &constraint_series(kind, name, enforcement_action);
+    cell.store(series, std::memory_order_release);
+  }
+  series->duration->observe(seconds(elapsed));
+  if (violations > 0) series->violations->Increment(static_cast<double>(violations));
 }
 
 size_t Metrics::PolicyBindingHash::operator()(const PolicyBindingView& k) const {
@@ -308,9 +438,9 @@ void Metrics::record_policy_check(PolicyChecks& checks, const policies::vap::Pol
     return l;
   };
   cached(series->count[slot], [&]() -> prometheus::Counter& { return checks.count.Add(labels()); }).Increment();
-  cached(series->duration[slot], [&]() -> prometheus::Histogram& {
-    return checks.duration.Add(labels(), policy_check_buckets());
-  }).Observe(seconds(check.elapsed));
+  cached(series->duration[slot], [&]() -> ShardedHistogram& {
+    return sharded(checks.duration.Add(labels(), policy_check_buckets()), policy_check_buckets());
+  }).observe(seconds(check.elapsed));
 }
 
 void Metrics::validating_policy_checked(const policies::vap::PolicyCheck& check) {
@@ -340,6 +470,15 @@ std::string Metrics::render() const {
     std::lock_guard lock(scrape_sources_mutex_);
     eval_queue_depth_.Set(eval_queue_depth_source_ ? static_cast<double>(eval_queue_depth_source_()) : 0.0);
     tls_not_after_.Set(tls_not_after_source_ ? static_cast<double>(tls_not_after_source_()) : 0.0);
+  }
+  {
+    std::lock_guard lock(sharded_mutex_);
+    for (const auto& histogram : sharded_) histogram->merge();
+    auto dropped = static_cast<double>(log_lines_dropped());
+    if (dropped > log_lines_dropped_seen_) {
+      log_lines_dropped_.Increment(dropped - log_lines_dropped_seen_);
+      log_lines_dropped_seen_ = dropped;
+    }
   }
   return prometheus::TextSerializer().Serialize(registry_->Collect());
 }

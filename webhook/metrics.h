@@ -18,6 +18,7 @@
 #include <string>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "policies/mutation/mutation_system.h"
 #include "policies/policy_set.h"
@@ -81,22 +82,38 @@ class Metrics final : public policies::ReviewObserver {
 
   void constraint_evaluated(const std::string& kind, const std::string& name, const std::string& enforcement_action,
                             std::chrono::nanoseconds duration, size_t violations) override;
+  // The request path: the constraint's series kept in a slot of a table per
+  // PolicySet (resolved on the constraint's first evaluation), so no key is
+  // built and no lock taken per evaluation.
+  void constraint_evaluated_at(const policies::ConstraintSlot& slot, const std::string& kind, const std::string& name,
+                               const std::string& enforcement_action, std::chrono::nanoseconds duration,
+                               size_t violations) override;
   void validating_policy_checked(const policies::vap::PolicyCheck& check) override;
   void mutating_policy_checked(const policies::vap::PolicyCheck& check) override;
 
-  // Prometheus text exposition format (version 0.0.4).
+  // Prometheus text exposition format (version 0.0.4). Histograms observed on
+  // the request path are merged in here, at scrape time.
   std::string render() const;
   // For families registered elsewhere (webhook/kube/kube_metrics.h), so that
   // /metrics renders them too.
   prometheus::Registry& registry() { return *registry_; }
 
  private:
+  // A histogram observed with relaxed atomics into per-thread shards, no
+  // lock (prometheus::Histogram::Observe takes a mutex); render() adds what
+  // the shards gathered since the last scrape to the prometheus::Histogram,
+  // which keeps the family's names, labels, buckets and HELP/TYPE.
+  class ShardedHistogram;
   struct ConstraintSeries {
-    prometheus::Histogram* duration;
+    ShardedHistogram* duration;
     prometheus::Counter* violations;
   };
+  // The series of one PolicySet's constraints, by ConstraintSlot::index.
+  struct ConstraintTable;
   template <class Metric, size_t N>
   using SeriesCache = std::array<std::atomic<Metric*>, N>;
+  ShardedHistogram& sharded(prometheus::Histogram& target, const std::vector<double>& buckets);
+  std::shared_ptr<ConstraintTable> constraint_table(const policies::ConstraintSlot& slot);
 
   const ConstraintSeries& constraint_series(const std::string& kind, const std::string& name,
                                             const std::string& enforcement_action);
@@ -106,7 +123,7 @@ class Metrics final : public policies::ReviewObserver {
   static constexpr size_t kCheckSlots = policies::vap::kCheckErrorTypes * policies::vap::kCheckActions;
   struct PolicyCheckSeries {
     SeriesCache<prometheus::Counter, kCheckSlots> count{};
-    SeriesCache<prometheus::Histogram, kCheckSlots> duration{};
+    SeriesCache<ShardedHistogram, kCheckSlots> duration{};
   };
   struct PolicyBindingKey {
     std::string policy;
@@ -163,13 +180,27 @@ class Metrics final : public policies::ReviewObserver {
   // Series on the request path are looked up once and cached: Family::Add
   // builds a label map and takes a lock on every call.
   SeriesCache<prometheus::Counter, 8> validation_count_series_{};  // [status * 2 + dry_run]
-  SeriesCache<prometheus::Histogram, 4> validation_duration_series_{};
+  SeriesCache<ShardedHistogram, 4> validation_duration_series_{};
   SeriesCache<prometheus::Counter, 2> mutation_count_series_{};
-  SeriesCache<prometheus::Histogram, 2> mutation_duration_series_{};
-  SeriesCache<prometheus::Histogram, 2> mutation_iterations_series_{};  // [converged]
+  SeriesCache<ShardedHistogram, 2> mutation_duration_series_{};
+  SeriesCache<ShardedHistogram, 2> mutation_iterations_series_{};  // [converged]
 
+  // Every ShardedHistogram, merged at scrape time; taken when one is made
+  // (first use of a series) and when rendering, never per observation.
+  mutable std::mutex sharded_mutex_;
+  std::vector<std::unique_ptr<ShardedHistogram>> sharded_;
+
+  // By "kind\0name\0action": taken when a constraint is first evaluated in a
+  // PolicySet, not per evaluation.
   std::shared_mutex constraint_series_mutex_;
   std::unordered_map<std::string, ConstraintSeries> constraint_series_;
+  // The table of the newest PolicySet seen; each thread keeps its own
+  // reference to the one it last used (metrics.cpp).
+  std::shared_ptr<ConstraintTable> constraint_table_;
+  const uint64_t id_;  // tells this Metrics' tables from another's in a thread's cache
+
+  prometheus::Counter& log_lines_dropped_;
+  mutable double log_lines_dropped_seen_ = 0;
 
   PolicyChecks validating_checks_;
   PolicyChecks mutating_checks_;
