@@ -343,7 +343,8 @@ Auditor::Auditor(std::shared_ptr<const PolicySet> policies, const std::vector<Va
     s.constraints.push_back(std::move(c));
     s.admission_policies = s.admission_policies || id.first == kBindingKind;
   }
-  s.admission_policies = s.admission_policies && s.policies->has_admission_policies();
+  if (!s.sources.admission_policies) s.sources.admission_policies = s.policies;
+  s.admission_policies = s.admission_policies && s.sources.admission_policies->has_admission_policies();
   s.input.enforcement_point = kAuditPoint;
   s.input.source = "Original";
   s.input.inventory_data = s.sources.inventory_data;
@@ -381,7 +382,7 @@ void Auditor::audit(const Value& object, std::string_view file, int line, int co
     ReviewInput admission;
     admission.request = vap::offline_admission_request(s.input.request);
     admission.namespace_object = namespace_object;
-    admission_results = s.policies->admission_policy_results(admission);
+    admission_results = s.sources.admission_policies->admission_policy_results(admission);
     for (Result& r : admission_results) {
       std::string binding(r.details["binding"].string_or(""));
       if (binding.empty()) {  // the policy itself is misconfigured: no binding to count it for

@@ -15,7 +15,8 @@
 //
 // ValidatingAdmissionPolicies (which Gatekeeper's audit does not run) are
 // audited too when their bindings are among the constraints given (the
-// whole-dump and the streamed audit give them; serve's audit loop does not):
+// whole-dump and the streamed audit give them, and serve's audit loop with
+// AuditSources::admission_policies):
 // each object is judged as the CREATE of it, and each failure counts for its
 // binding as a violation of a constraint would (kind
 // ValidatingAdmissionPolicyBinding, the binding's name, the binding object;
@@ -116,6 +117,10 @@ struct AuditSources {
   // The data document ({"inventory": ...}) every review sees; null: the
   // policy set's own (serve --inventory).
   Value inventory_data;
+  // The set whose ValidatingAdmissionPolicies judge each object (serve's
+  // audit: the served ones rebuilt with params listed from the cluster);
+  // null: the policy set's own.
+  std::shared_ptr<const PolicySet> admission_policies;
 };
 
 // The incremental audit: objects are handed in one at a time (from a dump

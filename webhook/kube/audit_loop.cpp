@@ -1,12 +1,18 @@
 #include "webhook/kube/audit_loop.h"
 
 #include <algorithm>
+#include <iterator>
+#include <map>
 #include <optional>
 #include <utility>
 
 #include "policies/audit/audit_report.h"
+#include "policies/model/parse_context.h"
+#include "policies/vap/match.h"
+#include "policies/vap/vap_objects.h"
 #include "rules/value/json.h"
 #include "webhook/kube/audit_metrics.h"
+#include "webhook/kube/discovery.h"
 #include "webhook/log.h"
 
 namespace tollgate::webhook::kube {
@@ -84,7 +90,205 @@ Value json_reason(const std::string& reason) {
   return Value::object({{Value::string("reason"), Value::string(reason)}});
 }
 
+// The groups discovery is asked about for the constraints: those their
+// match.kinds name, or all ("*").
+std::vector<std::string> constraint_groups(const std::vector<Value>& constraints) {
+  std::vector<std::string> groups;
+  for (const Value& c : constraints) {
+    std::optional<std::vector<KindsEntry>> kinds = match_kinds(c);
+    if (!kinds) return {"*"};
+    for (const KindsEntry& e : *kinds) {
+      if (e.groups.empty()) groups.push_back("*");
+      groups.insert(groups.end(), e.groups.begin(), e.groups.end());
+    }
+  }
+  return groups;
+}
+
+// The ValidatingAdmissionPolicies that have a binding, parsed (with the API
+// defaults), and their bindings: what a run audits besides the constraints.
+struct BoundPolicies {
+  struct Policy {
+    policies::vap::ValidatingAdmissionPolicy definition;
+    Value object;
+    std::vector<policies::vap::ValidatingAdmissionPolicyBinding> bindings;
+    std::vector<Value> binding_objects;
+  };
+  std::vector<Policy> policies;
+  std::vector<Value> binding_objects;  // every binding, reported as a constraint (bound or not)
+  bool empty() const { return policies.empty(); }
+};
+
+BoundPolicies bound_policies(const std::vector<Value>& objects) {
+  BoundPolicies out;
+  std::vector<policies::LoadError> ignored;  // the served set loaded them: they are valid
+  policies::ObjectOrigin origin;
+  std::vector<std::pair<policies::vap::ValidatingAdmissionPolicyBinding, Value>> bindings;
+  for (const Value& o : objects) {
+    policies::ParseContext ctx(origin, ignored);
+    if (policies::vap::is_validating_policy(o)) {
+      if (auto p = policies::vap::parse_validating_policy(o, ctx)) out.policies.push_back({std::move(*p), o, {}, {}});
+    } else if (policies::vap::is_validating_policy_binding(o)) {
+      if (auto b = policies::vap::parse_validating_policy_binding(o, ctx)) bindings.emplace_back(std::move(*b), o);
+      out.binding_objects.push_back(o);
+    }
+  }
+  for (auto& [binding, object] : bindings) {
+    for (BoundPolicies::Policy& p : out.policies) {
+      if (p.definition.name != binding.policy_name) continue;
+      p.bindings.push_back(binding);
+      p.binding_objects.push_back(object);
+    }
+  }
+  out.policies.erase(std::remove_if(out.policies.begin(), out.policies.end(),
+                                    [](const BoundPolicies::Policy& p) { return p.bindings.empty(); }),
+                     out.policies.end());
+  return out;
+}
+
+// The CREATE of an object of `r` as resource rules see it.
+policies::vap::RequestAttributes create_of(const ResourceRef& r) {
+  policies::vap::RequestAttributes a;
+  a.operation = "CREATE";
+  a.kind = {r.group, r.version, r.kind};
+  a.resource = {r.group, r.version, r.resource};
+  if (r.namespaced) a.namespace_name = "audited";  // any namespace: only Namespaced vs Cluster scope is read
+  return a;
+}
+
+// Whether `m` covers some object of `r`: a resource rule at any version and
+// for any name (Equivalent matching, resourceNames), not excluded outright.
+bool may_cover(const policies::vap::MatchResources& m, const ResourceRef& r, bool no_rules_cover) {
+  policies::vap::RequestAttributes a = create_of(r);
+  for (const policies::vap::NamedRule& rule : m.exclude_resource_rules) {
+    if (policies::vap::rule_matches(rule, a, a.resource)) return false;  // a rule with resourceNames excludes only some
+  }
+  if (m.resource_rules.empty()) return no_rules_cover;
+  for (policies::vap::NamedRule rule : m.resource_rules) {
+    rule.api_versions = {"*"};
+    rule.resource_names.clear();
+    if (policies::vap::rule_matches(rule, a, a.resource)) return true;
+  }
+  return false;
+}
+
+bool admission_policy_covers(const BoundPolicies::Policy& p, const ResourceRef& r) {
+  if (create_of(r).is_admission_policy_resource()) return false;  // no admission policy sees them
+  if (p.definition.match_constraints && !may_cover(*p.definition.match_constraints, r, false)) return false;
+  for (const policies::vap::ValidatingAdmissionPolicyBinding& b : p.bindings) {
+    if (!b.match_resources || may_cover(*b.match_resources, r, true)) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> admission_policy_groups(const BoundPolicies& bound) {
+  std::vector<std::string> groups;
+  for (const BoundPolicies::Policy& p : bound.policies) {
+    if (!p.definition.match_constraints) return {"*"};
+    for (const policies::vap::NamedRule& rule : p.definition.match_constraints->resource_rules) {
+      groups.insert(groups.end(), rule.api_groups.begin(), rule.api_groups.end());
+    }
+  }
+  return groups;
+}
+
+std::vector<ResourceRef> resources_for(const BoundPolicies& bound, const std::vector<ResourceRef>& listable) {
+  std::vector<ResourceRef> out;
+  for (const ResourceRef& r : listable) {
+    for (const BoundPolicies::Policy& p : bound.policies) {
+      if (!admission_policy_covers(p, r)) continue;
+      out.push_back(r);
+      break;
+    }
+  }
+  return out;
+}
+
+// The paramKinds the bound policies read (a binding with a paramRef), as
+// (group, version, kind).
+std::vector<policies::SyncKind> param_kinds(const BoundPolicies& bound) {
+  std::vector<policies::SyncKind> out;
+  for (const BoundPolicies::Policy& p : bound.policies) {
+    if (!p.definition.param_kind) continue;
+    bool read = std::any_of(p.bindings.begin(), p.bindings.end(), [](const auto& b) { return b.param_ref.has_value(); });
+    if (!read) continue;
+    policies::SyncKind kind{std::string(policies::api_group_of(p.definition.param_kind->api_version)),
+                            std::string(policies::api_version_of(p.definition.param_kind->api_version)),
+                            p.definition.param_kind->kind};
+    if (std::find(out.begin(), out.end(), kind) == out.end()) out.push_back(std::move(kind));
+  }
+  return out;
+}
+
+bool reads_params_of(const BoundPolicies::Policy& p, const policies::SyncKind& kind) {
+  return p.definition.param_kind && p.definition.param_kind->kind == kind.kind &&
+         policies::api_group_of(p.definition.param_kind->api_version) == kind.group &&
+         policies::api_version_of(p.definition.param_kind->api_version) == kind.version;
+}
+
+// The scope discovery gave a param kind, declared as its CRD would (the
+// params index reads a kind's scope from CRDs, else from its objects): a kind
+// with no object listed is still known.
+Value scope_declaration(const ResourceRef& r) {
+  return value::ObjectBuilder()
+      .add("apiVersion", Value::string("apiextensions.k8s.io/v1"))
+      .add("kind", Value::string("CustomResourceDefinition"))
+      .add("metadata", value::ObjectBuilder().add("name", Value::string(r.label())).build())
+      .add("spec", value::ObjectBuilder()
+                       .add("group", Value::string(r.group))
+                       .add("names", value::ObjectBuilder().add("kind", Value::string(r.kind)).build())
+                       .add("scope", Value::string(r.namespaced ? "Namespaced" : "Cluster"))
+                       .build())
+      .build();
+}
+
+enum class ListEnd { Done, Failed, Cancelled };
+
+// Lists `resource` across all namespaces in pages of `limit`, handing each
+// page's items to on_page. A 410 on a continue token calls on_restart and
+// lists again from the start (at most max_restarts times); any other failure
+// is *error.
+ListEnd list_in_pages(ApiClient& client, const ResourceRef& resource, size_t limit, int max_restarts,
+                      const std::function<void(const std::vector<Value>&)>& on_page,
+                      const std::function<void()>& on_restart, std::string* error) {
+  const std::string path = resource.path();
+  std::string token;
+  int restarts = 0;
+  while (true) {
+    ApiResponse refused;
+    ListPage page;
+    try {
+      page = client.list_page(path, limit, token, &refused);
+    } catch (const TransportError& e) {
+      if (client.cancelled()) return ListEnd::Cancelled;
+      *error = e.what();
+      return ListEnd::Failed;
+    }
+    if (refused.status != 0) {
+      if (refused.status == 410 && !token.empty() && restarts < max_restarts) {
+        // The continue token expired: what was seen of this kind is forgotten
+        // and its list starts again (a consistent snapshot).
+        ++restarts;
+        on_restart();
+        token.clear();
+        log_info(LogLine("audit: continue token expired; listing the kind again").field("kind", resource.label()));
+        continue;
+      }
+      *error = "GET " + path + ": " + refused.describe();
+      return ListEnd::Failed;
+    }
+    on_page(page.items);
+    token = std::move(page.continue_token);
+    if (token.empty()) return ListEnd::Done;
+  }
+}
+
 }  // namespace
+
+std::vector<ResourceRef> resources_admission_policies_audit(const std::vector<Value>& admission_policy_objects,
+                                                            const std::vector<ResourceRef>& listable) {
+  return resources_for(bound_policies(admission_policy_objects), listable);
+}
 
 std::vector<ResourceRef> resources_to_audit(const std::vector<Value>& constraints,
                                             const std::vector<ResourceRef>& listable) {
@@ -261,29 +465,12 @@ bool AuditLoop::run_once() {
   auto steady_start = std::chrono::steady_clock::now();
   metrics_->run_started(started);
   std::vector<Value> constraints = policies->constraint_objects();
-  log_info(LogLine("audit started").field("constraints", static_cast<int64_t>(constraints.size())));
+  // The ValidatingAdmissionPolicies with bindings; none: nothing more is listed.
+  BoundPolicies admission = bound_policies(policies->admission_policy_objects());
+  log_info(LogLine("audit started")
+               .field("constraints", static_cast<int64_t>(constraints.size()))
+               .field("admission_policy_bindings", static_cast<int64_t>(admission.binding_objects.size())));
 
-  policies::audit::AuditSources sources;
-  if (view_ != nullptr) {
-    const ClusterView* view = view_;
-    sources.namespace_object = [view](std::string_view name) { return view->namespace_object(name); };
-    sources.inventory_data = view->inventory_data();
-  }
-  policies::audit::Auditor auditor(policies, constraints, options_.audit, std::move(sources));
-
-  // Which groups to ask discovery about: those named by match.kinds, or all.
-  std::vector<std::string> groups;
-  for (const Value& c : constraints) {
-    std::optional<std::vector<KindsEntry>> kinds = match_kinds(c);
-    if (!kinds) {
-      groups = {"*"};
-      break;
-    }
-    for (const KindsEntry& e : *kinds) {
-      if (e.groups.empty()) groups.push_back("*");
-      groups.insert(groups.end(), e.groups.begin(), e.groups.end());
-    }
-  }
   std::vector<Value> failures;  // {kind, error}
   auto fail = [&](const std::string& kind, const std::string& error) {
     log_warn(LogLine("audit: cannot list a kind; auditing the others").field("kind", kind).field("error", error));
@@ -292,8 +479,54 @@ bool AuditLoop::run_once() {
                                       {Value::string("error"), Value::string(error)}}));
   };
 
+  // The admission policies' params: each paramKind listed from the cluster.
+  // A kind that cannot be listed leaves the policies reading it out of the run.
+  std::vector<Value> params;
+  std::map<std::string, std::string> not_audited;  // binding name -> why
+  for (const policies::SyncKind& kind : param_kinds(admission)) {
+    if (client.cancelled()) return false;
+    ResourceRef resource;
+    std::string error;
+    std::string label = "discovery";
+    ListEnd end = ListEnd::Failed;
+    std::vector<Value> listed_params;
+    if (discover_resource(client, kind, &resource, &error)) {
+      label = resource.label();
+      end = list_in_pages(
+          client, resource, options_.chunk_size, options_.max_list_restarts,
+          [&](const std::vector<Value>& items) { listed_params.insert(listed_params.end(), items.begin(), items.end()); },
+          [&] { listed_params.clear(); }, &error);
+    } else if (client.cancelled()) {
+      return false;
+    }
+    if (end == ListEnd::Cancelled) return false;
+    if (end == ListEnd::Done) {
+      params.push_back(scope_declaration(resource));
+      params.insert(params.end(), std::make_move_iterator(listed_params.begin()),
+                    std::make_move_iterator(listed_params.end()));
+      continue;
+    }
+    fail(label, error);
+    for (auto p = admission.policies.begin(); p != admission.policies.end();) {
+      if (!reads_params_of(*p, kind)) {
+        ++p;
+        continue;
+      }
+      for (const auto& b : p->bindings) {
+        not_audited[b.name] = "the params of ValidatingAdmissionPolicy '" + p->definition.name + "' (" + kind.kind +
+                              ") could not be listed: " + error;
+      }
+      p = admission.policies.erase(p);
+    }
+  }
+
+  // Which groups to ask discovery about: those named by match.kinds and the
+  // admission policies' resource rules, or all.
+  std::vector<std::string> groups = constraint_groups(constraints);
+  std::vector<std::string> admission_groups = admission_policy_groups(admission);
+  groups.insert(groups.end(), admission_groups.begin(), admission_groups.end());
   std::vector<ResourceRef> resources;
-  if (!constraints.empty()) {
+  if (!constraints.empty() || !admission.empty()) {
     std::vector<ResourceRef> listable;
     std::vector<std::string> skipped;
     std::string error;
@@ -302,48 +535,62 @@ bool AuditLoop::run_once() {
       fail("discovery", error);
     }
     for (const std::string& s : skipped) fail("discovery", s);
-    resources = resources_to_audit(constraints, listable);
+    std::vector<ResourceRef> by_constraints =
+        constraints.empty() ? std::vector<ResourceRef>() : resources_to_audit(constraints, listable);
+    std::vector<ResourceRef> by_policies = resources_for(admission, listable);
+    for (const ResourceRef& r : listable) {  // discovery's order, each once
+      auto same = [&](const ResourceRef& o) { return o.path() == r.path(); };
+      if (std::any_of(by_constraints.begin(), by_constraints.end(), same) ||
+          std::any_of(by_policies.begin(), by_policies.end(), same)) {
+        resources.push_back(r);
+      }
+    }
   }
+
+  policies::audit::AuditSources sources;
+  if (view_ != nullptr) {
+    const ClusterView* view = view_;
+    sources.namespace_object = [view](std::string_view name) { return view->namespace_object(name); };
+    sources.inventory_data = view->inventory_data();
+  }
+  std::vector<Value> reported = constraints;
+  if (!admission.binding_objects.empty()) {
+    // The served policies and bindings again, with the cluster's params.
+    std::vector<Value> objects;
+    for (const BoundPolicies::Policy& p : admission.policies) {
+      objects.push_back(p.object);
+      objects.insert(objects.end(), p.binding_objects.begin(), p.binding_objects.end());
+    }
+    policies::LoadOptions load;
+    load.vap_environment = options_.vap_environment;
+    load.admission_policy_params = std::move(params);
+    policies::LoadResult rebuilt = policies::PolicySet::from_objects(objects, load);
+    if (rebuilt.policies) {
+      sources.admission_policies = rebuilt.policies;
+      reported.insert(reported.end(), admission.binding_objects.begin(), admission.binding_objects.end());
+    } else {
+      std::string why = rebuilt.errors.empty() ? "" : rebuilt.errors.front().to_string();
+      log_error(LogLine("audit: the admission policies do not build with the cluster's params").field("error", why));
+    }
+  }
+  policies::audit::Auditor auditor(policies, reported, options_.audit, std::move(sources));
 
   std::vector<std::string> listed;
   for (const ResourceRef& resource : resources) {
     if (client.cancelled()) return false;
     const std::string label = resource.label();
     const std::string path = resource.path();
-    std::string token;
-    int restarts = 0;
-    bool failed = false;
-    while (true) {
-      ApiResponse refused;
-      ListPage page;
-      try {
-        page = client.list_page(path, options_.chunk_size, token, &refused);
-      } catch (const TransportError& e) {
-        if (client.cancelled()) return false;
-        fail(label, e.what());
-        failed = true;
-        break;
-      }
-      if (refused.status != 0) {
-        if (refused.status == 410 && !token.empty() && restarts < options_.max_list_restarts) {
-          // The continue token expired: what was reviewed of this kind is
-          // forgotten and its list starts again (a consistent snapshot).
-          ++restarts;
-          auditor.discard();
-          token.clear();
-          log_info(LogLine("audit: continue token expired; listing the kind again").field("kind", label));
-          continue;
-        }
-        fail(label, "GET " + path + ": " + refused.describe());
-        failed = true;
-        break;
-      }
-      for (const Value& object : page.items) auditor.audit(object, path, 0);
-      token = std::move(page.continue_token);
-      if (token.empty()) break;
-    }
-    if (failed) {
-      auditor.discard();
+    std::string error;
+    ListEnd end = list_in_pages(
+        client, resource, options_.chunk_size, options_.max_list_restarts,
+        [&](const std::vector<Value>& items) {
+          for (const Value& object : items) auditor.audit(object, path, 0);
+        },
+        [&] { auditor.discard(); }, &error);
+    if (end == ListEnd::Cancelled) return false;
+    if (end == ListEnd::Failed) {
+      fail(label, error);
+      auditor.discard();  // what was reviewed of the failed kind
     } else {
       auditor.commit();
       listed.push_back(label);
@@ -351,6 +598,12 @@ bool AuditLoop::run_once() {
   }
 
   policies::audit::AuditReport report = auditor.finish();
+  for (policies::audit::ConstraintAudit& c : report.constraints) {
+    auto it = c.kind == "ValidatingAdmissionPolicyBinding" ? not_audited.find(c.name) : not_audited.end();
+    if (it == not_audited.end()) continue;
+    c.audited = false;
+    c.not_audited_reason = it->second;
+  }
   auto ended = std::chrono::system_clock::now();
   std::chrono::duration<double> took = std::chrono::steady_clock::now() - steady_start;
   metrics_->run_finished(report, ended, took);

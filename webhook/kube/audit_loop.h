@@ -20,6 +20,17 @@
 // holds it (the Config's syncOnly kinds). Its results go to Gatekeeper's
 // audit metrics and to /audit on the metrics port (the JSON of
 // `tollgate audit -o json`).
+//
+// ValidatingAdmissionPolicies with bindings (which Gatekeeper's audit does
+// not run) are audited as `tollgate audit` does (policies/audit/audit_run.h):
+// the resources their matchConstraints and the bindings' matchResources
+// cover are listed too, each object judged as its CREATE, each failure
+// counted for its binding (ValidatingAdmissionPolicyBinding/<name>). Their
+// params come from the cluster: each paramKind is listed once per run, in
+// pages, and the policies are rebuilt with those objects for the run. A
+// paramKind that cannot be listed is counted and named like any kind, and
+// the bindings of the policies reading it are reported not audited (rather
+// than judged without their params). Without bindings nothing more is listed.
 #pragma once
 
 #include <atomic>
@@ -53,12 +64,25 @@ struct AuditLoopOptions {
   // How often one kind's list is started again after its continue token expired.
   int max_list_restarts = 3;
   policies::audit::AuditOptions audit;  // violations kept per constraint (20), grouping label
+  // The Kubernetes CEL environment the admission policies are rebuilt in for
+  // a run: as serve loads them (policies::LoadOptions::vap_environment).
+  std::string vap_environment = "1.32";
 };
 
 // Which resources a policy set's constraints make the audit list, among the
 // listable resources discovery found (exposed for tests).
 std::vector<ResourceRef> resources_to_audit(const std::vector<value::Value>& constraints,
                                             const std::vector<ResourceRef>& listable);
+
+// Which resources the bound ValidatingAdmissionPolicies among
+// `admission_policy_objects` (policies and bindings, PolicySet::
+// admission_policy_objects) make the audit list: those a CREATE of which the
+// policy's matchConstraints and the binding's matchResources cover (resource
+// rules at any version and name, "*" for every listed resource, scope,
+// excludeResourceRules), never the admission policy resources themselves.
+// Exposed for tests.
+std::vector<ResourceRef> resources_admission_policies_audit(const std::vector<value::Value>& admission_policy_objects,
+                                                            const std::vector<ResourceRef>& listable);
 
 // Every resource the API server lists, at each group's preferred version
 // (/api, /apis, then each group version), without subresources; only the

@@ -19,8 +19,8 @@
 #include "policies/audit/audit_report.h"
 #include "policies/test_support.h"
 #include "rules/value/json.h"
+#include "webhook/kube/audit_loop_test_support.h"
 #include "webhook/kube/kube_test_support.h"
-#include "webhook/kube/namespace_cache.h"
 #include "webhook/metrics.h"
 #include "webhook/metrics_endpoint.h"
 #include "webhook/wait_test_support.h"
@@ -34,201 +34,17 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Where the API server serves a kind of the fixture cluster.
-std::string collection_of(const Value& object) {
-  std::string kind(object["kind"].string_or(""));
-  if (kind == "Namespace") return "/api/v1/namespaces";
-  if (kind == "Pod") return "/api/v1/pods";
-  if (kind == "ConfigMap") return "/api/v1/configmaps";
-  if (kind == "Deployment") return "/apis/apps/v1/deployments";
-  FAIL("no collection for " << kind);
-  return "";
-}
-
-// The API server of cli/audit_test_support.h's cluster: discovery (v1 and
-// apps/v1; status subresources and a resource that cannot be listed beside
-// them), and each collection listed in pages of ?limit= items with the
-// offset as continue token. Paths can be forbidden, and the next continue
-// of a path made to expire (410).
-class FakeCluster {
- public:
-  FakeCluster() {
-    for (const Value& o : tollgate::policies::testing::yaml_all(tollgate::cli::testing::kAuditCluster)) {
-      // A typed list's items carry no apiVersion and kind.
-      Value item = tollgate::value::without_entry(tollgate::value::without_entry(o, "kind"), "apiVersion");
-      collections_[collection_of(o)].push_back(tollgate::value::to_json(item));
-      objects.push_back(o);
-    }
-  }
-
-  void forbid(const std::string& path) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    forbidden_.insert(path);
-  }
-  void expire_next_continue(const std::string& path) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    expiring_.insert(path);
-  }
-
-  ApiReply operator()(const ApiRequest& r) {
-    ApiReply reply;
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (r.path == "/api") {
-      reply.body = R"({"kind":"APIVersions","versions":["v1"]})";
-    } else if (r.path == "/apis") {
-      reply.body = R"({"kind":"APIGroupList","apiVersion":"v1","groups":[{"name":"apps","versions":[{"groupVersion":"apps/v1","version":"v1"}],"preferredVersion":{"groupVersion":"apps/v1","version":"v1"}}]})";
-    } else if (r.path == "/api/v1") {
-      reply.body = R"({"kind":"APIResourceList","groupVersion":"v1","resources":[)"
-                   R"({"name":"namespaces","namespaced":false,"kind":"Namespace","verbs":["get","list","watch"]},)"
-                   R"({"name":"namespaces/status","namespaced":false,"kind":"Namespace","verbs":["get"]},)"
-                   R"({"name":"pods","namespaced":true,"kind":"Pod","verbs":["get","list","watch"]},)"
-                   R"({"name":"configmaps","namespaced":true,"kind":"ConfigMap","verbs":["get","list","watch"]},)"
-                   R"({"name":"bindings","namespaced":true,"kind":"Binding","verbs":["create"]}]})";
-    } else if (r.path == "/apis/apps/v1") {
-      reply.body = R"({"kind":"APIResourceList","groupVersion":"apps/v1","resources":[)"
-                   R"({"name":"deployments","namespaced":true,"kind":"Deployment","verbs":["get","list","watch"]},)"
-                   R"({"name":"deployments/scale","namespaced":true,"kind":"Scale","verbs":["get","update"]}]})";
-    } else if (forbidden_.count(r.path) != 0) {
-      reply.status = 403;
-      reply.body = status_json(403, "Forbidden", "configmaps is forbidden: User cannot list resource");
-    } else if (auto it = collections_.find(r.path); it != collections_.end()) {
-      std::string token = r.param("continue");
-      if (!token.empty() && expiring_.erase(r.path) != 0) {
-        reply.status = 410;
-        reply.body = status_json(410, "Expired", "The provided continue parameter is too old");
-        return reply;
-      }
-      size_t offset = token.empty() ? 0 : std::stoul(token);
-      size_t limit = r.param("limit").empty() ? 1000 : std::stoul(r.param("limit"));
-      const std::vector<std::string>& items = it->second;
-      std::vector<std::string> page(items.begin() + static_cast<long>(std::min(offset, items.size())),
-                                    items.begin() + static_cast<long>(std::min(offset + limit, items.size())));
-      std::string next = offset + limit < items.size() ? std::to_string(offset + limit) : "";
-      std::string kind = r.path == "/api/v1/namespaces" ? "NamespaceList"
-                         : r.path == "/api/v1/pods"     ? "PodList"
-                         : r.path == "/api/v1/configmaps" ? "ConfigMapList"
-                                                          : "DeploymentList";
-      reply.body = list_json(kind, r.path.rfind("/apis/apps", 0) == 0 ? "apps/v1" : "v1", "100", next, page);
-    } else {
-      reply.status = 404;
-      reply.body = status_json(404, "NotFound", "the server could not find the requested resource");
-    }
-    return reply;
-  }
-
-  std::vector<Value> objects;  // with apiVersion and kind
-
- private:
-  std::mutex mutex_;
-  std::map<std::string, std::vector<std::string>> collections_;
-  std::set<std::string> forbidden_;
-  std::set<std::string> expiring_;
-};
-
-// The Namespaces as the NamespaceCache holds them; nothing synced.
-class FakeView final : public ClusterView {
- public:
-  explicit FakeView(const std::vector<Value>& objects) {
-    std::vector<Value> namespaces;
-    for (const Value& o : objects) {
-      if (o["kind"].string_or("") == "Namespace") namespaces.push_back(o);
-    }
-    cache_.replace(std::move(namespaces));
-  }
-  Value namespace_object(std::string_view name) const override { return cache_.find(name); }
-  Value inventory_data() const override { return Value(); }
-  bool ready(std::string*) const override { return true; }
-  void policies_changed(const std::shared_ptr<const tollgate::policies::PolicySet>&) override {}
-
- private:
-  NamespaceCache cache_;
-};
-
-constexpr const char* kTimestamp = "2026-12-07T00:00:00Z";
-
-std::shared_ptr<const tollgate::policies::PolicySet> load_policies(const std::string& text) {
-  tollgate::policies::LoadResult loaded =
-      tollgate::policies::PolicySet::from_objects(tollgate::policies::testing::yaml_all(text));
-  REQUIRE(loaded.errors.empty());
-  return loaded.policies;
-}
-
 // What `tollgate audit` reports on the same objects offline.
 audit::AuditReport offline_report(const std::vector<Value>& objects) {
-  std::vector<audit::SourcedObject> dump;
-  for (const Value& o : objects) {
-    audit::SourcedObject s;
-    s.object = o;
-    s.file = "cluster.yaml";
-    dump.push_back(std::move(s));
-  }
-  std::vector<audit::SourcedObject> policies;
-  for (const Value& o : tollgate::policies::testing::yaml_all(tollgate::cli::testing::audit_policies())) {
-    audit::SourcedObject s;
-    s.object = o;
-    s.file = "policies.yaml";
-    policies.push_back(std::move(s));
-  }
-  audit::AuditOptions options;
-  options.audit_timestamp = kTimestamp;
-  audit::AuditReport report = audit::run_audit(dump, policies, tollgate::policies::gator::build_engine, options);
-  REQUIRE(report.error.empty());
-  return report;
-}
-
-// The constraints' kinds, names and status, as /audit and `tollgate audit -o json` print them.
-// (Served constraints carry their schema's defaults, e.g. spec.enforcementAction, as the API server
-// returns them; the offline report shows them as written.)
-Value statuses(const Value& document) {
-  std::vector<Value> out;
-  for (const Value& item : document["items"].items()) {
-    out.push_back(Value::object({{Value::string("kind"), item["kind"]},
-                                 {Value::string("name"), item["metadata"]["name"]},
-                                 {Value::string("status"), item["status"]}}));
-  }
-  return Value::array(std::move(out));
+  return offline_audit(objects, tollgate::cli::testing::audit_policies());
 }
 
 // A test API server with the fixture cluster and an AuditLoop on it.
-struct Rig {
+struct Rig : AuditRig {
   explicit Rig(std::function<bool()> is_leader = nullptr, size_t chunk_size = 2,
                std::chrono::milliseconds interval = 60s)
-      : server(test_certs(), [this](const ApiRequest& r) { return fake(r); }),
-        view(fake.objects),
-        policies(load_policies(tollgate::cli::testing::audit_policies())) {
-    AuditLoopOptions options;
-    options.chunk_size = chunk_size;
-    options.interval = interval;
-    options.audit.audit_timestamp = kTimestamp;
-    loop = std::make_unique<AuditLoop>(
-        std::make_shared<ClusterConnection>(config_for(server), quick_client()),
-        [this] {
-          std::lock_guard<std::mutex> lock(mutex);
-          return policies;
-        },
-        &view, std::move(is_leader), metrics.registry(), options);
-  }
-  ~Rig() { loop.reset(); }
-
-  Value report() {
-    AuditLoop::Answer answer = loop->answer();
-    REQUIRE(answer.status == 200);
-    Value document;
-    tollgate::value::JsonError error;
-    REQUIRE(tollgate::value::parse_json(answer.body, &document, &error));
-    return document;
-  }
-  int requests_for(const std::string& path) {
-    return server.count([&](const ApiRequest& r) { return r.path == path; });
-  }
-
-  FakeCluster fake;
-  TestApiServer server;
-  FakeView view;
-  tollgate::webhook::Metrics metrics;
-  std::mutex mutex;
-  std::shared_ptr<const tollgate::policies::PolicySet> policies;
-  std::unique_ptr<AuditLoop> loop;
+      : AuditRig(tollgate::cli::testing::kAuditCluster, tollgate::cli::testing::audit_policies(), std::move(is_leader),
+                 chunk_size, interval) {}
 };
 
 const audit::ConstraintAudit& find_constraint(const audit::AuditReport& report, const std::string& name) {
@@ -312,7 +128,7 @@ spec:
     kinds: [{apiGroups: [""], kinds: [Pod]}]
     namespaceSelector: {matchLabels: {env: prod}}
 )";
-    rig.policies = load_policies(without_configmaps);
+    rig.policies = load_audit_policies(without_configmaps);
   }
   REQUIRE(rig.loop->run_once());
   text = rig.metrics.render();

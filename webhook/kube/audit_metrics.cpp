@@ -65,6 +65,11 @@ void AuditMetrics::run_finished(const policies::audit::AuditReport& report, std:
   std::lock_guard<std::mutex> lock(mutex_);
   std::map<std::string, double> by_action;
   for (const char* action : kKnownActions) by_action[action] = 0;
+  for (const policies::audit::ConstraintAudit& c : report.constraints) {
+    // A ValidatingAdmissionPolicyBinding's Audit (vap/vap_report.h) under its own name.
+    audit_action_seen_ = audit_action_seen_ || (c.kind == "ValidatingAdmissionPolicyBinding" && c.enforcement_action == "audit");
+  }
+  if (audit_action_seen_) by_action["audit"] = 0;
   std::map<std::tuple<std::string, std::string, std::string>, prometheus::Gauge*> series;
   for (const policies::audit::ConstraintAudit& c : report.constraints) {
     std::string action = c.enforcement_action;

@@ -53,6 +53,10 @@ class AuditMetrics {
   std::mutex mutex_;
   // The per-constraint series set by the last run: (kind, name, action) -> gauge.
   std::map<std::tuple<std::string, std::string, std::string>, prometheus::Gauge*> constraint_series_;
+  // Whether a ValidatingAdmissionPolicyBinding with action "audit" was
+  // reported: from then on gatekeeper_violations{enforcement_action="audit"}
+  // is set by every run (0 when none), never before.
+  bool audit_action_seen_ = false;
 };
 
 }  // namespace tollgate::webhook::kube
