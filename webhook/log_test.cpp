@@ -1,4 +1,5 @@
 #include "webhook/log.h"
+#include "webhook/log_test_support.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -12,31 +13,10 @@
 #include "webhook/metrics.h"
 
 using tollgate::webhook::LogLine;
+using tollgate::webhook::testing::stderr_of;
 namespace webhook = tollgate::webhook;
 
 namespace {
-
-// What the log writes to stderr while `run` runs, flushed.
-template <class Run>
-std::string stderr_of(Run run) {
-  webhook::flush_log();
-  std::fflush(stderr);
-  char path[] = "/tmp/tollgate-log-XXXXXX";
-  int file = mkstemp(path);
-  REQUIRE(file >= 0);
-  int saved = dup(2);
-  dup2(file, 2);
-  run();
-  webhook::flush_log();
-  dup2(saved, 2);
-  close(saved);
-  close(file);
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  std::remove(path);
-  return text.str();
-}
 
 std::vector<nlohmann::json> lines_of(const std::string& text) {
   std::vector<nlohmann::json> out;

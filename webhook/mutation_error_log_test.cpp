@@ -14,33 +14,12 @@
 #include "webhook/admission_router.h"
 #include "webhook/admission_test_support.h"
 #include "webhook/log.h"
+#include "webhook/log_test_support.h"
 #include "webhook/metrics.h"
 
 using namespace tollgate;
 
 namespace {
-
-// What the router writes to stderr while `run` runs (the log's sink).
-template <class Run>
-std::string stderr_of(Run run) {
-  std::fflush(stderr);
-  char path[] = "/tmp/tollgate-log-XXXXXX";
-  int file = mkstemp(path);
-  REQUIRE(file >= 0);
-  int saved = dup(2);
-  dup2(file, 2);
-  run();
-  tollgate::webhook::flush_log();
-  std::fflush(stderr);
-  dup2(saved, 2);
-  close(saved);
-  close(file);
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  std::remove(path);
-  return text.str();
-}
 
 std::string log_line(const std::string& log, const std::string& msg) {
   size_t at = log.find("\"msg\":\"" + msg + "\"");
@@ -78,7 +57,7 @@ spec: {policyName: m}
   std::string review = webhook::testing::kReview;
   review.insert(review.find("\"operation\""), R"("resource":{"group":"","version":"v1","resource":"namespaces"},)");
   webhook::HttpResponse response;
-  std::string log = stderr_of([&] { response = router.handle(webhook::testing::post("/mutate", review)); });
+  std::string log = webhook::testing::stderr_of([&] { response = router.handle(webhook::testing::post("/mutate", review)); });
   REQUIRE_THAT(response.body(), Catch::Contains("\"code\":403"));
   std::string line = log_line(log, "mutation error");
   INFO(log);
