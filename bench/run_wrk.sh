@@ -5,6 +5,10 @@
 # runs wrk with bench/validate.lua against it, prints requests/s and latency
 # percentiles, and stops the server.
 #   bench/run_wrk.sh [BUILD_DIR] [CONNECTIONS] [SECONDS] [SERVER_THREADS]
+# PERF_DATA=FILE records the server under load with `perf record -g` into FILE
+# (then `perf report -i FILE --no-children`). SERVER_WRAPPER="valgrind
+# --tool=callgrind --callgrind-out-file=FILE" runs the server under that
+# command (exact call counts: callgrind_annotate --tree=caller FILE).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 build="$(cd "${1:-$here/build}" && pwd)"
@@ -34,12 +38,17 @@ done
 echo "templates loaded: $templates; constraints: $(ls "$work/policies" | grep -c constraint)"
 
 bash "$here/certs/make-dev-certs.sh" "$work/certs" >/dev/null
-"$build/tollgate" serve --policies "$work/policies" --tls-cert "$work/certs/tls.crt" --tls-key "$work/certs/tls.key" \
+${SERVER_WRAPPER:-} "$build/tollgate" serve --policies "$work/policies" --tls-cert "$work/certs/tls.crt" --tls-key "$work/certs/tls.key" \
   --addr 127.0.0.1:0 --metrics-addr 127.0.0.1:0 --threads "$threads" --ready-file "$work/ready" 2>"$work/server.log" &
 server=$!
-for _ in $(seq 100); do [ -s "$work/ready" ] && break; sleep 0.1; done
+for _ in $(seq 1200); do [ -s "$work/ready" ] && break; sleep 0.1; done
 url="$(grep -o 'https://[^ ]*' "$work/ready" | head -1)"
 [ -n "$url" ] || { echo "server did not start:" >&2; cat "$work/server.log" >&2; exit 1; }
 echo "server: $url, $threads thread(s); wrk: 1 thread, $connections connections, ${seconds}s"
+if [ -n "${PERF_DATA:-}" ]; then
+  perf record -g -o "$PERF_DATA" -p "$server" -- sleep "$seconds" 2>"$work/perf.log" &
+  perf_pid=$!
+fi
 wrk -t1 -c"$connections" -d"${seconds}s" --latency -s "$here/bench/validate.lua" "$url"
+if [ -n "${PERF_DATA:-}" ]; then wait "$perf_pid" || cat "$work/perf.log" >&2; fi
 echo "server resident memory: $(awk '/VmRSS/ {print $2, $3}' "/proc/$server/status")"
