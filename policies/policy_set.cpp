@@ -20,6 +20,7 @@
 #include "policies/vap/mutating_policy_engine.h"
 #include "policies/vap/validating_policy_engine.h"
 #include "policies/vap/vap_report.h"
+#include "rules/rego/eval/shared_memo.h"
 
 namespace tollgate::policies {
 
@@ -78,6 +79,9 @@ class CompiledPolicySet final : public PolicySet {
     ConstraintTemplate definition;
     std::shared_ptr<const CelTemplateProgram> cel;
     std::shared_ptr<const RegoTemplateProgram> rego;
+    // More than one constraint: their Rego queries of one review share a
+    // memo (one constraint alone would pay for it and gain nothing).
+    bool shares_review = false;
   };
   struct Entry {
     Constraint constraint;
@@ -93,6 +97,8 @@ class CompiledPolicySet final : public PolicySet {
     std::optional<CelReviewInput> cel_input;
     std::optional<Value> rego_input_review;
     std::optional<Value> rego_inventory;
+    // What the Rego queries of this review's constraints share (comprehensions over input.review alone).
+    rego::SharedInputMemo rego_memo;
 
     const CelReviewInput& cel();
     const Value& rego_review();
@@ -310,6 +316,11 @@ LoadResult CompiledPolicySet::build(const std::vector<LoadedObject>& objects, st
   }
 
   for (uint32_t i = 0; i < set->constraints_.size(); ++i) set->index_.add(i, set->constraints_[i].constraint.match);
+  {
+    std::unordered_map<const Template*, size_t> per_template;
+    for (const Entry& e : set->constraints_) ++per_template[e.tmpl];
+    for (auto& t : set->templates_) t->shares_review = per_template[t.get()] > 1;
+  }
 
   set->stats_.templates = set->templates_.size();
   for (const auto& t : set->templates_) set->stats_.templates_with_cel += t->definition.cel ? 1 : 0;
@@ -385,7 +396,8 @@ const Value& CompiledPolicySet::ReviewContext::rego_data(const CompiledPolicySet
 
 std::vector<RegoTemplateProgram::Violation> CompiledPolicySet::run_rego(const Entry& entry, ReviewContext& review) const {
   std::vector<RegoTemplateProgram::Violation> violations;
-  entry.tmpl->rego->evaluate(review.rego_review(), entry.constraint.parameters, review.rego_data(*this), violations);
+  entry.tmpl->rego->evaluate(review.rego_review(), entry.constraint.parameters, review.rego_data(*this), violations,
+                             entry.tmpl->shares_review ? &review.rego_memo : nullptr);
   return violations;
 }
 
@@ -546,7 +558,7 @@ Decision CompiledPolicySet::validate_constraints(const ReviewInput& input, Revie
     object = old_object;
   }
 
-  ReviewContext review{input, {}, {}, std::nullopt, std::nullopt, std::nullopt};
+  ReviewContext review{input, {}, {}, std::nullopt, std::nullopt, std::nullopt, {}};
   MatchTarget& target = review.target;
   target.object = MatchObject::of(object);
   target.old_object = MatchObject::of(old_object);

@@ -248,7 +248,7 @@ std::shared_ptr<const RegoTemplateProgram> RegoTemplateProgram::compile(const Re
 }
 
 void RegoTemplateProgram::evaluate(const Value& review, const Value& parameters, const Value& data,
-                                   std::vector<Violation>& out) const {
+                                   std::vector<Violation>& out, rego::SharedInputMemo* memo) const {
   // Per thread: no allocation per constraint, and no refcount shared across workers.
   thread_local const Value kParameters = Value::string("parameters");
   thread_local const Value kReview = Value::string("review");
@@ -256,6 +256,7 @@ void RegoTemplateProgram::evaluate(const Value& review, const Value& parameters,
   options.input = Value::object_sorted({{kParameters, parameters.is_null() ? empty_object() : parameters},
                                         {kReview, review}});
   options.data = data;
+  options.shared_memo = memo;
   rego::DocumentResult result = rego::evaluate_document_at(*policy_, violation_path_, options);
   if (result.error) {
     // Gatekeeper's violation: OPA's error text, the template's Rego module

@@ -15,6 +15,7 @@
 
 namespace tollgate::rego {
 class CompiledPolicy;
+class SharedInputMemo;
 }
 
 namespace tollgate::policies {
@@ -46,9 +47,11 @@ class RegoTemplateProgram {
 
   // Appends the violations of one constraint. An evaluation error becomes
   // one violation whose message is the error text (§3.1).
-  // `data` is inventory_data(...), built once per review.
+  // `data` is inventory_data(...), built once per review. `memo`, when not
+  // null, is one per review, given to every constraint's evaluation: what
+  // depends on the review alone is computed once (rules/rego/eval/shared_memo.h).
   void evaluate(const value::Value& review, const value::Value& parameters, const value::Value& data,
-                std::vector<Violation>& out) const;
+                std::vector<Violation>& out, rego::SharedInputMemo* memo = nullptr) const;
 
  private:
   std::shared_ptr<const rego::CompiledPolicy> policy_;

@@ -21,6 +21,7 @@
 namespace tollgate::rego {
 
 class Tracer;  // rules/rego/trace.h: --explain events
+class SharedInputMemo;  // rules/rego/eval/shared_memo.h: values shared by queries of one input.review
 
 struct ModuleSource {
   std::string file;  // for error locations
@@ -57,6 +58,10 @@ struct QueryOptions {
   // process defaults. Exceeding one aborts the query with an
   // eval_cancel_error ("evaluation exceeded its time budget of 3s").
   const value::EvalLimits* limits = nullptr;
+  // Comprehensions over input.<key> alone computed once for every query
+  // given the same memo and the same input.<key> (Gatekeeper's per-constraint
+  // queries of one review); null = none.
+  SharedInputMemo* shared_memo = nullptr;
 };
 
 struct QueryResult {

@@ -26,6 +26,12 @@ Evaluator::Evaluator(const CompiledPolicy& policy, const QueryOptions& options)
       options_(options),
       data_(options.data),
       tracer_(options.tracer) {
+  // Shared values are what an evaluation without tracing and without strict
+  // builtin errors would compute (those record what happens inside).
+  if (options.shared_memo != nullptr && options.input && tracer_ == nullptr && !options.strict_builtin_errors &&
+      options.shared_memo->bind(*options.input)) {
+    shared_memo_ = options.shared_memo;
+  }
   state_ = State{options_.input ? &*options_.input : nullptr, nullptr, nullptr, &root_memo_};
   builtin_context_.now_ns = options.now_ns;  // 0: read by time.now_ns on first use
   builtin_context_.nondeterministic_cache = &nondeterministic_cache_;
@@ -232,7 +238,15 @@ bool Evaluator::eval_term(const ir::Term& t, Frame f, Yield k) {
 
 bool Evaluator::eval_ref(const ir::Term& t, Frame f, Yield k) {
   const ir::Term& head = t.items[0];
-  if (head.op == TermOp::Input) return state_.input != nullptr ? walk(*state_.input, t, 1, f, k) : true;
+  if (head.op == TermOp::Input) {
+    if (state_.input == nullptr) return true;
+    if (walk_shared(t)) {
+      size_t pos = 0;
+      const Value* v = shared_walk(t, &pos);
+      return v != nullptr ? walk(*v, t, pos, f, k) : true;
+    }
+    return walk(*state_.input, t, 1, f, k);
+  }
   if (head.op == TermOp::Local) {
     const Value* v = f[head.slot];
     return v != nullptr ? walk(*v, t, 1, f, k) : true;
@@ -326,6 +340,18 @@ bool Evaluator::eval_composite(const ir::Term& t, Frame f, Yield k) {
 constexpr size_t kMapEntryBytes = 4 * sizeof(void*) + sizeof(std::pair<Value, Value>);
 
 bool Evaluator::eval_comprehension(const ir::Term& t, Frame f, Yield k) {
+  SharedInputMemo::Entry* shared = shared_entry(t, f);
+  if (shared == nullptr) return eval_comprehension_value(t, f, k);
+  if (!shared->value) {
+    eval_comprehension_value(t, f, [&](const Value& v) {
+      shared->value = v;
+      return true;
+    });
+  }
+  return k(*shared->value);
+}
+
+bool Evaluator::eval_comprehension_value(const ir::Term& t, Frame f, Yield k) {
   switch (t.op) {
     case TermOp::ArrayCompr:
     case TermOp::SetCompr: {

@@ -27,6 +27,7 @@
 #include "rules/rego/eval/function_ref.h"
 #include "rules/rego/eval/join_index.h"
 #include "rules/rego/eval/object_tree.h"
+#include "rules/rego/eval/shared_memo.h"
 #include "rules/rego/rego.h"
 #include "rules/rego/trace.h"
 
@@ -121,6 +122,18 @@ class Evaluator {
   // Evaluates terms[i..] into values[i..], calling k once per combination.
   bool eval_list(const std::vector<ir::Term>& terms, size_t i, Value* values, Frame f, Next k);
   bool eval_comprehension(const ir::Term& t, Frame f, Yield k);
+  bool eval_comprehension_value(const ir::Term& t, Frame f, Yield k);
+  // The SharedInputMemo entry of a comprehension whose value may be shared
+  // here (shared_memo.cpp), else null.
+  SharedInputMemo::Entry* shared_entry(const ir::Term& t, Frame f);
+  // Whether the memo knows where the ref (input.<key>.<constant>...) leads.
+  bool walk_shared(const ir::Term& ref) const {
+    return shared_memo_ != nullptr && state_.input == &*options_.input && ref.items.size() > 2 &&
+           ref.items[1].op == ir::TermOp::Const && ref.items[2].op == ir::TermOp::Const &&
+           ref.items[1].value == shared_memo_->key_;
+  }
+  // Where its constant operands lead (null: undefined); *pos = the first operand left.
+  const Value* shared_walk(const ir::Term& ref, size_t* pos);
   bool unify(const ir::Term& a, const ir::Term& b, Frame f, Next k);
   bool unify_value(const ir::Term& pattern, const Value& v, Frame f, Next k);
   bool unify_items(const ir::Term& pattern, const Value& v, size_t i, Frame f, Next k);
@@ -215,6 +228,7 @@ class Evaluator {
   std::vector<std::string> trace_notes_;
   std::optional<Error> strict_builtin_error_;
   Tracer* tracer_;
+  SharedInputMemo* shared_memo_ = nullptr;  // QueryOptions::shared_memo when usable
   int depth_ = 1;
   // The module of the rule being evaluated (empty in the query itself), which
   // builtin errors name as their location's file.

@@ -94,7 +94,14 @@ bool Evaluator::guards_hold(const std::vector<ir::IndexGuard>& guards, Frame f) 
     const Value* v = nullptr;
     if (g.on_input) {
       v = state_.input;
-      for (size_t i = 0; v != nullptr && i < g.path.size(); ++i) {
+      // Where input.review.<path> leads is the same for every query of a shared memo.
+      SharedInputMemo::Walk* shared = nullptr;
+      if (shared_memo_ != nullptr && v == &*options_.input && !g.path.empty() && g.path[0] == shared_memo_->key_) {
+        auto [it, added] = shared_memo_->walks_.try_emplace(&g, SharedInputMemo::Walk{0, nullptr});
+        shared = &it->second;
+        if (!added) v = shared->value;
+      }
+      for (size_t i = 0; v != nullptr && i < g.path.size() && (shared == nullptr || shared->end == 0); ++i) {
         const Value& key = g.path[i];
         if (v->is_object()) {
           v = v->find(key);
@@ -107,6 +114,7 @@ bool Evaluator::guards_hold(const std::vector<ir::IndexGuard>& guards, Frame f) 
           v = nullptr;
         }
       }
+      if (shared != nullptr && shared->end == 0) *shared = SharedInputMemo::Walk{g.path.size(), v};
     } else {
       if (f == nullptr) continue;  // ordering only: arguments are not bound yet
       v = f[g.slot];

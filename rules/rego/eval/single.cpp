@@ -103,6 +103,11 @@ const Value* Evaluator::single(const ir::Term& t, Frame f, Value& scratch) {
     case TermOp::Input: return state_.input;
     case TermOp::Ref: {
       Value hold;
+      if (t.items[0].op == TermOp::Input && state_.input != nullptr && walk_shared(t)) {
+        size_t pos = 0;
+        const Value* v = shared_walk(t, &pos);
+        return v != nullptr ? single_walk(v, false, hold, t, pos, f, scratch) : nullptr;
+      }
       const Value* head = single(t.items[0], f, hold);
       if (head == nullptr) return nullptr;
       return single_walk(head, head == &hold, hold, t, 1, f, scratch);
