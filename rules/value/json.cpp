@@ -65,140 +65,12 @@ class StringCache {
   std::vector<Slot> slots_ = std::vector<Slot>(kSlots);
 };
 
-// Small leaf containers repeat across requests as short strings do: an
-// AdmissionReview's kind, resource, requestKind, requestResource and options
-// are the same for every request of one resource type, and so are a Pod's
-// ports, resource limits and many label sets. Each thread keeps the small
-// containers of scalars it has read, keyed by an exact image of what their
-// Values depend on (each scalar's kind, a number's bits, a string's or key's
-// bytes, fields in the order given), so that a repeated one costs its image
-// and a compare instead of building its Values and later freeing them.
-class LeafCache {
- public:
-  // Whether e (an object or array) is small and holds only scalars.
-  static bool is_small_leaf(simdjson::dom::element e) {
-    using simdjson::dom::element_type;
-    if (e.type() == element_type::OBJECT) {
-      const simdjson::dom::object o = e.get_object().value_unsafe();
-      if (o.size() > kMaxSize) return false;
-      for (simdjson::dom::key_value_pair kv : o)
-        if (is_container(kv.value)) return false;
-      return true;
-    }
-    const simdjson::dom::array a = e.get_array().value_unsafe();
-    if (a.size() > kMaxSize) return false;
-    for (simdjson::dom::element item : a)
-      if (is_container(item)) return false;
-    return true;
-  }
-
-  // Takes e's image (e a small leaf) for find() and put(); false when it
-  // is larger than kMaxImage.
-  bool take_image(simdjson::dom::element e) {
-    char* p = image_;
-    char* const limit = image_ + kMaxImage;
-    if (e.type() == simdjson::dom::element_type::OBJECT) {
-      const simdjson::dom::object o = e.get_object().value_unsafe();
-      *p++ = '{';
-      for (simdjson::dom::key_value_pair kv : o) {
-        if (!text('k', kv.key, p, limit) || !scalar(kv.value, p, limit)) return false;
-      }
-    } else {
-      const simdjson::dom::array a = e.get_array().value_unsafe();
-      *p++ = '[';
-      for (simdjson::dom::element item : a) {
-        if (!scalar(item, p, limit)) return false;
-      }
-    }
-    size_ = static_cast<size_t>(p - image_);
-    std::memset(p, 0, 8);  // the hash reads whole words
-    slot_ = slot_of();
-    return true;
-  }
-
-  const Value* find() const {
-    const Slot& slot = slots_[slot_];
-    return slot.image == std::string_view(image_, size_) ? &slot.value : nullptr;
-  }
-  void put(const Value& v) {
-    Slot& slot = slots_[slot_];
-    slot.image.assign(image_, size_);
-    slot.value = v;
-  }
-
- private:
-  static constexpr size_t kMaxSize = 8;     // fields or items
-  static constexpr size_t kMaxImage = 256;  // bytes
-  static constexpr size_t kSlots = 256;  // slot_of takes the hash's top 8 bits
-  static_assert(kSlots == 256);
-
-  struct Slot {
-    std::string image;
-    Value value;
-  };
-
-  static bool is_container(simdjson::dom::element e) {
-    const auto type = e.type();
-    return type == simdjson::dom::element_type::OBJECT || type == simdjson::dom::element_type::ARRAY;
-  }
-  // A multiply-xor hash over the image's 8-byte words (zero padded): images
-  // are short, and a collision only costs a miss (find compares the image).
-  size_t slot_of() const {
-    uint64_t h = size_ * 0x9e3779b97f4a7c15ULL;
-    for (size_t i = 0; i < size_; i += 8) {
-      uint64_t word;
-      std::memcpy(&word, image_ + i, 8);
-      h = (h ^ word) * 0xbf58476d1ce4e5b9ULL;
-      h ^= h >> 29;
-    }
-    h *= 0x94d049bb133111ebULL;
-    return static_cast<size_t>(h >> 56);  // the top bits: mixed from every bit below
-  }
-
-  static bool scalar(simdjson::dom::element e, char*& p, char* limit) {
-    using simdjson::dom::element_type;
-    switch (e.type()) {
-      case element_type::STRING: return text('s', e.get_string().value_unsafe(), p, limit);
-      case element_type::INT64: return bits('i', e.get_int64().value_unsafe(), p, limit);
-      case element_type::UINT64: return bits('u', e.get_uint64().value_unsafe(), p, limit);
-      case element_type::DOUBLE: return bits('d', e.get_double().value_unsafe(), p, limit);
-      case element_type::BOOL: return bits('b', e.get_bool().value_unsafe(), p, limit);
-      case element_type::NULL_VALUE: return bits('n', false, p, limit);
-      case element_type::OBJECT:
-      case element_type::ARRAY: return false;
-    }
-    return false;
-  }
-  static bool text(char tag, std::string_view s, char*& p, char* limit) {
-    if (s.size() + 1 + sizeof(uint32_t) > static_cast<size_t>(limit - p)) return false;
-    *p++ = tag;
-    const auto n = static_cast<uint32_t>(s.size());
-    std::memcpy(p, &n, sizeof n);
-    std::memcpy(p + sizeof n, s.data(), s.size());
-    p += sizeof n + s.size();
-    return true;
-  }
-  template <class T>
-  static bool bits(char tag, T value, char*& p, char* limit) {
-    if (1 + sizeof value > static_cast<size_t>(limit - p)) return false;
-    *p++ = tag;
-    std::memcpy(p, &value, sizeof value);
-    p += sizeof value;
-    return true;
-  }
-
-  char image_[kMaxImage + 8];
-  size_t size_ = 0;
-  size_t slot_ = 0;
-  std::vector<Slot> slots_ = std::vector<Slot>(kSlots);
-};
-
 // Builds Values from a simdjson DOM. Object fields are ordered by key here,
 // on views into simdjson's string buffer, so the finished entries go to
 // Value::object_sorted and the value model never compares Value keys.
 class DomConverter {
  public:
-  DomConverter(StringCache& strings, LeafCache& leaves) : strings_(strings), leaves_(leaves) {
+  explicit DomConverter(StringCache& strings) : strings_(strings) {
     fields_.clear();  // in case a previous conversion ended in an exception
   }
 
@@ -208,8 +80,8 @@ class DomConverter {
     using simdjson::dom::element_type;
     switch (e.type()) {
       case element_type::STRING: return string(e.get_string().value_unsafe());
-      case element_type::OBJECT:
-      case element_type::ARRAY: return container(e);
+      case element_type::OBJECT: return object(e.get_object().value_unsafe());
+      case element_type::ARRAY: return array(e.get_array().value_unsafe());
       case element_type::INT64: return Value::integer(e.get_int64().value_unsafe());
       case element_type::UINT64: return Value::bignum(uint_text(e.get_uint64().value_unsafe()));
       case element_type::DOUBLE: return Value::number(e.get_double().value_unsafe());
@@ -231,29 +103,16 @@ class DomConverter {
 
   Value string(std::string_view text) { return strings_.get(KeyPrefix::of(text), text); }
 
-  [[gnu::noinline]] Value container(simdjson::dom::element e) {
-    const bool is_object = e.type() == simdjson::dom::element_type::OBJECT;
-    // Shared empty values: no node to build or free ("spec": {}, "status": {}).
-    if (is_object ? e.get_object().value_unsafe().size() == 0 : e.get_array().value_unsafe().size() == 0)
-      return is_object ? Value::empty_object() : Value::empty_array();
-    if (!LeafCache::is_small_leaf(e)) return is_object ? object(e.get_object().value_unsafe()) : array(e.get_array().value_unsafe());
-    if (!leaves_.take_image(e)) return is_object ? object(e.get_object().value_unsafe()) : array(e.get_array().value_unsafe());
-    if (const Value* cached = leaves_.find()) return *cached;
-    // A leaf holds no containers, so building it takes no other image.
-    Value v = is_object ? object(e.get_object().value_unsafe()) : array(e.get_array().value_unsafe());
-    leaves_.put(v);
-    return v;
-  }
-
-  // Non-empty containers (container() shares the empty ones).
-  Value array(simdjson::dom::array a) {
+  [[gnu::noinline]] Value array(simdjson::dom::array a) {
+    if (a.begin() == a.end()) return Value::empty_array();  // shared: no node to build or free
     std::vector<Value> items;
     items.reserve(a.size());
     for (simdjson::dom::element item : a) items.push_back(convert(item));
     return Value::array(std::move(items));
   }
 
-  Value object(simdjson::dom::object o) {
+  [[gnu::noinline]] Value object(simdjson::dom::object o) {
+    if (o.begin() == o.end()) return Value::empty_object();  // ("spec": {}, "status": {})
     // Nested objects push their fields above this one's on the same scratch
     // stack, which keeps its capacity across documents: no allocation here.
     const size_t base = fields_.size();
@@ -315,7 +174,6 @@ class DomConverter {
   }
 
   StringCache& strings_;
-  LeafCache& leaves_;
   std::vector<Field>& fields_ = scratch_fields();
 };
 
@@ -485,12 +343,11 @@ void append_value(const Value& v, std::string& out, int indent, int depth) {
 bool parse_json(std::string_view text, Value* out, JsonError* error) {
   thread_local simdjson::dom::parser parser;
   thread_local StringCache strings;
-  thread_local LeafCache leaves;
   // realloc_if_needed copies the text into the parser's reused padded buffer.
   simdjson::dom::element root;
   simdjson::error_code code = parser.parse(text.data(), text.size(), true).get(root);
   if (code == simdjson::SUCCESS) {
-    *out = DomConverter(strings, leaves).convert(root);
+    *out = DomConverter(strings).convert(root);
     return true;
   }
   SaxBuilder builder;

@@ -1,8 +1,9 @@
-// Small containers of scalars read again (an AdmissionReview's kind,
-// resource and options, a Pod's ports and limits) come back from a
-// per-thread cache: whatever the sharing, each document reads back exactly
-// as written, and containers that differ only in a scalar's kind, a
-// number's sign, a key's order or a duplicate are never mixed up.
+// Small containers read again and again (an AdmissionReview's kind,
+// resource and options, a Pod's ports and labels), within one document and
+// across documents, with whatever the parser shares between them (short
+// strings are): each document reads back exactly as written, and containers
+// that differ only in a scalar's kind, a number's sign, a key's order or a
+// duplicate are never mixed up.
 #include <catch2/catch.hpp>
 
 #include <cmath>
