@@ -89,7 +89,9 @@ std::optional<Value> resolve_int(std::string_view s) {
     int64_t i = 0;
     auto r = std::from_chars(text.data(), text.data() + text.size(), i);
     if (r.ec == std::errc() && r.ptr == text.data() + text.size()) return Value::integer(i);
-    return Value::bignum(std::string(s));  // beyond int64: keep every digit
+    // Beyond int64: keep every digit, without leading zeros (their text is a JSON number).
+    std::string digits(unsigned_part.substr(std::min(unsigned_part.find_first_not_of('0'), unsigned_part.size())));
+    return Value::bignum((s[0] == '-' ? "-" : "") + digits);
   }
   if (s.size() > 2 && s[0] == '0' && s[1] == 'x' && all_chars(s.substr(2), is_hex)) return unsigned_in_base(s.substr(2), 16);
   if (s.size() > 2 && s[0] == '0' && s[1] == 'o' && all_chars(s.substr(2), is_octal)) return unsigned_in_base(s.substr(2), 8);
