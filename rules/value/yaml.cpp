@@ -82,6 +82,8 @@ std::optional<Value> unsigned_in_base(std::string_view digits, int base) {
   return Value::bignum(uint_text(u));
 }
 
+std::optional<Value> resolve_float(std::string_view s);
+
 std::optional<Value> resolve_int(std::string_view s) {
   std::string_view unsigned_part = s.empty() || (s[0] != '-' && s[0] != '+') ? s : s.substr(1);
   if (all_chars(unsigned_part, is_digit)) {
@@ -89,6 +91,9 @@ std::optional<Value> resolve_int(std::string_view s) {
     int64_t i = 0;
     auto r = std::from_chars(text.data(), text.data() + text.size(), i);
     if (r.ec == std::errc() && r.ptr == text.data() + text.size()) return Value::integer(i);
+    // Beyond the double range as well: not a number, as in go-yaml (whose ParseFloat
+    // fails there), so it resolves as a string.
+    if (!resolve_float(s)) return std::nullopt;
     // Beyond int64: keep every digit, without leading zeros (their text is a JSON number).
     std::string digits(unsigned_part.substr(std::min(unsigned_part.find_first_not_of('0'), unsigned_part.size())));
     return Value::bignum((s[0] == '-' ? "-" : "") + digits);
@@ -129,6 +134,8 @@ std::optional<Value> resolve_float(std::string_view s) {
       parse_decimal(text, &dec, nullptr);
       d = decimal_to_double(dec);
     }
+    // Overflow: go-yaml's ParseFloat fails with ErrRange, and the scalar is a string.
+    if (std::isinf(d)) return std::nullopt;
     return Value::number(d);
   }
   std::string_view unsigned_part = s.empty() || (s[0] != '-' && s[0] != '+') ? s : s.substr(1);

@@ -108,6 +108,29 @@ under: 1_000
   CHECK(v["under"].as_string() == "1_000");
 }
 
+TEST_CASE("numbers beyond int64 keep their digits and beyond the double range are strings as in go-yaml", "[yaml]") {
+  // Found by fuzz_value_yaml: the digits were kept as written, and "000…" is not JSON.
+  Value v = parse_one("a: 000012345678901234567890123\nb: -0098765432109876543210\n");
+  CHECK(to_json(v) == R"({"a":12345678901234567890123,"b":-98765432109876543210})");
+
+  // Found by fuzz_value_yaml too: 330 digits overflow a double, so no JSON reader takes the
+  // number back; go-yaml's ParseFloat fails there and the scalar resolves as a string.
+  std::string huge(330, '7');
+  Value h = parse_one("huge: " + huge + "\nneg: -" + huge + "\nexp: 1e400\ntiny: 1e-400\n");
+  CHECK(h["huge"].as_string() == huge);
+  CHECK(h["neg"].as_string() == "-" + huge);
+  CHECK(h["exp"].as_string() == "1e400");
+  CHECK(h["tiny"] == Value::number(0.0));  // underflow is a number, as in Go
+  Value back;
+  JsonError error;
+  CHECK(parse_json(to_json(h), &back, &error));
+
+  std::vector<YamlDocument> docs;
+  YamlError tagged;
+  CHECK_FALSE(parse_yaml("x: !!float 1e400\n", &docs, &tagged));
+  CHECK(tagged.message.find("cannot parse \"1e400\" as !!float") != std::string::npos);
+}
+
 TEST_CASE("explicit tags and block scalars", "[yaml]") {
   Value v = parse_one(R"(
 s: !!str 123
