@@ -3,7 +3,9 @@
 # all 49 gatekeeper-library templates (CEL where a template has it, else Rego;
 # TEMPLATES=cel keeps only the 16 with CEL) and their sample constraints,
 # runs wrk with bench/validate.lua against it, prints requests/s and latency
-# percentiles, and stops the server.
+# percentiles, and stops the server. POLICIES=DIR serves that folder instead
+# (e.g. the one bench/library_policies.py writes); TOLLGATE_BENCH_BODY=FILE
+# posts that AdmissionReview (see bench/validate.lua).
 #   bench/run_wrk.sh [BUILD_DIR] [CONNECTIONS] [SECONDS] [SERVER_THREADS]
 # PERF_DATA=FILE records the server under load with `perf record -g` into FILE
 # (then `perf report -i FILE --no-children`). SERVER_WRAPPER="valgrind
@@ -20,9 +22,12 @@ command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"
 
 work="$(mktemp -d)"
 trap 'kill "$server" 2>/dev/null || true; wait 2>/dev/null || true; cat "$work/server.log" | tail -3 >&2; rm -rf "$work"' EXIT
-mkdir -p "$work/policies"
+policies="$work/policies"
+mkdir -p "$policies"
 templates=0
+[ -n "${POLICIES:-}" ] && policies="$(cd "$POLICIES" && pwd)"
 for template in "$library"/*/*/template.yaml; do
+  [ -n "${POLICIES:-}" ] && break
   if [ "${TEMPLATES:-all}" = cel ]; then grep -q "engine: K8sNativeValidation" "$template" || continue; fi
   name="$(basename "$(dirname "$template")")"
   cp "$template" "$work/policies/$name-template.yaml"
@@ -35,10 +40,11 @@ for template in "$library"/*/*/template.yaml; do
   done
   templates=$((templates + 1))
 done
-echo "templates loaded: $templates; constraints: $(ls "$work/policies" | grep -c constraint)"
+[ -n "${POLICIES:-}" ] && templates="$(ls "$policies" | grep -c template)"
+echo "templates loaded: $templates; constraints: $(ls "$policies" | grep -c constraint)"
 
 bash "$here/certs/make-dev-certs.sh" "$work/certs" >/dev/null
-${SERVER_WRAPPER:-} "$build/tollgate" serve --policies "$work/policies" --tls-cert "$work/certs/tls.crt" --tls-key "$work/certs/tls.key" \
+${SERVER_WRAPPER:-} "$build/tollgate" serve --policies "$policies" --tls-cert "$work/certs/tls.crt" --tls-key "$work/certs/tls.key" \
   --addr 127.0.0.1:0 --metrics-addr 127.0.0.1:0 --threads "$threads" --ready-file "$work/ready" 2>"$work/server.log" &
 server=$!
 for _ in $(seq 1200); do [ -s "$work/ready" ] && break; sleep 0.1; done

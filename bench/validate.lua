@@ -8,7 +8,9 @@
 --
 -- By default the Namespace has no owner label (the deny path: a 403 in the
 -- AdmissionReview and a log line per request). TOLLGATE_BENCH_ALLOW=1 sends
--- one with the label (the allow path).
+-- one with the label (the allow path). TOLLGATE_BENCH_BODY=FILE sends that
+-- file (an AdmissionReview) instead, e.g. bench/validate-pod15.json: a Pod
+-- with 15 violations of the gatekeeper-library sample constraints.
 
 local allow = os.getenv("TOLLGATE_BENCH_ALLOW") == "1"
 local labels = allow and [["labels":{"owner":"alice.agilebank.demo"},]] or ""
@@ -27,6 +29,13 @@ wrk.body = [[{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","reque
   [["object":{"kind":"Namespace","apiVersion":"v1","metadata":{"name":"bench-namespace",]] .. labels ..
   [["creationTimestamp":null},"spec":{},"status":{}},]] ..
   [["oldObject":null,"dryRun":false,"options":{"kind":"CreateOptions","apiVersion":"meta.k8s.io/v1"}}}]]
+
+local body_file = os.getenv("TOLLGATE_BENCH_BODY")
+if body_file and body_file ~= "" then
+  local f = assert(io.open(body_file, "rb"))
+  wrk.body = f:read("*a")
+  f:close()
+end
 
 done = function(summary, latency, requests)
   local seconds = summary.duration / 1e6
