@@ -9,7 +9,7 @@ packages=(
   build-essential cmake pkg-config git ca-certificates openssl
   libboost-dev libboost-system-dev libssl-dev nlohmann-json3-dev libre2-dev
   libspdlog-dev prometheus-cpp-dev catch2 libyaml-cpp-dev libbenchmark-dev
-  libsimdjson-dev
+  libsimdjson-dev libyaml-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(prometheus wrk curl)
@@ -20,6 +20,8 @@ if [[ "${1:-}" == "--test" ]]; then
   packages+=(chromium libxml2-utils)
   # The SARIF tests validate tollgate's SARIF against the SARIF 2.1.0 JSON schema.
   packages+=(python3-jsonschema)
+  # bench/: wall times of whole processes (hyperfine) and instruction counts (valgrind).
+  packages+=(hyperfine valgrind)
   # Node.js and npm fetch the CEL conformance suite (@bufbuild/cel-spec) at
   # test time; keep an existing Node.js install (e.g. NodeSource) if present.
   command -v node >/dev/null 2>&1 || packages+=(nodejs)
