@@ -67,6 +67,13 @@ struct Term {
   // (a ref operand that is not a constant, a relation builtin, print);
   // false lets the evaluator take its direct path without looking.
   bool may_iterate = true;
+  // When may_iterate: whether it iterates whatever is bound (print, a
+  // relation builtin), else the slots whose being unbound makes it iterate
+  // (ref operands, their patterns), so that the evaluator's check is one
+  // loop over them. True until compiler::mark_iteration computed both: a
+  // term never marked takes the general path.
+  bool always_iterates = true;
+  std::vector<uint32_t> iteration_slots;
 
   bool is_const() const { return op == TermOp::Const; }
 };

@@ -1,8 +1,71 @@
 #include "rules/rego/compiler/iteration_flags.h"
 
+#include <algorithm>
+
 namespace tollgate::rego::compiler {
 
 using ir::TermOp;
+
+namespace {
+
+void add_slots(std::vector<uint32_t>& to, const std::vector<uint32_t>& from) {
+  for (uint32_t s : from) {
+    if (std::find(to.begin(), to.end(), s) == to.end()) to.push_back(s);
+  }
+}
+
+// What makes `t` iterate in the evaluator's iterates(t, f) (given its items
+// are marked): a term iterates when always_iterates or one of
+// iteration_slots is unbound.
+void mark_iteration_slots(ir::Term& t) {
+  t.always_iterates = false;
+  t.iteration_slots.clear();
+  if (!t.may_iterate) return;
+  auto add_term = [&](const ir::Term& item) {
+    if (!item.may_iterate) return;
+    t.always_iterates = t.always_iterates || item.always_iterates;
+    add_slots(t.iteration_slots, item.iteration_slots);
+  };
+  // A ref operand iterates when unbound, open (a pattern with an unbound
+  // slot), or iterating itself.
+  auto add_operand = [&](const ir::Term& op) {
+    if (op.op == TermOp::Local) {
+      add_slots(t.iteration_slots, {op.slot});
+      return;
+    }
+    add_slots(t.iteration_slots, op.pattern_slots);
+    add_term(op);
+  };
+  switch (t.op) {
+    case TermOp::Const:
+    case TermOp::Local:
+    case TermOp::Input:
+    case TermOp::ArrayCompr:
+    case TermOp::SetCompr:
+    case TermOp::ObjectCompr: break;
+    case TermOp::Ref:
+      add_term(t.items[0]);
+      for (size_t i = 1; i < t.items.size(); ++i) add_operand(t.items[i]);
+      break;
+    case TermOp::DataRef:
+      for (const auto& op : t.items) add_operand(op);
+      break;
+    case TermOp::Call:
+      if (t.call == ir::CallOp::Print || (t.call == ir::CallOp::Builtin && t.builtin != nullptr && t.builtin->relation != nullptr)) {
+        t.always_iterates = true;
+      }
+      for (const auto& item : t.items) add_term(item);
+      break;
+    case TermOp::Array:
+    case TermOp::Set:
+    case TermOp::Object:
+      for (const auto& item : t.items) add_term(item);
+      break;
+  }
+  if (t.always_iterates) t.iteration_slots.clear();
+}
+
+}  // namespace
 
 void mark_iteration(ir::Term& t) {
   for (auto& item : t.items) mark_iteration(item);
@@ -36,6 +99,7 @@ void mark_iteration(ir::Term& t) {
     case TermOp::Set:
     case TermOp::Object: t.may_iterate = any_item; break;
   }
+  mark_iteration_slots(t);
 }
 
 void mark_iteration(ir::Body& body) {
