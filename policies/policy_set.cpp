@@ -652,3 +652,10 @@ LoadResult PolicySet::from_objects(const std::vector<Value>& objects, const Load
 }
 
 }  // namespace tollgate::policies
+LoadResult PolicySet::load_text(std::string_view text, const std::string& name, const LoadOptions& options) {
+  std::vector<LoadedObject> objects;
+  std::vector<LoadError> errors;
+  read_policy_text(text, name, objects, errors);
+  return CompiledPolicySet::build(objects, std::move(errors), options);
+}
+

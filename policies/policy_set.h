@@ -221,6 +221,9 @@ class PolicySet {
 
   // Whether constraints of this kind are evaluated. False (with the reason)
   // for a template loaded as unsupported (allow_unsupported_templates) and
+  // Loads one policy document stream held in memory, as load() reads a file
+  // called `name`.
+  static LoadResult load_text(std::string_view text, const std::string& name, const LoadOptions& options = {});
   // for a kind no template defines; their constraints never match, so
   // callers must surface the reason rather than report a clean result.
   virtual bool template_supported(std::string_view constraint_kind, std::string* reason = nullptr) const = 0;

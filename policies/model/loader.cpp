@@ -48,6 +48,14 @@ void add_object(const Value& v, const std::string& file, const std::shared_ptr<c
   out.push_back({v, std::move(origin)});
 }
 
+void add_documents(std::vector<value::YamlDocument>& docs, const std::string& file, std::vector<LoadedObject>& out,
+                   std::vector<LoadError>& errors) {
+  for (value::YamlDocument& doc : docs) {
+    auto locations = std::make_shared<const value::SourceMap>(std::move(doc.locations));
+    add_object(doc.value, file, locations, "", out, errors);
+  }
+}
+
 void read_file(const std::string& file, std::vector<LoadedObject>& out, std::vector<LoadError>& errors) {
   std::vector<value::YamlDocument> docs;
   value::YamlError error;
@@ -55,10 +63,7 @@ void read_file(const std::string& file, std::vector<LoadedObject>& out, std::vec
     errors.push_back({file, error.location.line, error.location.column, error.message});
     return;
   }
-  for (value::YamlDocument& doc : docs) {
-    auto locations = std::make_shared<const value::SourceMap>(std::move(doc.locations));
-    add_object(doc.value, file, locations, "", out, errors);
-  }
+  add_documents(docs, file, out, errors);
 }
 
 }  // namespace
@@ -181,6 +186,17 @@ void read_policy_files(const std::vector<std::string>& paths, std::vector<Loaded
       read_file(f, out, errors);
     }
   }
+}
+
+void read_policy_text(std::string_view text, const std::string& name, std::vector<LoadedObject>& out,
+                      std::vector<LoadError>& errors) {
+  std::vector<value::YamlDocument> docs;
+  value::YamlError error;
+  if (!value::parse_yaml(text, &docs, &error)) {
+    errors.push_back({name, error.location.line, error.location.column, error.message});
+    return;
+  }
+  add_documents(docs, name, out, errors);
 }
 
 std::vector<LoadedObject> objects_without_source(const std::vector<Value>& objects) {

@@ -63,6 +63,12 @@ std::vector<std::string> list_policy_files(const std::string& path, std::error_c
 void read_policy_files(const std::vector<std::string>& paths, std::vector<LoadedObject>& out,
                        std::vector<LoadError>& errors);
 
+// Appends the objects of one policy document stream held in memory (a
+// ConfigMap's value, a fuzz input); `name` stands for the file in errors and
+// locations.
+void read_policy_text(std::string_view text, const std::string& name, std::vector<LoadedObject>& out,
+                      std::vector<LoadError>& errors);
+
 // Wraps already-parsed objects; their errors name "object[<index>]".
 std::vector<LoadedObject> objects_without_source(const std::vector<value::Value>& objects);
 

@@ -1,19 +1,16 @@
 // libFuzzer target: a policy file (a YAML/JSON document stream of
 // ConstraintTemplates, constraints, mutators, ExpansionTemplates, Configs,
-// Namespaces, Lists) through PolicySet::load, as `serve` and `test` read a
-// file: classification, template parsing, Rego and CEL compilation (both
+// Namespaces, Lists) through PolicySet::load_text, as `serve` and `test` read a
+// file once it is read (in memory: no file written per execution): classification, template parsing, Rego and CEL compilation (both
 // engines), constraint and mutator validation. A set that loads then reviews
 // and mutates a Pod CREATE under tight evaluation budgets. Errors are
 // LoadErrors with a message; nothing throws, nothing runs past its budget.
-#include <unistd.h>
-
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <string>
+#include <string_view>
 
 #include <spdlog/spdlog.h>
 
@@ -24,11 +21,8 @@
 #include "rules/value/json.h"
 
 using namespace tollgate;
-namespace fs = std::filesystem;
 
 namespace {
-
-std::string policy_file;
 
 const value::Value& pod_request() {
   static const value::Value request = policies::admission_request_for_object(value::parse_json_or_throw(R"({
@@ -45,25 +39,15 @@ const value::Value& pod_request() {
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   spdlog::set_level(spdlog::level::off);
   value::default_eval_limits() = {std::chrono::milliseconds(500), 200'000, uint64_t{32} << 20};
-  fs::path dir = fs::temp_directory_path() / ("tollgate-fuzz-loader-" + std::to_string(getpid()));
-  fs::create_directories(dir);
-  policy_file = (dir / "policy.yaml").string();
-  std::atexit([] {
-    std::error_code ec;
-    fs::remove_all(fs::path(policy_file).parent_path(), ec);
-  });
   return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  {
-    std::ofstream out(policy_file, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
-  }
   policies::LoadOptions options;
   options.allow_unsupported_templates = true;
   options.engine = policies::EnginePreference::All;
-  policies::LoadResult loaded = policies::PolicySet::load({policy_file}, options);
+  policies::LoadResult loaded = policies::PolicySet::load_text(
+      std::string_view(reinterpret_cast<const char*>(data), size), "policy.yaml", options);
   if (!loaded.policies) {
     if (loaded.errors.empty()) std::abort();
     for (const policies::LoadError& e : loaded.errors) {
