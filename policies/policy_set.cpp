@@ -651,7 +651,6 @@ LoadResult PolicySet::from_objects(const std::vector<Value>& objects, const Load
   return CompiledPolicySet::build(objects_without_source(objects), {}, options);
 }
 
-}  // namespace tollgate::policies
 LoadResult PolicySet::load_text(std::string_view text, const std::string& name, const LoadOptions& options) {
   std::vector<LoadedObject> objects;
   std::vector<LoadError> errors;
@@ -659,3 +658,4 @@ LoadResult PolicySet::load_text(std::string_view text, const std::string& name, 
   return CompiledPolicySet::build(objects, std::move(errors), options);
 }
 
+}  // namespace tollgate::policies
