@@ -4,37 +4,57 @@
 
 namespace tollgate::policies {
 
+namespace {
+
+// Appends "[<constraint>] <message>".
+void append_result_line(const Result& r, std::string& out) {
+  out.reserve(out.size() + r.constraint_name.size() + r.message.size() + 3);
+  out += '[';
+  out += r.constraint_name;
+  out += "] ";
+  out += r.message;
+}
+
+}  // namespace
+
 Decision decide(std::vector<Result> results) {
-  std::stable_sort(results.begin(), results.end(), [](const Result& a, const Result& b) {
-    if (a.enforcement_action != b.enforcement_action) return a.enforcement_action < b.enforcement_action;
+  auto before = [](const Result& a, const Result& b) {
+    if (int c = a.enforcement_action.compare(b.enforcement_action)) return c < 0;
     return a.message < b.message;
-  });
+  };
+  if (results.size() <= 16) {
+    // A stable insertion sort: few results are the rule, and std::stable_sort
+    // allocates a buffer every time.
+    for (auto it = results.begin(); it != results.end(); ++it) {
+      std::rotate(std::upper_bound(results.begin(), it, *it, before), it, it + 1);
+    }
+  } else {
+    std::stable_sort(results.begin(), results.end(), before);
+  }
 
   Decision d;
-  std::vector<std::string> denies;
+  bool denied = false;
+  auto apply = [&](const std::string& action, const Result& r) {
+    if (action == "deny") {
+      if (denied) d.message += '\n';
+      denied = true;
+      append_result_line(r, d.message);
+    } else if (action == "warn") {
+      append_result_line(r, d.warnings.emplace_back());
+    }
+  };
   for (const Result& r : results) {
-    auto apply = [&](const std::string& action) {
-      if (action == "deny") {
-        denies.push_back("[" + r.constraint_name + "] " + r.message);
-      } else if (action == "warn") {
-        d.warnings.push_back("[" + r.constraint_name + "] " + r.message);
-      }
-    };
     if (r.enforcement_action == "scoped") {
-      for (const std::string& a : r.scoped_actions) apply(a);
+      for (const std::string& a : r.scoped_actions) apply(a, r);
     } else {
-      apply(r.enforcement_action);
+      apply(r.enforcement_action, r);
     }
   }
 
-  if (!denies.empty()) {
+  if (denied) {
     d.allowed = false;
     d.code = 403;
     d.reason = "Forbidden";
-    for (size_t i = 0; i < denies.size(); ++i) {
-      if (i) d.message += '\n';
-      d.message += denies[i];
-    }
   } else {
     d.allowed = true;
     d.code = d.warnings.empty() ? 200 : 299;
