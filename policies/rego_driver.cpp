@@ -240,10 +240,12 @@ std::shared_ptr<const RegoTemplateProgram> RegoTemplateProgram::compile(const Re
   }
   auto program = std::make_shared<RegoTemplateProgram>();
   program->policy_ = std::move(compiled.policy);
+  std::vector<Value> violation_path;
   for (const std::string& segment : rego::module_package(*program->policy_, 0)) {
-    program->violation_path_.push_back(Value::string(segment));
+    violation_path.push_back(Value::string(segment));
   }
-  program->violation_path_.push_back(Value::string("violation"));
+  violation_path.push_back(Value::string("violation"));
+  program->violation_ = std::make_shared<const rego::DocumentRef>(*program->policy_, violation_path);
   return program;
 }
 
@@ -257,7 +259,7 @@ void RegoTemplateProgram::evaluate(const Value& review, const Value& parameters,
                                         {kReview, review}});
   options.data = data;
   options.shared_memo = memo;
-  rego::DocumentResult result = rego::evaluate_document_at(*policy_, violation_path_, options);
+  rego::DocumentResult result = rego::evaluate_document_at(*policy_, *violation_, options);
   if (result.error) {
     // Gatekeeper's violation: OPA's error text, the template's Rego module
     // being named "template" ("template:50: eval_conflict_error: ...").

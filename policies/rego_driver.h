@@ -15,6 +15,7 @@
 
 namespace tollgate::rego {
 class CompiledPolicy;
+class DocumentRef;
 class SharedInputMemo;
 }
 
@@ -55,7 +56,8 @@ class RegoTemplateProgram {
 
  private:
   std::shared_ptr<const rego::CompiledPolicy> policy_;
-  std::vector<value::Value> violation_path_;
+  // data.<package>.violation in policy_ (declared after it: destroyed first).
+  std::shared_ptr<const rego::DocumentRef> violation_;
 };
 
 }  // namespace tollgate::policies

@@ -96,12 +96,21 @@ DocumentResult evaluate_document(const CompiledPolicy& policy, const std::vector
   return evaluate_document_at(policy, keys, options);
 }
 
+DocumentRef::DocumentRef(const CompiledPolicy& policy, const std::vector<Value>& path)
+    : term_(std::make_unique<ir::Term>(eval::Evaluator::document_term(policy, path))) {}
+
+DocumentRef::~DocumentRef() = default;
+
 DocumentResult evaluate_document_at(const CompiledPolicy& policy, const std::vector<Value>& keys,
                                  const QueryOptions& options) {
+  return evaluate_document_at(policy, DocumentRef(policy, keys), options);
+}
+
+DocumentResult evaluate_document_at(const CompiledPolicy& policy, const DocumentRef& ref, const QueryOptions& options) {
   DocumentResult out;
   try {
     eval::Evaluator evaluator(policy, options);
-    out.value = evaluator.document(keys);
+    out.value = evaluator.document(ref.term());
     if (evaluator.strict_builtin_error()) out.error = *evaluator.strict_builtin_error();
   } catch (const eval::EvalAbort& abort) {
     out.value.reset();

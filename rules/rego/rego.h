@@ -106,4 +106,24 @@ DocumentResult evaluate_document(const CompiledPolicy& policy, const std::vector
 DocumentResult evaluate_document_at(const CompiledPolicy& policy, const std::vector<Value>& path,
                                  const QueryOptions& options);
 
+namespace ir {
+struct Term;
+}
+// data.<path> resolved against one policy's rule tree once, for a path
+// queried again and again (a template's violation set, per constraint).
+// Valid while the policy it was made for lives.
+class DocumentRef {
+ public:
+  DocumentRef(const CompiledPolicy& policy, const std::vector<Value>& path);
+  ~DocumentRef();
+  DocumentRef(const DocumentRef&) = delete;
+  DocumentRef& operator=(const DocumentRef&) = delete;
+  const ir::Term& term() const { return *term_; }
+
+ private:
+  std::unique_ptr<ir::Term> term_;
+};
+// evaluate_document_at for a DocumentRef made for `policy`.
+DocumentResult evaluate_document_at(const CompiledPolicy& policy, const DocumentRef& ref, const QueryOptions& options);
+
 }  // namespace tollgate::rego

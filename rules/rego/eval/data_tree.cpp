@@ -63,11 +63,11 @@ const Value* Evaluator::base_at(const std::vector<Value>& path, size_t depth) co
   return v;
 }
 
-std::optional<Value> Evaluator::document(const std::vector<Value>& path) {
+ir::Term Evaluator::document_term(const CompiledPolicy& policy, const std::vector<Value>& path) {
   ir::Term t;
   t.op = TermOp::DataRef;
   t.path = path;
-  const ir::DataNode* node = &policy_.root;
+  const ir::DataNode* node = &policy.root;
   for (const auto& key : path) {
     const ir::DataNode* next = node->child(key);
     if (next == nullptr) break;
@@ -75,6 +75,10 @@ std::optional<Value> Evaluator::document(const std::vector<Value>& path) {
     if (node->has_rules_here()) break;
   }
   t.node = node;
+  return t;
+}
+
+std::optional<Value> Evaluator::document(const ir::Term& t) {
   std::optional<Value> out;
   eval_data_ref(t, nullptr, [&](const Value& v) {
     out = v;

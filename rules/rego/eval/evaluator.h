@@ -62,8 +62,10 @@ class Evaluator {
 
   // Runs a query body; k is called once per solution with the frame bound.
   bool run(const ir::Body& body, Frame frame, Next k, std::string_view query_text);
-  // The document at data.<path>.
-  std::optional<Value> document(const std::vector<Value>& path);
+  // The ref to the document at data.<path> (made once: document_term()),
+  // and that document.
+  static ir::Term document_term(const CompiledPolicy& policy, const std::vector<Value>& path);
+  std::optional<Value> document(const ir::Term& ref);
   // With strict builtin errors: the first builtin error met. As in OPA's
   // Query.Iter, the call was undefined and evaluation went on; the caller
   // reports this error with the rows found (unless the evaluation aborted).
