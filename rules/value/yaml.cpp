@@ -2,10 +2,7 @@
 
 #include <sys/stat.h>
 
-#include <yaml-cpp/depthguard.h>
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/exceptions.h>
-#include <yaml-cpp/parser.h>
+#include <yaml.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -15,8 +12,7 @@
 #include <cstdio>
 #include <limits>
 #include <optional>
-#include <istream>
-#include <streambuf>
+#include <unordered_map>
 
 #include "rules/value/decimal.h"
 #include "rules/value/number_format.h"
@@ -31,18 +27,83 @@ constexpr std::string_view kTagInt = "tag:yaml.org,2002:int";
 constexpr std::string_view kTagFloat = "tag:yaml.org,2002:float";
 constexpr std::string_view kTagBool = "tag:yaml.org,2002:bool";
 constexpr std::string_view kTagNull = "tag:yaml.org,2002:null";
-constexpr std::string_view kTagPlain = "?";  // yaml-cpp's tag for untagged plain scalars and collections
+// The tags the builder resolves an untagged scalar by: "?" for a plain one
+// (resolved by the core schema), "!" for a quoted or block one (a string).
+constexpr std::string_view kTagPlain = "?";
+constexpr std::string_view kTagNonPlain = "!";
 
 // A conversion failure at a node (bad explicit tag, unsupported key).
 struct ConvertError {
   std::string message;
-  YAML::Mark mark;
+  yaml_mark_t mark;
 };
 
-SourceLocation location_of(const YAML::Mark& m) {
-  if (m.line < 0) return {};
-  return SourceLocation{m.line + 1, m.column + 1};
+SourceLocation location_at_offset(std::string_view text, size_t offset) {
+  std::string_view before = text.substr(0, offset);
+  size_t line_start = before.rfind('\n');
+  line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
+  return SourceLocation{static_cast<int>(std::count(before.begin(), before.end(), '\n')) + 1,
+                        static_cast<int>(offset - line_start) + 1};
 }
+
+bool is_break_at(std::string_view text, size_t i, size_t* after) {
+  unsigned char c = static_cast<unsigned char>(text[i]);
+  if (c == '\n') return *after = i + 1, true;
+  if (c == '\r') return *after = i + 1 < text.size() && text[i + 1] == '\n' ? i + 2 : i + 1, true;
+  if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x85) return *after = i + 2, true;
+  if (c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
+      (static_cast<unsigned char>(text[i + 2]) == 0xA8 || static_cast<unsigned char>(text[i + 2]) == 0xA9))
+    return *after = i + 3, true;
+  return false;
+}
+
+// libyaml's marks count lines as it does (a break is \n, \r\n, \r, NEL,
+// LS or PS) and columns in characters; a SourceLocation counts columns in
+// bytes (policies/gator/text_locations turns them into code points). Marks
+// asked for in stream order walk the text once; an ASCII text needs no walk.
+// A mark past the end of the text (libyaml ends an unfinished last line
+// before its stream end) is the end of the text.
+class ByteColumns {
+ public:
+  ByteColumns(std::string_view text, bool ascii) : text_(text), ascii_(ascii) { rewind(); }
+
+  SourceLocation at(const yaml_mark_t& m) {
+    if (ascii_ && m.index < text_.size()) return SourceLocation{static_cast<int>(m.line) + 1, static_cast<int>(m.column) + 1};
+    if (m.line < line_ || (m.line == 0 && m.column < chars_)) rewind();
+    if (m.line == line_ && m.column < chars_) pos_ = line_start_, chars_ = 0;  // back to its line's start
+    while (line_ < m.line) {
+      size_t after = 0;
+      while (pos_ < text_.size() && !is_break_at(text_, pos_, &after)) ++pos_;
+      if (pos_ >= text_.size()) return here();  // past the end
+      ++line_;
+      line_start_ = pos_ = after;
+      chars_ = 0;
+    }
+    size_t after = 0;
+    while (chars_ < m.column && pos_ < text_.size() && !is_break_at(text_, pos_, &after)) {
+      unsigned char c = static_cast<unsigned char>(text_[pos_]);
+      pos_ += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+      ++chars_;
+    }
+    pos_ = std::min(pos_, text_.size());
+    return here();
+  }
+
+ private:
+  void rewind() {
+    line_ = chars_ = line_start_ = 0;
+    // libyaml's reader drops a UTF-8 byte order mark before counting.
+    pos_ = text_.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+  }
+  SourceLocation here() const {
+    return SourceLocation{static_cast<int>(line_) + 1, static_cast<int>(pos_ - line_start_) + 1};
+  }
+
+  std::string_view text_;
+  bool ascii_;
+  size_t line_ = 0, chars_ = 0;  // the walk's line and characters into it
+  size_t line_start_ = 0, pos_ = 0;  // bytes
+};
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
@@ -147,7 +208,7 @@ std::optional<Value> resolve_float(std::string_view s) {
   return std::nullopt;
 }
 
-Value resolve_plain(const std::string& s) {
+Value resolve_plain(std::string_view s) {
   if (is_null_text(s)) return Value();
   if (auto b = resolve_bool(s)) return Value::boolean(*b);
   if (auto i = resolve_int(s)) return *i;
@@ -156,22 +217,22 @@ Value resolve_plain(const std::string& s) {
 }
 
 // A scalar's Value by its tag, or nullopt with *problem set (a bad explicit tag).
-std::optional<Value> resolve_scalar(const std::string& tag, const std::string& text, std::string* problem) {
+std::optional<Value> resolve_scalar(std::string_view tag, std::string_view text, std::string* problem) {
   if (tag == kTagPlain) return resolve_plain(text);
   if (tag == kTagInt) {
     if (auto i = resolve_int(text)) return *i;
-    *problem = "cannot parse \"" + text + "\" as !!int";
+    *problem = "cannot parse \"" + std::string(text) + "\" as !!int";
     return std::nullopt;
   }
   if (tag == kTagFloat) {
     if (auto f = resolve_float(text)) return *f;
     if (auto i = resolve_int(text)) return Value::number(i->to_double());
-    *problem = "cannot parse \"" + text + "\" as !!float";
+    *problem = "cannot parse \"" + std::string(text) + "\" as !!float";
     return std::nullopt;
   }
   if (tag == kTagBool) {
     if (auto b = resolve_bool(text)) return Value::boolean(*b);
-    *problem = "cannot parse \"" + text + "\" as !!bool";
+    *problem = "cannot parse \"" + std::string(text) + "\" as !!bool";
     return std::nullopt;
   }
   if (tag == kTagNull) return Value();
@@ -207,29 +268,26 @@ std::string too_deep_message() {
   return "document nesting too deep (more than " + std::to_string(kMaxYamlDepth) + " levels)";
 }
 
-// Builds the Values of a stream's documents straight from yaml-cpp's parser
-// events: the text is scanned once and no YAML::Node tree is built. An anchor
+// Builds the Values of a stream's documents straight from libyaml's parser
+// events: the text is scanned once and no node tree is built. An anchor
 // keeps the Value it built, so an alias (or a `<<` merge of one) shares it;
 // what expanding it would cost is still counted as go-yaml counts it (every
 // node of the aliased subtree, its long strings, its depth), from the totals
 // kept with the anchor. The first conversion error stops the building but not
 // the parse: a syntax error anywhere in the stream is reported before it.
-class ValueBuilder final : public YAML::EventHandler {
+class ValueBuilder final {
  public:
-  explicit ValueBuilder(size_t source_bytes)
-      : alias_byte_budget_(std::max<size_t>(kMinAliasBytes, source_bytes * kAliasByteRatio)) {}
+  ValueBuilder(size_t source_bytes, ByteColumns* columns)
+      : alias_byte_budget_(std::max<size_t>(kMinAliasBytes, source_bytes * kAliasByteRatio)), columns_(columns) {}
 
   std::vector<YamlDocument> documents;
   std::optional<ConvertError> error;
 
-  void OnDocumentStart(const YAML::Mark& mark) override {
-    // yaml-cpp 0.7 reports a token that can start no node after a document
-    // (a stray ',': `{"a":1},`) as one more null document without consuming
-    // it, forever (jbeder/yaml-cpp#1319, fixed after 0.7): a document that
-    // starts where the previous one did is the error go-yaml reports there.
-    if (mark.pos == previous_start_) throw YAML::ParserException(mark, "did not find expected <document start>");
-    previous_start_ = mark.pos;
-    anchors_.clear();  // anchors are per document, as yaml-cpp numbers them
+  // The nesting limit was passed: nothing more is built, and the parse stops.
+  bool too_deep() const { return too_deep_; }
+
+  void OnDocumentStart() {
+    anchors_.clear();  // anchors are per document, as in go-yaml
     frames_.clear();
     locations_.clear();
     root_.reset();
@@ -237,17 +295,18 @@ class ValueBuilder final : public YAML::EventHandler {
     alias_bytes_ = long_bytes_ = 0;
   }
 
-  void OnDocumentEnd() override {
+  void OnDocumentEnd() {
     if (error || !root_) return;  // a document of nothing (or only comments) is skipped
     YamlDocument d;
-    d.first_line = root_mark_.line >= 0 ? root_mark_.line + 1 : 1;
+    d.first_line = root_location_.line > 0 ? root_location_.line : 1;
     d.locations.reserve(locations_.size());
     for (auto& [pointer, at] : locations_) d.locations.set(std::move(pointer), at);
     d.value = std::move(*root_);
     documents.push_back(std::move(d));
   }
 
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+  // An empty node (nothing where a value could be).
+  void OnNull(const yaml_mark_t& mark, std::string_view anchor) {
     if (error) return;
     if (expecting_key()) {
       remember(anchor, Value(), 1, 0, 0, 0, "");
@@ -260,8 +319,7 @@ class ValueBuilder final : public YAML::EventHandler {
     place(Value(), mark, 0, nullptr, /*null_event=*/true);
   }
 
-  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                const std::string& text) override {
+  void OnScalar(const yaml_mark_t& mark, std::string_view tag, std::string_view anchor, std::string_view text) {
     if (error) return;
     size_t long_size = text.size() >= kLongScalar ? text.size() : 0;
     if (expecting_key()) {
@@ -280,11 +338,14 @@ class ValueBuilder final : public YAML::EventHandler {
     place(std::move(*v), mark, 0, nullptr);
   }
 
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+  void OnAlias(const yaml_mark_t& mark, std::string_view anchor) {
     if (error) return;
-    const Anchor* a = anchor < anchors_.size() && anchors_[anchor].complete ? &anchors_[anchor] : nullptr;
+    auto it = anchors_.find(anchor);
+    // go-yaml's decoder (decode.go, d.alias) words both.
+    if (it == anchors_.end()) return fail("unknown anchor '" + std::string(anchor) + "' referenced", mark);
     // An alias inside its own anchor would expand without end.
-    if (!a) return fail(too_deep_message(), mark);
+    if (!it->second.complete) return fail("anchor '" + std::string(anchor) + "' value contains itself", mark);
+    const Anchor* a = &it->second;
     if (expecting_key()) {
       if (a->depth > 0) return fail("unsupported mapping key: keys must be scalars", mark);
       take_key(a->value, mark, false);
@@ -306,16 +367,10 @@ class ValueBuilder final : public YAML::EventHandler {
     place(a->value, mark, a->depth, nullptr);
   }
 
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
-                       YAML::EmitterStyle::value) override {
-    open(mark, anchor, false);
-  }
-  void OnSequenceEnd() override { close(); }
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
-                  YAML::EmitterStyle::value) override {
-    open(mark, anchor, true);
-  }
-  void OnMapEnd() override { close(); }
+  void OnSequenceStart(const yaml_mark_t& mark, std::string_view anchor) { open(mark, anchor, false); }
+  void OnSequenceEnd() { close(); }
+  void OnMapStart(const yaml_mark_t& mark, std::string_view anchor) { open(mark, anchor, true); }
+  void OnMapEnd() { close(); }
 
  private:
   static constexpr size_t kMinAliasBytes = size_t{1} << 20;
@@ -327,19 +382,24 @@ class ValueBuilder final : public YAML::EventHandler {
     int64_t nodes = 0;      // nodes an expansion decodes
     size_t long_bytes = 0;  // bytes of long strings an expansion copies
     int depth = 0;          // collection levels (0: a scalar)
-    bool complete = false;
+    bool complete = false;  // false while its own collection is open
     std::vector<std::pair<std::string, SourceLocation>> locations;  // below the anchor's own pointer
+  };
+
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
 
   // An open collection.
   struct Frame {
     bool is_map = false;
     bool merge_list = false;  // `<<: [...]`: its items are merged into the enclosing map
-    YAML::Mark mark;
-    YAML::anchor_t anchor = 0;
+    yaml_mark_t mark{};
+    std::string anchor;
     std::string pointer;
     std::vector<Value> items;
-    std::vector<YAML::Mark> item_marks;
+    std::vector<yaml_mark_t> item_marks;  // of a merge list's items, for its errors
     std::vector<Value::Entry> entries;
     std::vector<Value::Entry> merged;  // from `<<` keys; they go first so that explicit keys win
     bool have_key = false;
@@ -351,20 +411,22 @@ class ValueBuilder final : public YAML::EventHandler {
     size_t locations_before = 0;
   };
 
+  SourceLocation location_of(const yaml_mark_t& mark) { return columns_->at(mark); }
+
   bool expecting_key() const { return !frames_.empty() && frames_.back().is_map && !frames_.back().have_key; }
 
-  void fail(std::string message, const YAML::Mark& mark) {
+  void fail(std::string message, const yaml_mark_t& mark) {
     if (!error) error = ConvertError{std::move(message), mark};
   }
 
-  std::optional<Value> convert_scalar(const std::string& tag, const std::string& text, const YAML::Mark& mark) {
+  std::optional<Value> convert_scalar(std::string_view tag, std::string_view text, const yaml_mark_t& mark) {
     std::string problem;
     std::optional<Value> v = resolve_scalar(tag, text, &problem);
     if (!v) fail(std::move(problem), mark);
     return v;
   }
 
-  bool check_alias_ratio(const YAML::Mark& mark) {
+  bool check_alias_ratio(const yaml_mark_t& mark) {
     if (alias_count_ > 100 && decode_count_ > 1000 &&
         static_cast<double>(alias_count_) / static_cast<double>(decode_count_) >
             allowed_alias_ratio(static_cast<double>(decode_count_))) {
@@ -374,12 +436,12 @@ class ValueBuilder final : public YAML::EventHandler {
     return true;
   }
 
-  bool count_node(const YAML::Mark& mark) {
+  bool count_node(const yaml_mark_t& mark) {
     ++decode_count_;
     return check_alias_ratio(mark);
   }
 
-  void take_key(Value key, const YAML::Mark& mark, bool merge) {
+  void take_key(Value key, const yaml_mark_t& mark, bool merge) {
     Frame& f = frames_.back();
     f.have_key = true;
     f.key_is_merge = merge;
@@ -395,9 +457,10 @@ class ValueBuilder final : public YAML::EventHandler {
 
   // The pointer of the node starting at `mark`, its location recorded where
   // the node itself (not its key) says where it is.
-  std::string child_pointer(const YAML::Mark& mark) {
+  std::string child_pointer(const yaml_mark_t& mark) {
     if (frames_.empty()) {
-      locations_.emplace_back(std::string(), location_of(mark));
+      root_location_ = location_of(mark);
+      locations_.emplace_back(std::string(), root_location_);
       return std::string();
     }
     Frame& f = frames_.back();
@@ -408,15 +471,16 @@ class ValueBuilder final : public YAML::EventHandler {
     return pointer;
   }
 
-  void locate_leaf(const YAML::Mark& mark) {
+  void locate_leaf(const yaml_mark_t& mark) {
     if (frames_.empty() || (!frames_.back().is_map && !frames_.back().merge_list)) child_pointer(mark);
   }
 
-  void remember(YAML::anchor_t anchor, const Value& v, int64_t nodes, size_t long_bytes, int depth,
+  void remember(std::string_view anchor, const Value& v, int64_t nodes, size_t long_bytes, int depth,
                 size_t locations_from, const std::string& pointer) {
-    if (anchor == YAML::NullAnchor) return;
-    if (anchors_.size() <= anchor) anchors_.resize(anchor + 1);
-    Anchor& a = anchors_[anchor];
+    if (anchor.empty()) return;
+    auto it = anchors_.find(anchor);
+    if (it == anchors_.end()) it = anchors_.emplace(std::string(anchor), Anchor()).first;
+    Anchor& a = it->second;
     a.value = v;
     a.nodes = nodes;
     a.long_bytes = long_bytes;
@@ -428,7 +492,7 @@ class ValueBuilder final : public YAML::EventHandler {
       a.locations.emplace_back(locations_[i].first.substr(pointer.size()), locations_[i].second);
   }
 
-  void open(const YAML::Mark& mark, YAML::anchor_t anchor, bool is_map) {
+  void open(const yaml_mark_t& mark, std::string_view anchor, bool is_map) {
     if (error) return;
     if (expecting_key()) return fail("unsupported mapping key: keys must be scalars", mark);
     Frame f;
@@ -441,8 +505,16 @@ class ValueBuilder final : public YAML::EventHandler {
     f.long_bytes_before = long_bytes_;
     f.locations_before = locations_.size();
     if (!count_node(mark)) return;
-    if (frames_.size() >= static_cast<size_t>(kMaxYamlDepth)) return fail(too_deep_message(), mark);
-    if (anchor != YAML::NullAnchor && anchor < anchors_.size()) anchors_[anchor].complete = false;
+    if (frames_.size() >= static_cast<size_t>(kMaxYamlDepth)) {
+      too_deep_ = true;
+      return fail(too_deep_message(), mark);
+    }
+    // go-yaml names an anchor before its content: an alias inside refers to it.
+    if (!anchor.empty()) {
+      auto it = anchors_.find(anchor);
+      if (it == anchors_.end()) it = anchors_.emplace(std::string(anchor), Anchor()).first;
+      it->second.complete = false;
+    }
     frames_.push_back(std::move(f));
   }
 
@@ -469,18 +541,17 @@ class ValueBuilder final : public YAML::EventHandler {
   }
 
   // Puts a finished node in its parent (or makes it the document).
-  void place(Value v, const YAML::Mark& mark, int depth, const std::vector<YAML::Mark>* item_marks,
+  void place(Value v, const yaml_mark_t& mark, int depth, const std::vector<yaml_mark_t>* item_marks,
              bool null_event = false) {
     if (frames_.empty()) {
       if (!null_event) root_ = std::move(v);
-      root_mark_ = mark;
       return;
     }
     Frame& f = frames_.back();
     f.child_depth = std::max(f.child_depth, depth);
     if (!f.is_map) {
       f.items.push_back(std::move(v));
-      f.item_marks.push_back(mark);
+      if (f.merge_list) f.item_marks.push_back(mark);
       return;
     }
     f.have_key = false;
@@ -492,7 +563,7 @@ class ValueBuilder final : public YAML::EventHandler {
   }
 
   // `<<: *base` or `<<: [*a, *b]` (earlier maps take precedence).
-  void merge(Frame& f, const Value& source, const YAML::Mark& mark, const std::vector<YAML::Mark>* item_marks) {
+  void merge(Frame& f, const Value& source, const yaml_mark_t& mark, const std::vector<yaml_mark_t>* item_marks) {
     constexpr std::string_view kNeedsMaps = "merge key << needs a mapping or a list of mappings";
     if (source.is_object()) {
       f.merged.insert(f.merged.end(), source.entries().begin(), source.entries().end());
@@ -510,16 +581,17 @@ class ValueBuilder final : public YAML::EventHandler {
   }
 
   size_t alias_byte_budget_;
+  ByteColumns* columns_;
   size_t alias_bytes_ = 0;
   size_t long_bytes_ = 0;  // of every long string decoded so far, aliased or not
   int64_t decode_count_ = 0;
   int64_t alias_count_ = 0;
-  int previous_start_ = -1;
-  std::vector<Anchor> anchors_;  // by yaml-cpp's anchor number
+  bool too_deep_ = false;
+  std::unordered_map<std::string, Anchor, StringHash, std::equal_to<>> anchors_;  // by name
   std::vector<Frame> frames_;
   std::vector<std::pair<std::string, SourceLocation>> locations_;  // in the order they were met
   std::optional<Value> root_;
-  YAML::Mark root_mark_;
+  SourceLocation root_location_;
 };
 
 void append_escaped_token(std::string_view token, std::string& out) {
@@ -550,7 +622,8 @@ int unicode_escape_at(std::string_view text, size_t i) {
 }
 
 // JSON writes a character beyond the BMP as a UTF-16 surrogate pair
-// (`\ud83d\ude00`), which yaml-cpp refuses ("invalid unicode: 55357"). In a
+// (`\ud83d\ude00`), which YAML refuses (libyaml and go-yaml: "found invalid
+// Unicode character escape code"); Kubernetes reads such a file as JSON. In a
 // JSON document every backslash is inside a double-quoted string, so each
 // pair can be rewritten as the YAML escape of the same character
 // (`\U0001f600`). Returns false when there is no pair to rewrite.
@@ -594,34 +667,98 @@ bool rewrite_json_surrogate_pairs(std::string_view text, std::string* out) {
   return rewrote;
 }
 
-// An istream over text it does not copy.
-class ViewBuffer final : public std::streambuf {
- public:
-  explicit ViewBuffer(std::string_view text) {
-    char* p = const_cast<char*>(text.data());
-    setg(p, p, p + text.size());
-  }
+// A syntax error, in libyaml's (and so go-yaml's) words.
+struct SyntaxError {
+  std::string message;
+  SourceLocation location;
 };
 
-std::vector<YamlDocument> build_documents(std::string_view text, size_t source_bytes) {
-  ViewBuffer buffer(text);
-  std::istream in(&buffer);
-  YAML::Parser parser(in);
-  ValueBuilder builder(source_bytes);
-  while (parser.HandleNextDocument(builder)) {
+constexpr std::string_view kInvalidEscapeCode = "found invalid Unicode character escape code";
+
+// Feeds libyaml's events for a stream to a ValueBuilder. libyaml reads the
+// text in place and keeps no tree: its memory is the open collections and
+// the scalar at hand, and the parse stops where nesting passes the limit.
+std::vector<YamlDocument> build_documents(std::string_view text, size_t source_bytes, bool ascii) {
+  struct Parser {
+    yaml_parser_t p;
+    Parser() { yaml_parser_initialize(&p); }
+    ~Parser() { yaml_parser_delete(&p); }
+  } parser;
+  struct Event {
+    yaml_event_t e{};
+    bool live = false;
+    ~Event() { clear(); }
+    void clear() {
+      if (live) yaml_event_delete(&e);
+      live = false;
+    }
+  } event;
+  yaml_parser_set_input_string(&parser.p, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  ByteColumns columns(text, ascii);
+  ValueBuilder builder(source_bytes, &columns);
+  auto view = [](const yaml_char_t* s) {
+    return s ? std::string_view(reinterpret_cast<const char*>(s)) : std::string_view();
+  };
+  int depth = 0;
+  for (bool done = false; !done;) {
+    event.clear();
+    if (!yaml_parser_parse(&parser.p, &event.e)) {
+      const yaml_parser_t& p = parser.p;
+      SyntaxError e;
+      // go-yaml's parser.fail: the problem alone, or this when libyaml has none (out of memory).
+      e.message = p.problem ? p.problem : "unknown problem parsing YAML content";
+      if (p.error == YAML_READER_ERROR) {
+        // Its offset counts bytes (parse_yaml's own check finds these first).
+        e.location = location_at_offset(text, std::min(p.problem_offset, text.size()));
+      } else {
+        e.location = ByteColumns(text, ascii).at(p.problem_mark);
+      }
+      throw e;
+    }
+    event.live = true;
+    const yaml_event_t& e = event.e;
+    switch (e.type) {
+      case YAML_STREAM_END_EVENT: done = true; break;
+      case YAML_DOCUMENT_START_EVENT: builder.OnDocumentStart(); break;
+      case YAML_DOCUMENT_END_EVENT: builder.OnDocumentEnd(); break;
+      case YAML_ALIAS_EVENT: builder.OnAlias(e.start_mark, view(e.data.alias.anchor)); break;
+      case YAML_SCALAR_EVENT: {
+        std::string_view value(reinterpret_cast<const char*>(e.data.scalar.value), e.data.scalar.length);
+        bool plain = e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+        if (!e.data.scalar.tag && plain && value.empty()) {  // an empty node: a plain scalar is never empty text
+          builder.OnNull(e.start_mark, view(e.data.scalar.anchor));
+        } else {
+          std::string_view tag = e.data.scalar.tag ? view(e.data.scalar.tag) : plain ? kTagPlain : kTagNonPlain;
+          builder.OnScalar(e.start_mark, tag, view(e.data.scalar.anchor), value);
+        }
+        break;
+      }
+      case YAML_SEQUENCE_START_EVENT:
+      case YAML_MAPPING_START_EVENT: {
+        if (++depth > kMaxYamlDepth) throw SyntaxError{too_deep_message(), columns.at(e.start_mark)};
+        bool map = e.type == YAML_MAPPING_START_EVENT;
+        std::string_view anchor = view(map ? e.data.mapping_start.anchor : e.data.sequence_start.anchor);
+        if (map) builder.OnMapStart(e.start_mark, anchor);
+        else builder.OnSequenceStart(e.start_mark, anchor);
+        if (builder.too_deep()) throw SyntaxError{builder.error->message, columns.at(builder.error->mark)};
+        break;
+      }
+      case YAML_SEQUENCE_END_EVENT: --depth, builder.OnSequenceEnd(); break;
+      case YAML_MAPPING_END_EVENT: --depth, builder.OnMapEnd(); break;
+      default: break;
+    }
   }
-  if (builder.error) throw *builder.error;
+  if (builder.error) throw SyntaxError{builder.error->message, ByteColumns(text, ascii).at(builder.error->mark)};
   return std::move(builder.documents);
 }
 
-std::vector<YamlDocument> load_all(std::string_view text) {
+std::vector<YamlDocument> load_all(std::string_view text, bool ascii) {
   try {
-    return build_documents(text, text.size());
-  } catch (const YAML::ParserException& e) {
+    return build_documents(text, text.size(), ascii);
+  } catch (const SyntaxError& e) {
     std::string rewritten;
-    if (e.msg.rfind(YAML::ErrorMsg::INVALID_UNICODE, 0) != 0 || !rewrite_json_surrogate_pairs(text, &rewritten))
-      throw;
-    return build_documents(rewritten, text.size());
+    if (e.message != kInvalidEscapeCode || !rewrite_json_surrogate_pairs(text, &rewritten)) throw;
+    return build_documents(rewritten, text.size(), ascii);
   }
 }
 
@@ -641,23 +778,27 @@ SourceLocation SourceMap::find(std::string_view pointer) const {
 namespace {
 
 // go-yaml's reader (libyaml's) refuses a stream that is not UTF-8 or holds
-// a character YAML does not allow, before any parsing; yaml-cpp takes such
-// bytes as they come. The first such character's problem, in libyaml's words.
+// a character YAML does not allow. Both find it only when their reader gets
+// there, after any syntax error before it; this finds it first, wherever it
+// is, and says whether the text is ASCII (libyaml's character columns are
+// then byte columns). The first such character's problem, in libyaml's words.
 struct CharacterProblem {
   const char* problem;
   size_t offset;
 };
 
-std::optional<CharacterProblem> first_character_problem(std::string_view text) {
+std::optional<CharacterProblem> first_character_problem(std::string_view text, bool* ascii) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
   size_t i = 0;
+  *ascii = true;
   while (i < n) {
     unsigned char c = p[i];
     if (c >= 0x20 && c <= 0x7E) {
       ++i;
       continue;
     }
+    if (c >= 0x80) *ascii = false;
     size_t width = (c & 0x80) == 0 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
     if (width == 0) return CharacterProblem{"invalid leading UTF-8 octet", i};
     if (i + width > n) return CharacterProblem{"incomplete UTF-8 octet sequence", i};
@@ -678,18 +819,11 @@ std::optional<CharacterProblem> first_character_problem(std::string_view text) {
   return std::nullopt;
 }
 
-SourceLocation location_at_offset(std::string_view text, size_t offset) {
-  std::string_view before = text.substr(0, offset);
-  size_t line_start = before.rfind('\n');
-  line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
-  return SourceLocation{static_cast<int>(std::count(before.begin(), before.end(), '\n')) + 1,
-                        static_cast<int>(offset - line_start) + 1};
-}
-
 }  // namespace
 
 bool parse_yaml(std::string_view text, std::vector<YamlDocument>* out, YamlError* error) {
-  if (std::optional<CharacterProblem> bad = first_character_problem(text)) {
+  bool ascii = true;
+  if (std::optional<CharacterProblem> bad = first_character_problem(text, &ascii)) {
     if (error) {
       error->message = bad->problem;
       error->location = location_at_offset(text, bad->offset);
@@ -698,24 +832,11 @@ bool parse_yaml(std::string_view text, std::vector<YamlDocument>* out, YamlError
   }
   std::vector<YamlDocument> result;
   try {
-    result = load_all(text);
-  } catch (const YAML::DeepRecursion& e) {
-    // yaml-cpp's own message for it is "bad file".
-    if (error) {
-      error->message = too_deep_message();
-      error->location = location_of(e.mark);
-    }
-    return false;
-  } catch (const YAML::Exception& e) {
-    if (error) {
-      error->message = e.msg;
-      error->location = location_of(e.mark);
-    }
-    return false;
-  } catch (const ConvertError& e) {
+    result = load_all(text, ascii);
+  } catch (const SyntaxError& e) {
     if (error) {
       error->message = e.message;
-      error->location = location_of(e.mark);
+      error->location = e.location;
     }
     return false;
   }
