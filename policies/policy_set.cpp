@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <algorithm>
+#include <iterator>
 #include <unordered_map>
 
 #include "policies/cel_driver.h"
@@ -16,6 +17,7 @@
 #include "policies/model/parameter_defaults.h"
 #include "policies/mutation/load_mutation_system.h"
 #include "policies/mutation/mutation_system.h"
+#include "policies/parallel_for.h"
 #include "policies/rego_driver.h"
 #include "policies/vap/mutating_policy_engine.h"
 #include "policies/vap/validating_policy_engine.h"
@@ -144,29 +146,56 @@ LoadResult CompiledPolicySet::build(const std::vector<LoadedObject>& objects, st
   // Kinds of templates that failed to load: their constraints are not
   // reported again as having no template.
   StringMap<bool> failed_kinds;
-  for (const LoadedObject* o : classified.templates) {
-    ParseContext ctx(o->origin, errors);
-    std::string_view declared_kind = o->value["spec"]["crd"]["spec"]["names"]["kind"].string_or("");
+  // Templates are parsed in order, compiled in parallel (each with its own
+  // error list), then taken in order: errors and the first-defined-wins rule
+  // for a kind come out as a sequential load gives them.
+  struct PendingTemplate {
+    const LoadedObject* object;
+    std::vector<LoadError> parse_errors;
+    std::vector<LoadError> compile_errors;
+    std::optional<ConstraintTemplate> definition;
+    std::unique_ptr<Template> compiled;  // null when compiling failed
+  };
+  std::vector<PendingTemplate> pending(classified.templates.size());
+  for (size_t i = 0; i < pending.size(); ++i) {
+    PendingTemplate& p = pending[i];
+    p.object = classified.templates[i];
+    ParseContext ctx(p.object->origin, p.parse_errors);
+    std::string_view declared_kind = p.object->value["spec"]["crd"]["spec"]["names"]["kind"].string_or("");
     if (!declared_kind.empty()) failed_kinds.emplace(std::string(declared_kind), true);
-    std::optional<ConstraintTemplate> def = parse_constraint_template(o->value, ctx, options);
-    if (!def) continue;
-    if (set->template_by_kind_.count(def->kind) != 0) {
-      ctx.error("/spec/crd/spec/names/kind", "template " + def->name + ": another template already defines kind " + def->kind);
+    p.definition = parse_constraint_template(p.object->value, ctx, options);
+  }
+  parallel_for(pending.size(), default_parallelism(), [&](size_t i) {
+    PendingTemplate& p = pending[i];
+    if (!p.definition) return;
+    ParseContext ctx(p.object->origin, p.compile_errors);
+    auto t = std::make_unique<Template>();
+    if (p.definition->cel) {
+      t->cel = CelTemplateProgram::compile(*p.definition->cel, p.definition->name, options.allow_unsupported_templates, ctx);
+      if (!t->cel) return;
+    }
+    if (p.definition->rego) {
+      t->rego = RegoTemplateProgram::compile(*p.definition->rego, p.definition->name, ctx);
+      if (!t->rego) return;
+    }
+    p.compiled = std::move(t);
+  });
+  for (PendingTemplate& p : pending) {
+    std::move(p.parse_errors.begin(), p.parse_errors.end(), std::back_inserter(errors));
+    if (!p.definition) continue;
+    const ConstraintTemplate& def = *p.definition;
+    if (set->template_by_kind_.count(def.kind) != 0) {
+      // A sequential load never compiles it: its compile errors are not reported.
+      ParseContext(p.object->origin, errors)
+          .error("/spec/crd/spec/names/kind", "template " + def.name + ": another template already defines kind " + def.kind);
       continue;
     }
-    auto t = std::make_unique<Template>();
-    if (def->cel) {
-      t->cel = CelTemplateProgram::compile(*def->cel, def->name, options.allow_unsupported_templates, ctx);
-      if (!t->cel) continue;
-    }
-    if (def->rego) {
-      t->rego = RegoTemplateProgram::compile(*def->rego, def->name, ctx);
-      if (!t->rego) continue;
-    }
-    failed_kinds.erase(def->kind);
-    t->definition = std::move(*def);
-    set->template_by_kind_.emplace(t->definition.kind, t.get());
-    set->templates_.push_back(std::move(t));
+    std::move(p.compile_errors.begin(), p.compile_errors.end(), std::back_inserter(errors));
+    if (!p.compiled) continue;
+    failed_kinds.erase(def.kind);
+    p.compiled->definition = std::move(*p.definition);
+    set->template_by_kind_.emplace(p.compiled->definition.kind, p.compiled.get());
+    set->templates_.push_back(std::move(p.compiled));
   }
 
   StringMap<bool> constraint_ids;
