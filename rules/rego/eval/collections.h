@@ -5,12 +5,28 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 #include "rules/rego/number.h"
 #include "rules/value/value.h"
 
 namespace tollgate::rego::eval {
+
+// obj[key] for an object and a string key: the entry Value::find finds. A
+// small object (most of what a review's refs walk: input, metadata,
+// parameters) is scanned comparing lengths first, which costs less than the
+// binary search's ordered string comparisons.
+inline const value::Value* find_string_key(const value::Value& obj, const std::string& key) {
+  const auto& entries = obj.entries();
+  if (entries.size() > 8) return obj.find(std::string_view(key));
+  for (const auto& [k, v] : entries) {
+    if (!k.is_string()) continue;
+    const std::string& s = k.as_string();
+    if (s.size() == key.size() && std::memcmp(s.data(), key.data(), key.size()) == 0) return &v;
+  }
+  return nullptr;
+}
 
 // coll[key], or null when undefined. For a set the result is the member
 // (which equals key). Object keys and set members are found as OPA finds
@@ -19,7 +35,7 @@ namespace tollgate::rego::eval {
 inline const value::Value* lookup(const value::Value& coll, const value::Value& key) {
   using value::Kind;
   switch (coll.kind()) {
-    case Kind::Object: return opa_object_get(coll, key);
+    case Kind::Object: return key.is_string() ? find_string_key(coll, key.as_string()) : opa_object_get(coll, key);
     case Kind::Array: {
       int64_t i = -1;
       if (key.is_int()) {

@@ -2,6 +2,7 @@
 // "Rule kinds"), memoised per query and `with` scope.
 #include <algorithm>
 
+#include "rules/rego/eval/collections.h"
 #include "rules/rego/eval/evaluator.h"
 
 namespace tollgate::rego::eval {
@@ -96,7 +97,8 @@ bool Evaluator::guards_hold(const std::vector<ir::IndexGuard>& guards, Frame f) 
       v = state_.input;
       // Where input.review.<path> leads is the same for every query of a shared memo.
       SharedInputMemo::Walk* shared = nullptr;
-      if (shared_memo_ != nullptr && v == &*options_.input && !g.path.empty() && g.path[0] == shared_memo_->key_) {
+      if (shared_memo_ != nullptr && v == &*options_.input && !g.path.empty() && g.path[0].is_string() &&
+          g.path[0].as_string() == shared_memo_->key_.as_string()) {
         auto [it, added] = shared_memo_->walks_.try_emplace(&g, SharedInputMemo::Walk{0, nullptr});
         shared = &it->second;
         if (!added) v = shared->value;
@@ -104,7 +106,7 @@ bool Evaluator::guards_hold(const std::vector<ir::IndexGuard>& guards, Frame f) 
       for (size_t i = 0; v != nullptr && i < g.path.size() && (shared == nullptr || shared->end == 0); ++i) {
         const Value& key = g.path[i];
         if (v->is_object()) {
-          v = v->find(key);
+          v = key.is_string() ? find_string_key(*v, key.as_string()) : v->find(key);
         } else if (v->is_array()) {
           v = key.is_int() && key.as_int() >= 0 ? v->at(static_cast<size_t>(key.as_int())) : nullptr;
         } else if (v->is_set()) {
