@@ -158,6 +158,11 @@ const Value& go_float64_numbers(const Value& v, Value& scratch) {
 
 Value rego_review(const Value& request, const Value* namespace_object) {
   // One pass over the request's entries and one object built: this runs for every review.
+  // Key strings per thread: no allocation per review, no refcount shared across workers.
+  thread_local const Value kObject = Value::string("object");
+  thread_local const Value kOldObject = Value::string("oldObject");
+  thread_local const Value kOptions = Value::string("options");
+  thread_local const Value kNamespaceObject = Value::string("namespaceObject");
   bool is_delete = request["operation"].string_or("") == "DELETE";
   const Value* old_object = request.find("oldObject");
   const Value* replacement = is_delete && old_object != nullptr ? old_object : nullptr;
@@ -165,8 +170,10 @@ Value rego_review(const Value& request, const Value* namespace_object) {
   entries.reserve(request.size() + 4);
   bool has_object = false;
   bool has_options = false;
+  bool string_keys = true;
   if (request.is_object()) {
     for (const auto& [key, v] : request.entries()) {
+      string_keys &= key.is_string();
       std::string_view name = key.string_or("");
       if (name == "namespaceObject") continue;
       has_object |= name == "object";
@@ -175,15 +182,30 @@ Value rego_review(const Value& request, const Value* namespace_object) {
       entries.emplace_back(key, go_float64_numbers(name == "object" && replacement != nullptr ? *replacement : v, scratch));
     }
   }
-  if (!has_object && replacement != nullptr) {
-    Value scratch;
-    entries.emplace_back(Value::string("object"), go_float64_numbers(*replacement, scratch));
+  // The members added, in key order (namespaceObject < object < oldObject < options).
+  Value object_scratch;
+  Value::Entry added[4];
+  size_t n_added = 0;
+  added[n_added++] = {kNamespaceObject, namespace_object != nullptr ? *namespace_object : empty_object()};
+  if (!has_object && replacement != nullptr) added[n_added++] = {kObject, go_float64_numbers(*replacement, object_scratch)};
+  if (old_object == nullptr) added[n_added++] = {kOldObject, Value::null()};
+  if (!has_options) added[n_added++] = {kOptions, Value::null()};
+  if (!string_keys) {
+    // Not an AdmissionRequest's JSON: let Value::object order the keys.
+    for (size_t i = 0; i < n_added; ++i) entries.push_back(std::move(added[i]));
+    return Value::object(std::move(entries));
   }
-  if (old_object == nullptr) entries.emplace_back(Value::string("oldObject"), Value::null());
-  if (!has_options) entries.emplace_back(Value::string("options"), Value::null());
-  entries.emplace_back(Value::string("namespaceObject"),
-                       namespace_object != nullptr ? *namespace_object : empty_object());
-  return Value::object(std::move(entries));
+  // The request's entries are sorted by key (byte order for strings) and
+  // none of them is an added key: merge.
+  std::vector<Value::Entry> merged;
+  merged.reserve(entries.size() + n_added);
+  size_t a = 0;
+  for (auto& e : entries) {
+    while (a < n_added && added[a].first.as_string() < e.first.as_string()) merged.push_back(std::move(added[a++]));
+    merged.push_back(std::move(e));
+  }
+  while (a < n_added) merged.push_back(std::move(added[a++]));
+  return Value::object_sorted(std::move(merged));
 }
 
 Value inventory_data(const std::vector<Value>& objects) {
