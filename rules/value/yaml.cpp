@@ -5,6 +5,7 @@
 #include <yaml.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -792,9 +793,16 @@ std::optional<CharacterProblem> first_character_problem(std::string_view text, b
   const size_t n = text.size();
   size_t i = 0;
   *ascii = true;
+  // Printable ASCII, tab and line breaks: the bytes of nearly every policy file.
+  static constexpr auto kPlain = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0x20; c <= 0x7E; ++c) t[c] = true;
+    t['\t'] = t['\n'] = t['\r'] = true;
+    return t;
+  }();
   while (i < n) {
     unsigned char c = p[i];
-    if (c >= 0x20 && c <= 0x7E) {
+    if (kPlain[c]) {
       ++i;
       continue;
     }
