@@ -95,7 +95,21 @@ bool Evaluator::eval_body(const ir::Body& body, size_t i, Frame f, Next k) {
       other = &a;
     }
     if (var != nullptr) {
-      if (is_open(*other, f) || iterates(*other, f)) break;
+      if (is_open(*other, f)) break;
+      if (iterates(*other, f)) {
+        if (other->op != TermOp::Ref) break;
+        // A generator `x := ref` over input or a local: what eval_expr ->
+        // unify -> eval_term -> eval_ref does for it, without the layers in
+        // between (the ref may bind the variable itself: compare then).
+        const uint32_t slot = var->slot;
+        return eval_ref(*other, f, [&](const Value& v) {
+          if (const Value* bound = f[slot]) return *bound == v ? eval_body(body, i + 1, f, k) : true;
+          f[slot] = &v;
+          bool go = eval_body(body, i + 1, f, k);
+          f[slot] = nullptr;
+          return go;
+        });
+      }
       Value scratch;
       const Value* v = single(*other, f, scratch);
       if (v == nullptr) return true;

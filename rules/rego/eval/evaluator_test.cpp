@@ -170,3 +170,12 @@ TEST_CASE("calls take an extra argument that receives the output", "[eval]") {
   CHECK(run({}, "count([1, 2], 2); x := 1").json("x") == "1");
   CHECK(run({}, "count([1, 2], 3); x := 1").undefined());
 }
+
+TEST_CASE("a variable unified with a ref that iterates over it keeps only the entries that equal their key", "[eval]") {
+  // x is bound by the ref's key first, then compared with the entry's value.
+  std::string module = "package test\np contains x if { x = input.a[x] }\nq contains x if { x := input.a[_] }\n";
+  QueryOptions options = with_input(R"({"a": {"j": "z", "k": "k", "m": "m"}})");
+  CHECK(eval_p(module, options) == R"(["k","m"])");
+  auto q = run({module}, "x := data.test.q", options);
+  CHECK(q.json("x") == R"(["k","m","z"])");
+}
