@@ -59,7 +59,10 @@ Value set_path(const Value& base, std::span<const Value> path, const Value& v) {
 
 const Value* Evaluator::base_at(const std::vector<Value>& path, size_t depth) const {
   const Value* v = data_.is_object() ? &data_ : nullptr;
-  for (size_t i = 0; i < depth && v != nullptr; ++i) v = v->is_object() ? v->find(path[i]) : nullptr;
+  for (size_t i = 0; i < depth && v != nullptr; ++i) {
+    if (!v->is_object()) return nullptr;
+    v = path[i].is_string() ? find_string_key(*v, path[i].as_string()) : v->find(path[i]);
+  }
   return v;
 }
 

@@ -32,10 +32,22 @@ Evaluator::Evaluator(const CompiledPolicy& policy, const QueryOptions& options)
       options.shared_memo->bind(*options.input)) {
     shared_memo_ = options.shared_memo;
   }
+  root_memo_.groups.swap(spare_groups());  // empty, with capacity
   state_ = State{options_.input ? &*options_.input : nullptr, nullptr, nullptr, &root_memo_};
   builtin_context_.now_ns = options.now_ns;  // 0: read by time.now_ns on first use
   builtin_context_.nondeterministic_cache = &nondeterministic_cache_;
   builtin_context_.trace_notes = tracer_ != nullptr ? &trace_notes_ : nullptr;
+}
+
+Evaluator::~Evaluator() {
+  root_memo_.groups.clear();
+  std::vector<Evaluator::GroupMemo>& spare = spare_groups();
+  if (root_memo_.groups.capacity() > spare.capacity()) spare.swap(root_memo_.groups);
+}
+
+std::vector<Evaluator::GroupMemo>& Evaluator::spare_groups() {
+  thread_local std::vector<GroupMemo> spare;
+  return spare;
 }
 
 void Evaluator::trace(TraceOp op, std::string_view file, Location loc, std::string_view text) {

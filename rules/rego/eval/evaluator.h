@@ -59,6 +59,9 @@ class FrameBuffer {
 class Evaluator {
  public:
   Evaluator(const CompiledPolicy& policy, const QueryOptions& options);
+  ~Evaluator();
+  Evaluator(const Evaluator&) = delete;
+  Evaluator& operator=(const Evaluator&) = delete;
 
   // Runs a query body; k is called once per solution with the frame bound.
   bool run(const ir::Body& body, Frame frame, Next k, std::string_view query_text);
@@ -100,6 +103,9 @@ class Evaluator {
   struct Memo {
     std::vector<GroupMemo> groups;
   };
+  // The root memo's storage of the thread's last evaluation, kept for the
+  // next one (one query per constraint: no allocation for it per query).
+  static std::vector<GroupMemo>& spare_groups();
   struct State {
     const Value* input;
     const DataOverride* data_overrides;
@@ -132,7 +138,7 @@ class Evaluator {
   bool walk_shared(const ir::Term& ref) const {
     return shared_memo_ != nullptr && state_.input == &*options_.input && ref.items.size() > 2 &&
            ref.items[1].op == ir::TermOp::Const && ref.items[2].op == ir::TermOp::Const &&
-           ref.items[1].value == shared_memo_->key_;
+           shared_memo_->is_key(ref.items[1].value);
   }
   // Where its constant operands lead (null: undefined); *pos = the first operand left.
   const Value* shared_walk(const ir::Term& ref, size_t* pos);

@@ -97,8 +97,7 @@ bool Evaluator::guards_hold(const std::vector<ir::IndexGuard>& guards, Frame f) 
       v = state_.input;
       // Where input.review.<path> leads is the same for every query of a shared memo.
       SharedInputMemo::Walk* shared = nullptr;
-      if (shared_memo_ != nullptr && v == &*options_.input && !g.path.empty() && g.path[0].is_string() &&
-          g.path[0].as_string() == shared_memo_->key_.as_string()) {
+      if (shared_memo_ != nullptr && v == &*options_.input && !g.path.empty() && shared_memo_->is_key(g.path[0])) {
         auto [it, added] = shared_memo_->walks_.try_emplace(&g, SharedInputMemo::Walk{0, nullptr});
         shared = &it->second;
         if (!added) v = shared->value;

@@ -70,7 +70,7 @@ bool shareable_term(const ir::Term& t, const Value& key, std::vector<uint32_t>& 
 }  // namespace
 
 bool SharedInputMemo::bind(const Value& input) {
-  const Value* member = input.is_object() ? eval::find_string_key(input, key_.as_string()) : nullptr;
+  const Value* member = input.is_object() ? eval::find_string_key(input, key_text_) : nullptr;
   if (member == nullptr || !member->is_object()) {
     entries_.clear();
     walks_.clear();

@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -35,8 +36,8 @@ class Evaluator;
 
 class SharedInputMemo {
  public:
-  SharedInputMemo() : key_(review_key()) {}
-  explicit SharedInputMemo(std::string_view key) : key_(value::Value::string(key)) {}
+  SharedInputMemo() : key_(review_key()), key_text_(key_.as_string()) {}
+  explicit SharedInputMemo(std::string_view key) : key_(value::Value::string(key)), key_text_(key) {}
   SharedInputMemo(const SharedInputMemo&) = delete;
   SharedInputMemo& operator=(const SharedInputMemo&) = delete;
 
@@ -67,7 +68,11 @@ class SharedInputMemo {
   // clears them when it does not.
   bool bind(const value::Value& input);
 
+  // Whether v is the string key_ (without value::compare: asked per ref).
+  bool is_key(const value::Value& v) const { return v.is_string() && v.as_string() == key_text_; }
+
   value::Value key_;
+  std::string key_text_;
   value::Value member_;  // held: its node cannot be reused by another value while kept
   const void* member_node_ = nullptr;
   std::unordered_map<const ir::Term*, Entry> entries_;
