@@ -163,7 +163,18 @@ class Evaluator {
   bool fast_path() const {
     return tracer_ == nullptr && state_.data_overrides == nullptr && state_.function_overrides == nullptr;
   }
-  bool iterates(const ir::Term& t, Frame f) const;
+  bool iterates(const ir::Term& t, Frame f) const {
+    if (!t.may_iterate) return false;
+    if (t.always_iterates) return iterates_walk(t, f);
+    // Marked at compile time (compiler/iteration_flags.cpp): the same answer
+    // as iterates_walk, from the slots it would look at.
+    for (uint32_t s : t.iteration_slots) {
+      if (f[s] == nullptr) return true;
+    }
+    return false;
+  }
+  // iterates() found by walking the term (one not marked, or print / a relation inside).
+  bool iterates_walk(const ir::Term& t, Frame f) const;
   bool operand_iterates(const ir::Term& op, Frame f) const;
   const Value* single(const ir::Term& t, Frame f, Value& scratch);
   const Value* single_walk(const Value* v, bool owned, Value& hold, const ir::Term& ref, size_t pos, Frame f,

@@ -31,16 +31,8 @@ bool Evaluator::operand_iterates(const ir::Term& op, Frame f) const {
   return iterates(op, f);
 }
 
-bool Evaluator::iterates(const ir::Term& t, Frame f) const {
+bool Evaluator::iterates_walk(const ir::Term& t, Frame f) const {
   if (!t.may_iterate) return false;
-  if (!t.always_iterates) {
-    // Marked at compile time (compiler/iteration_flags.cpp): the same answer
-    // as the walk below, from the slots it would look at.
-    for (uint32_t s : t.iteration_slots) {
-      if (f[s] == nullptr) return true;
-    }
-    return false;
-  }
   switch (t.op) {
     case TermOp::Const:
     case TermOp::Local:
