@@ -8,6 +8,12 @@ using ir::TermOp;
 
 namespace {
 
+// print(...) and relation builtins: a call that iterates whatever is bound.
+bool iterates_always(const ir::Term& t) {
+  return t.op == TermOp::Call && (t.call == ir::CallOp::Print || (t.call == ir::CallOp::Builtin && t.builtin != nullptr &&
+                                                                  t.builtin->relation != nullptr));
+}
+
 void add_slots(std::vector<uint32_t>& to, const std::vector<uint32_t>& from) {
   for (uint32_t s : from) {
     if (std::find(to.begin(), to.end(), s) == to.end()) to.push_back(s);
@@ -36,31 +42,15 @@ void mark_iteration_slots(ir::Term& t) {
     add_slots(t.iteration_slots, op.pattern_slots);
     add_term(op);
   };
-  switch (t.op) {
-    case TermOp::Const:
-    case TermOp::Local:
-    case TermOp::Input:
-    case TermOp::ArrayCompr:
-    case TermOp::SetCompr:
-    case TermOp::ObjectCompr: break;
-    case TermOp::Ref:
-      add_term(t.items[0]);
-      for (size_t i = 1; i < t.items.size(); ++i) add_operand(t.items[i]);
-      break;
-    case TermOp::DataRef:
-      for (const auto& op : t.items) add_operand(op);
-      break;
-    case TermOp::Call:
-      if (t.call == ir::CallOp::Print || (t.call == ir::CallOp::Builtin && t.builtin != nullptr && t.builtin->relation != nullptr)) {
-        t.always_iterates = true;
-      }
-      for (const auto& item : t.items) add_term(item);
-      break;
-    case TermOp::Array:
-    case TermOp::Set:
-    case TermOp::Object:
-      for (const auto& item : t.items) add_term(item);
-      break;
+  // Constants, locals, input and comprehensions never iterate (may_iterate is false).
+  if (t.op == TermOp::Ref) {
+    add_term(t.items[0]);
+    for (size_t i = 1; i < t.items.size(); ++i) add_operand(t.items[i]);
+  } else if (t.op == TermOp::DataRef) {
+    for (const auto& op : t.items) add_operand(op);
+  } else {  // calls and composites
+    t.always_iterates = iterates_always(t);
+    for (const auto& item : t.items) add_term(item);
   }
   if (t.always_iterates) t.iteration_slots.clear();
 }
@@ -92,8 +82,7 @@ void mark_iteration(ir::Term& t) {
       break;
     }
     case TermOp::Call:
-      t.may_iterate = any_item || t.call == ir::CallOp::Print ||
-                      (t.call == ir::CallOp::Builtin && t.builtin != nullptr && t.builtin->relation != nullptr);
+      t.may_iterate = any_item || iterates_always(t);
       break;
     case TermOp::Array:
     case TermOp::Set:
