@@ -87,11 +87,14 @@ class Evaluator {
     const ir::RuleGroup* function;
     const FunctionOverride* next;
   };
+  // By span: a call's arguments are looked up without copying them into a key.
   struct ArgsHash {
-    size_t operator()(const std::vector<Value>& args) const;
+    using is_transparent = void;
+    size_t operator()(std::span<const Value> args) const;
   };
   struct ArgsEqual {
-    bool operator()(const std::vector<Value>& a, const std::vector<Value>& b) const;
+    using is_transparent = void;
+    bool operator()(std::span<const Value> a, std::span<const Value> b) const;
   };
   using FunctionMemo = std::unordered_map<std::vector<Value>, std::optional<Value>, ArgsHash, ArgsEqual>;
   struct GroupMemo {

@@ -15,7 +15,7 @@ bool is_composite(const Value& v) { return v.is_array() || v.is_object() || v.is
 
 // Composite arguments are memoised by identity: hashing a whole Pod to
 // find a cached call would cost more than most calls.
-size_t Evaluator::ArgsHash::operator()(const std::vector<Value>& args) const {
+size_t Evaluator::ArgsHash::operator()(std::span<const Value> args) const {
   size_t h = args.size();
   for (const auto& a : args) {
     size_t x = is_composite(a) ? std::hash<const void*>()(a.identity()) : value::hash(a);
@@ -24,7 +24,7 @@ size_t Evaluator::ArgsHash::operator()(const std::vector<Value>& args) const {
   return h;
 }
 
-bool Evaluator::ArgsEqual::operator()(const std::vector<Value>& a, const std::vector<Value>& b) const {
+bool Evaluator::ArgsEqual::operator()(std::span<const Value> a, std::span<const Value> b) const {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
     bool ca = is_composite(a[i]);
@@ -276,11 +276,10 @@ void Evaluator::add_dynamic(const ir::RuleGroup& g, ObjectTree& acc) {
 const Value* Evaluator::function_value(const ir::RuleGroup& g, std::span<const Value> args) {
   GroupMemo& m = memo().groups[g.id];
   if (!m.calls) m.calls = std::make_unique<FunctionMemo>();
-  std::vector<Value> key(args.begin(), args.end());
-  auto it = m.calls->find(key);
+  auto it = m.calls->find(args);
   if (it != m.calls->end()) return it->second ? &*it->second : nullptr;
   std::optional<Value> r = evaluate_function(g, args);
-  auto [stored, added] = m.calls->emplace(std::move(key), std::move(r));
+  auto [stored, added] = m.calls->emplace(std::vector<Value>(args.begin(), args.end()), std::move(r));
   return stored->second ? &*stored->second : nullptr;
 }
 
