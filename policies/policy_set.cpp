@@ -14,6 +14,7 @@
 #include "policies/model/constraint.h"
 #include "policies/model/constraint_template.h"
 #include "policies/model/loader.h"
+#include "policies/model/parse_context.h"
 #include "policies/model/parameter_defaults.h"
 #include "policies/mutation/load_mutation_system.h"
 #include "policies/mutation/mutation_system.h"
@@ -27,6 +28,20 @@
 namespace tollgate::policies {
 
 namespace {
+
+// The paramKind of each policy some binding names, once (SyncKind: group, version, kind).
+template <class Policy, class Binding>
+void add_param_kinds(const std::vector<Policy>& policies, const std::vector<Binding>& bindings,
+                     std::vector<SyncKind>& out) {
+  for (const Policy& p : policies) {
+    if (!p.param_kind) continue;
+    bool bound = std::any_of(bindings.begin(), bindings.end(), [&](const Binding& b) { return b.policy_name == p.name; });
+    if (!bound) continue;
+    SyncKind kind{std::string(api_group_of(p.param_kind->api_version)),
+                  std::string(api_version_of(p.param_kind->api_version)), p.param_kind->kind};
+    if (std::find(out.begin(), out.end(), kind) == out.end()) out.push_back(std::move(kind));
+  }
+}
 
 struct StringHash {
   using is_transparent = void;
@@ -71,6 +86,7 @@ class CompiledPolicySet final : public PolicySet {
   bool has_admission_policies() const override { return !vap_->empty(); }
   std::vector<Result> admission_policy_results(const ReviewInput& input) const override;
   std::vector<Value> admission_policy_objects() const override { return admission_policy_objects_; }
+  std::vector<SyncKind> admission_policy_param_kinds() const override { return admission_policy_param_kinds_; }
   int64_t mutator_generation(std::string_view kind_and_name) const override {
     auto it = mutator_generations_.find(kind_and_name);
     return it == mutator_generations_.end() ? 0 : it->second;
@@ -134,6 +150,7 @@ class CompiledPolicySet final : public PolicySet {
   StringMap<int64_t> mutator_generations_;  // "<Kind>/<name>" -> metadata.generation
   std::shared_ptr<const vap::ValidatingPolicyEngine> vap_;
   std::vector<Value> admission_policy_objects_;  // the VAPs and bindings loaded, as given
+  std::vector<SyncKind> admission_policy_param_kinds_;
   std::shared_ptr<const vap::MutatingPolicyEngine> map_;
   PolicyStats stats_;
 };
@@ -305,6 +322,8 @@ LoadResult CompiledPolicySet::build(const std::vector<LoadedObject>& objects, st
     }
     vap::ValidatingPolicyEngine::Options vap_options;
     vap_options.authorizer = options.vap_authorizer;
+    vap_options.live_params = options.admission_policy_live_params;
+    add_param_kinds(policies, bindings, set->admission_policy_param_kinds_);
     if (auto version = vap::parse_environment_version(options.vap_environment)) {
       vap_options.environment = *version;
     } else {
@@ -334,7 +353,9 @@ LoadResult CompiledPolicySet::build(const std::vector<LoadedObject>& objects, st
     parse_each(classified.mutating_policies, "MutatingAdmissionPolicy", vap::parse_mutating_policy, mutating);
     parse_each(classified.mutating_policy_bindings, "MutatingAdmissionPolicyBinding",
                vap::parse_mutating_policy_binding, mutating_bindings);
-    set->map_ = vap::MutatingPolicyEngine::build(std::move(mutating), std::move(mutating_bindings), std::move(params));
+    add_param_kinds(mutating, mutating_bindings, set->admission_policy_param_kinds_);
+    set->map_ = vap::MutatingPolicyEngine::build(std::move(mutating), std::move(mutating_bindings), std::move(params),
+                                                 options.admission_policy_live_params);
   }
 
   LoadResult result;
@@ -676,15 +697,15 @@ LoadResult PolicySet::load(const std::vector<std::string>& paths, const LoadOpti
   return CompiledPolicySet::build(objects, std::move(errors), options);
 }
 
-LoadResult PolicySet::from_objects(const std::vector<Value>& objects, const LoadOptions& options) {
-  return CompiledPolicySet::build(objects_without_source(objects), {}, options);
-}
-
 LoadResult PolicySet::load_text(std::string_view text, const std::string& name, const LoadOptions& options) {
   std::vector<LoadedObject> objects;
   std::vector<LoadError> errors;
   read_policy_text(text, name, objects, errors);
   return CompiledPolicySet::build(objects, std::move(errors), options);
+}
+
+LoadResult PolicySet::from_objects(const std::vector<Value>& objects, const LoadOptions& options) {
+  return CompiledPolicySet::build(objects_without_source(objects), {}, options);
 }
 
 }  // namespace tollgate::policies

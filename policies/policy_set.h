@@ -32,6 +32,9 @@ class MutationSystem;
 namespace expansion {
 class ExpansionSystem;
 }
+namespace vap {
+class LiveParams;
+}
 
 // Enforcement points (gatekeeper-semantics.md §2.1).
 inline constexpr const char* kValidationPoint = "validation.gatekeeper.sh";
@@ -190,6 +193,11 @@ struct LoadOptions {
   // param objects and CustomResourceDefinitions (tollgate test's and verify's
   // inputs). Like `inventory`'s, but Rego does not see them.
   std::vector<Value> admission_policy_params;
+  // serve with the kube API: the admission policies' params as listed and
+  // watched from the cluster (webhook/kube/param_sync.h), with `inventory`'s
+  // among them; once published they are read instead of the files' params,
+  // without a reload. Null: the files' params only.
+  std::shared_ptr<const vap::LiveParams> admission_policy_live_params;
   // When false, ValidatingAdmissionPolicies and bindings load as stored even
   // when the API server would refuse them (its runtime sees such objects
   // when they were stored before a validation existed): the conformance
@@ -213,6 +221,9 @@ class PolicySet {
   // Loads every .yaml/.yml/.json file under each path (files or directories,
   // recursively; multi-document; `List`s unwrapped).
   static LoadResult load(const std::vector<std::string>& paths, const LoadOptions& options = {});
+  // Loads one policy document stream held in memory, as load() reads a file
+  // called `name`.
+  static LoadResult load_text(std::string_view text, const std::string& name, const LoadOptions& options = {});
   // Builds a set from already-parsed objects (suite runners, tests).
   static LoadResult from_objects(const std::vector<Value>& objects, const LoadOptions& options = {});
 
@@ -221,9 +232,6 @@ class PolicySet {
 
   // Whether constraints of this kind are evaluated. False (with the reason)
   // for a template loaded as unsupported (allow_unsupported_templates) and
-  // Loads one policy document stream held in memory, as load() reads a file
-  // called `name`.
-  static LoadResult load_text(std::string_view text, const std::string& name, const LoadOptions& options = {});
   // for a kind no template defines; their constraints never match, so
   // callers must surface the reason rather than report a clean result.
   virtual bool template_supported(std::string_view constraint_kind, std::string* reason = nullptr) const = 0;
@@ -259,6 +267,9 @@ class PolicySet {
   // The loaded Config's spec.sync.syncOnly, in order, without duplicates;
   // empty without a Config.
   virtual std::vector<SyncKind> sync_only() const { return {}; }
+  // The paramKinds of the Validating and MutatingAdmissionPolicies that have
+  // a binding, without duplicates: what serve watches as their params.
+  virtual std::vector<SyncKind> admission_policy_param_kinds() const { return {}; }
   // The loaded constraint objects (with their schema's defaults), in load
   // order: what serve's audit reports on and whose match.kinds it lists.
   virtual std::vector<Value> constraint_objects() const { return {}; }

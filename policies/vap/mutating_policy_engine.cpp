@@ -9,6 +9,7 @@
 #include "policies/vap/apply_configuration.h"
 #include "policies/vap/cel_env.h"
 #include "policies/vap/json_patch_ops.h"
+#include "policies/vap/live_params.h"
 #include "policies/vap/param_index.h"
 #include "rules/cel/k8s/mutation_library.h"
 #include "rules/cel/struct_value.h"
@@ -29,8 +30,7 @@ struct CompiledPolicy {
   std::unique_ptr<PolicyEnvironment> env;
   std::vector<CompiledExpression> match_conditions;
   std::vector<CompiledMutation> mutations;
-  std::string param_error;
-  bool param_namespaced = true;
+  ParamIndex::KindInfo param_kind;  // resolved against the engine's own params
   std::vector<const MutatingAdmissionPolicyBinding*> bindings;  // by name
 };
 
@@ -55,6 +55,7 @@ struct MutatingPolicyEngine::Compiled {
   std::vector<MutatingAdmissionPolicyBinding> bindings;
   std::vector<CompiledPolicy> policies;  // by name
   std::unique_ptr<ParamIndex> params;
+  std::shared_ptr<const LiveParams> live_params;
   size_t bound_policies = 0;
 };
 
@@ -64,10 +65,11 @@ bool MutatingPolicyEngine::empty() const { return compiled_->bound_policies == 0
 
 std::shared_ptr<const MutatingPolicyEngine> MutatingPolicyEngine::build(
     std::vector<MutatingAdmissionPolicy> policies, std::vector<MutatingAdmissionPolicyBinding> bindings,
-    std::vector<Value> param_objects) {
+    std::vector<Value> param_objects, std::shared_ptr<const LiveParams> live_params) {
   std::shared_ptr<MutatingPolicyEngine> engine(new MutatingPolicyEngine());
   Compiled& c = *engine->compiled_;
   c.params = std::make_unique<ParamIndex>(param_objects);
+  c.live_params = std::move(live_params);
   c.bindings = std::move(bindings);
   std::stable_sort(c.bindings.begin(), c.bindings.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   std::stable_sort(policies.begin(), policies.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
@@ -80,11 +82,7 @@ std::shared_ptr<const MutatingPolicyEngine> MutatingPolicyEngine::build(
     for (const NamedExpression& m : p.match_conditions)
       cp.match_conditions.push_back(cp.env->compile(m.expression, OutputType::Bool));
     for (const Mutation& m : p.mutations) cp.mutations.push_back(compile_mutation(*cp.env, m));
-    if (p.param_kind) {
-      ParamIndex::KindInfo info = c.params->resolve(*p.param_kind);
-      cp.param_namespaced = info.namespaced;
-      cp.param_error = info.error;
-    }
+    if (p.param_kind) cp.param_kind = c.params->resolve(*p.param_kind);
     cp.definition = std::move(p);
     c.policies.push_back(std::move(cp));
   }
@@ -288,6 +286,7 @@ MapOutcome MutatingPolicyEngine::evaluate(const Value& request, const NamespaceL
     }
   };
 
+  ParamScope params(c.live_params.get());
   // Pass 1, in order; invocations that may need reinvocation are remembered.
   std::vector<Invocation> invoked;             // IfNeeded invocations run so far
   std::vector<bool> marked;                    // parallel to invoked
@@ -303,8 +302,10 @@ MapOutcome MutatingPolicyEngine::evaluate(const Value& request, const NamespaceL
       continue;
     }
     if (!m.matched) continue;
-    if (!p.param_error.empty()) {
-      config_error(p, nullptr, p.param_error);
+    const ParamIndex::KindInfo& param_kind =
+        p.definition.param_kind ? params.resolve(*p.definition.param_kind, p.param_kind) : p.param_kind;
+    if (!param_kind.error.empty()) {
+      config_error(p, nullptr, param_kind.error);
       continue;
     }
     for (const MutatingAdmissionPolicyBinding* b : p.bindings) {
@@ -316,13 +317,13 @@ MapOutcome MutatingPolicyEngine::evaluate(const Value& request, const NamespaceL
         }
         if (!bm.matched) continue;
       }
-      std::vector<Value> params;
+      std::vector<Value> invocations;
       std::string error;
-      if (!c.params->collect(p.definition.param_kind, p.param_namespaced, b->param_ref, attributes, params, &error)) {
+      if (!ParamIndex::collect(p.definition.param_kind, param_kind, b->param_ref, attributes, invocations, &error)) {
         config_error(p, b, error);
         continue;
       }
-      for (Value& param : params) {
+      for (Value& param : invocations) {
         Invocation inv{&p, b, std::move(param), m, ""};
         inv.key = p.definition.name + "/" + b->name + "/" + param_key(inv.param);
         if (invoke(inv, state)) {

@@ -20,6 +20,8 @@
 
 namespace tollgate::policies::vap {
 
+class LiveParams;
+
 struct MapOutcome {
   bool allowed = true;
   int code = 200;
@@ -34,7 +36,8 @@ class MutatingPolicyEngine {
  public:
   static std::shared_ptr<const MutatingPolicyEngine> build(std::vector<MutatingAdmissionPolicy> policies,
                                                            std::vector<MutatingAdmissionPolicyBinding> bindings,
-                                                           std::vector<value::Value> param_objects);
+                                                           std::vector<value::Value> param_objects,
+                                                           std::shared_ptr<const LiveParams> live_params = nullptr);
   ~MutatingPolicyEngine();
 
   // Whether any policy has a binding (nothing to evaluate otherwise).

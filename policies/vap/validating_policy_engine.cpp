@@ -6,6 +6,7 @@
 #include <set>
 
 #include "policies/gator/go_marshal.h"
+#include "policies/vap/live_params.h"
 #include "policies/vap/param_index.h"
 #include "policies/model/parse_context.h"
 
@@ -65,8 +66,7 @@ struct CompiledPolicy {
   std::vector<CompiledExpression> match_conditions;
   std::vector<CompiledValidation> validations;
   std::vector<CompiledExpression> audit_annotations;
-  std::string param_error;  // the paramKind does not resolve
-  bool param_namespaced = true;
+  ParamIndex::KindInfo param_kind;  // resolved against the engine's own params
   std::vector<const ValidatingAdmissionPolicyBinding*> bindings;  // by name
 };
 
@@ -74,6 +74,7 @@ struct ValidatingPolicyEngine::Compiled {
   std::vector<ValidatingAdmissionPolicyBinding> bindings;
   std::vector<CompiledPolicy> policies;  // by name
   std::unique_ptr<ParamIndex> params;
+  std::shared_ptr<const LiveParams> live_params;
   size_t bound_policies = 0;
   EnvironmentVersion environment = EnvironmentVersion::Kubernetes132;
   std::shared_ptr<const cel::Authorizer> authorizer;
@@ -93,6 +94,7 @@ std::shared_ptr<const ValidatingPolicyEngine> ValidatingPolicyEngine::build(
   Compiled& c = *engine->compiled_;
   c.environment = options.environment;
   c.authorizer = options.authorizer;
+  c.live_params = options.live_params;
 
   c.params = std::make_unique<ParamIndex>(param_objects);
 
@@ -120,11 +122,7 @@ std::shared_ptr<const ValidatingPolicyEngine> ValidatingPolicyEngine::build(
     for (const AuditAnnotation& a : p.audit_annotations) {
       cp.audit_annotations.push_back(cp.env->compile(a.value_expression, OutputType::StringOrNull));
     }
-    if (p.param_kind) {
-      ParamIndex::KindInfo info = c.params->resolve(*p.param_kind);
-      cp.param_namespaced = info.namespaced;
-      cp.param_error = info.error;
-    }
+    if (p.param_kind) cp.param_kind = c.params->resolve(*p.param_kind);
     cp.definition = std::move(p);
     c.policies.push_back(std::move(cp));
   }
@@ -403,6 +401,7 @@ VapOutcome ValidatingPolicyEngine::evaluate(const Value& request, const Namespac
   if (attributes.object != nullptr) rc.object = *attributes.object;
   if (attributes.old_object != nullptr) rc.old_object = *attributes.old_object;
   bool namespace_fetched = false;
+  ParamScope params(c.live_params.get());
 
   std::vector<Denial> denied;
   std::vector<Failure> failures;
@@ -433,8 +432,10 @@ VapOutcome ValidatingPolicyEngine::evaluate(const Value& request, const Namespac
       continue;
     }
     if (!m.matched) continue;
-    if (!p.param_error.empty()) {
-      config_error("", p.param_error);
+    const ParamIndex::KindInfo& param_kind =
+        p.definition.param_kind ? params.resolve(*p.definition.param_kind, p.param_kind) : p.param_kind;
+    if (!param_kind.error.empty()) {
+      config_error("", param_kind.error);
       continue;
     }
     if (!namespace_fetched) {
@@ -454,13 +455,13 @@ VapOutcome ValidatingPolicyEngine::evaluate(const Value& request, const Namespac
         }
         if (!bm.matched) continue;
       }
-      std::vector<Value> params;
+      std::vector<Value> invocations;
       std::string error;
-      if (!c.params->collect(p.definition.param_kind, p.param_namespaced, b->param_ref, attributes, params, &error)) {
+      if (!ParamIndex::collect(p.definition.param_kind, param_kind, b->param_ref, attributes, invocations, &error)) {
         config_error(b->name, error);
         continue;
       }
-      for (const Value& param : params) {
+      for (const Value& param : invocations) {
         std::chrono::steady_clock::time_point started;
         if (checks != nullptr) started = std::chrono::steady_clock::now();
         if (!rc.authorizer && p.env->uses_authorizer()) rc.authorizer = bind_authorizer(request, c.authorizer);

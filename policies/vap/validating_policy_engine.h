@@ -22,6 +22,8 @@
 
 namespace tollgate::policies::vap {
 
+class LiveParams;
+
 // What the ValidatingAdmissionPolicy plugin decided for one request.
 struct VapOutcome {
   bool allowed = true;
@@ -43,6 +45,9 @@ class ValidatingPolicyEngine {
     EnvironmentVersion environment = EnvironmentVersion::Kubernetes132;
     // Answers `authorizer` checks (§2.5); null: "no opinion" to every check.
     std::shared_ptr<const cel::Authorizer> authorizer;
+    // serve's params from the cluster (live_params.h): once published, read
+    // instead of `param_objects` (which it includes).
+    std::shared_ptr<const LiveParams> live_params;
   };
 
   static std::shared_ptr<const ValidatingPolicyEngine> build(std::vector<ValidatingAdmissionPolicy> policies,
