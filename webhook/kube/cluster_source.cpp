@@ -23,9 +23,14 @@ std::optional<ClusterConfig> choose_cluster(const KubeApiOptions& options, std::
 }
 
 ClusterSource::ClusterSource(std::shared_ptr<ClusterConnection> cluster, prometheus::Registry& registry,
-                             SyncOptions sync, std::vector<value::Value> static_inventory)
+                             SyncOptions sync, std::vector<value::Value> static_inventory,
+                             std::shared_ptr<policies::vap::LiveParams> live_params)
     : metrics_(std::make_unique<KubeMetrics>(registry)),
-      inventory_(cluster, sync, metrics_.get(), std::move(static_inventory)) {
+      inventory_(cluster, sync, metrics_.get(), static_inventory) {
+  if (live_params) {
+    params_ = std::make_unique<ParamSync>(cluster, sync, metrics_.get(), &registry, std::move(static_inventory),
+                                          std::move(live_params));
+  }
   ReflectorOptions options = sync.reflector;
   KubeMetrics* metrics = metrics_.get();
   options.on_restart = [metrics](const ResourceRef& r, RestartReason reason) {
@@ -40,11 +45,13 @@ ClusterSource::~ClusterSource() { stop(); }
 void ClusterSource::start() {
   namespace_reflector_->start();
   inventory_.start();
+  if (params_) params_->start();
 }
 
 void ClusterSource::stop() {
   namespace_reflector_->stop();
   inventory_.stop();
+  if (params_) params_->stop();
 }
 
 bool ClusterSource::ready(std::string* why) const {
@@ -56,6 +63,7 @@ bool ClusterSource::ready(std::string* why) const {
 
 void ClusterSource::policies_changed(const std::shared_ptr<const policies::PolicySet>& policies) {
   inventory_.set_policies(policies);
+  if (params_) params_->set_policies(policies);
 }
 
 }  // namespace tollgate::webhook::kube

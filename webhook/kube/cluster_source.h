@@ -1,6 +1,6 @@
 // The cluster as a source for `serve`: the Namespace cache (list + watch of
-// /api/v1/namespaces) behind namespaceSelector, and the Config's syncOnly
-// kinds behind data.inventory. Everything runs on its own threads; the
+// /api/v1/namespaces) behind namespaceSelector, the Config's syncOnly
+// kinds behind data.inventory, and the admission policies' params. Everything runs on its own threads; the
 // admission endpoints only read snapshots (ClusterView).
 #pragma once
 
@@ -12,6 +12,7 @@
 #include "webhook/kube/cluster_view.h"
 #include "webhook/kube/inventory_sync.h"
 #include "webhook/kube/namespace_cache.h"
+#include "webhook/kube/param_sync.h"
 #include "webhook/kube/reflector.h"
 
 namespace prometheus {
@@ -39,8 +40,11 @@ std::optional<ClusterConfig> choose_cluster(const KubeApiOptions& options, std::
 
 class ClusterSource final : public ClusterView {
  public:
+  // `live_params`, when given, gets the admission policies' params from the
+  // cluster (param_sync.h) as the policies set with policies_changed name them.
   ClusterSource(std::shared_ptr<ClusterConnection> cluster, prometheus::Registry& registry, SyncOptions sync,
-                std::vector<value::Value> static_inventory);
+                std::vector<value::Value> static_inventory,
+                std::shared_ptr<policies::vap::LiveParams> live_params = nullptr);
   ~ClusterSource() override;
 
   void start();
@@ -53,12 +57,14 @@ class ClusterSource final : public ClusterView {
 
   const NamespaceCache& namespaces() const { return namespaces_; }
   const InventorySync& inventory() const { return inventory_; }
+  const ParamSync* params() const { return params_.get(); }
 
  private:
   std::unique_ptr<KubeMetrics> metrics_;
   NamespaceCache namespaces_;
   std::unique_ptr<Reflector> namespace_reflector_;
   InventorySync inventory_;
+  std::unique_ptr<ParamSync> params_;
 };
 
 }  // namespace tollgate::webhook::kube

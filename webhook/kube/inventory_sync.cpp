@@ -69,7 +69,7 @@ struct InventorySync::Store final : ReflectorHandler {
       if (owner.metrics_) owner.metrics_->record_dropped(kind.kind);
       if (!warned) {
         warned = true;
-        log_error(LogLine("sync memory cap reached: objects beyond it are left out of data.inventory")
+        log_error(LogLine("sync memory cap reached: objects beyond it are left out of " + owner.options_.purpose)
                       .field("kind", kind.kind)
                       .field("objects_held", static_cast<int64_t>(owner.objects_.load()))
                       .field("bytes_held", static_cast<int64_t>(owner.bytes_.load()))
@@ -181,6 +181,23 @@ Value InventorySync::data() const { return *data_.load(); }
 
 bool InventorySync::synced() const { return synced_.load(); }
 
+std::vector<InventorySync::KindStatus> InventorySync::kind_status() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<KindStatus> out;
+  for (const policies::SyncKind& kind : wanted_) {
+    KindStatus status{kind, KindStatus::State::Discovering, false};
+    std::string key = kind_key(kind);
+    if (auto it = stores_.find(key); it != stores_.end()) {
+      status.state = it->second->reflector->synced() ? KindStatus::State::Listed : KindStatus::State::Listing;
+      status.namespaced = it->second->resource.namespaced;
+    } else if (retry_at_.count(key) != 0) {
+      status.state = KindStatus::State::NotServed;
+    }
+    out.push_back(std::move(status));
+  }
+  return out;
+}
+
 void InventorySync::changed() {
   dirty_.store(true);
   std::lock_guard<std::mutex> lock(mutex_);
@@ -207,7 +224,10 @@ void InventorySync::reconcile(std::unique_lock<std::mutex>& lock) {
       store->release_all();
     }
     if (metrics_) metrics_->set_synced(store->kind.kind, 0, 0);
-    log_info(LogLine("sync stopped").field("kind", store->kind.kind).field("resource", store->resource.label()));
+    log_info(LogLine("sync stopped")
+                 .field("kind", store->kind.kind)
+                 .field("resource", store->resource.label())
+                 .field("for", options_.purpose));
     store.reset();
     lock.lock();
     dirty_.store(true);
@@ -230,8 +250,9 @@ void InventorySync::reconcile(std::unique_lock<std::mutex>& lock) {
     lock.lock();
     if (stopping_) return;
     if (!found) {
-      log_error(LogLine("cannot sync a kind of the Config's syncOnly").field("kind", key).field("error", error));
+      log_error(LogLine("cannot sync a kind").field("kind", key).field("for", options_.purpose).field("error", error));
       retry_at_[key] = Clock::now() + options_.discovery_retry;
+      dirty_.store(true);  // its state changed (kind_status)
       continue;
     }
     retry_at_.erase(key);
@@ -245,7 +266,7 @@ void InventorySync::reconcile(std::unique_lock<std::mutex>& lock) {
     }
     store->reflector = std::make_unique<Reflector>(cluster_, resource, *store, reflector_options);
     store->reflector->start();
-    log_info(LogLine("sync started").field("kind", key).field("resource", resource.path()));
+    log_info(LogLine("sync started").field("kind", key).field("resource", resource.path()).field("for", options_.purpose));
     stores_.emplace(key, std::move(store));
   }
 }
@@ -260,8 +281,10 @@ void InventorySync::rebuild() {
     std::lock_guard<std::mutex> lock(mutex_);
     policies = policies_;
     all_synced = stores_.size() == wanted_.size();
+    size_t listed = 0;
     for (auto& [key, store] : stores_) {
       all_synced = all_synced && store->reflector->synced();
+      listed += store->reflector->synced() ? 1 : 0;
       std::lock_guard<std::mutex> store_lock(store->mutex);
       bool is_namespace = store->kind.group.empty() && store->kind.kind == "Namespace";
       for (const auto& [object_key, held] : store->objects) {
@@ -273,11 +296,13 @@ void InventorySync::rebuild() {
       }
       counts.push_back({store->kind.kind, {store->objects.size(), store->not_held}});
     }
+    listed_at_rebuild_.store(listed);
   }
   data_.store(std::make_shared<const Value>(policies::inventory_data(objects)));
   rebuilds_.fetch_add(1);
   synced_.store(all_synced);
-  if (metrics_) {
+  if (options_.on_rebuild) options_.on_rebuild(objects);
+  if (metrics_ && options_.sync_gauges) {
     for (const auto& [kind, count] : counts) {
       metrics_->set_synced(kind, static_cast<double>(count.first), static_cast<double>(count.second));
     }
@@ -292,10 +317,12 @@ void InventorySync::run() {
     if (kinds_changed_ || !retry_at_.empty() || stores_.size() != wanted_.size()) reconcile(lock);
     if (stopping_) break;
     Clock::time_point now = Clock::now();
-    // Not synced yet although every reflector is: rebuild to say so.
-    bool reflectors_synced = stores_.size() == wanted_.size();
-    for (auto& [key, store] : stores_) reflectors_synced = reflectors_synced && store->reflector->synced();
-    if (reflectors_synced && !synced_.load()) dirty_.store(true);
+    // Not synced yet although every reflector is, or a reflector listed since
+    // the last rebuild (it says so after handing its list over): rebuild to say so.
+    size_t listed = 0;
+    for (auto& [key, store] : stores_) listed += store->reflector->synced() ? 1 : 0;
+    bool reflectors_synced = stores_.size() == wanted_.size() && listed == stores_.size();
+    if ((reflectors_synced && !synced_.load()) || listed != listed_at_rebuild_.load()) dirty_.store(true);
     if (dirty_.load() && now >= last_rebuild + options_.rebuild_interval) {
       lock.unlock();
       rebuild();

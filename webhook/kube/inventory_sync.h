@@ -15,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -38,6 +39,15 @@ struct SyncOptions {
   // How soon a kind discovery could not resolve is tried again.
   std::chrono::milliseconds discovery_retry{10000};
   ReflectorOptions reflector;
+  // What the objects are for, in log lines.
+  std::string purpose = "data.inventory";
+  // Whether rebuilds set gatekeeper_sync{kind} and tollgate_kube_sync_objects/_bytes:
+  // the sync of data.inventory does; a second sync (ParamSync's) only counts
+  // sync operations, drops and watch restarts, without overwriting them.
+  bool sync_gauges = true;
+  // Called on the sync's thread after each rebuild with every object the
+  // document was built from, the static ones first (ParamSync's index).
+  std::function<void(const std::vector<value::Value>& objects)> on_rebuild;
 };
 
 class InventorySync {
@@ -60,6 +70,14 @@ class InventorySync {
   value::Value data() const;
   // Whether every wanted kind has been listed once and the document rebuilt since.
   bool synced() const;
+  // Where each wanted kind stands.
+  struct KindStatus {
+    enum class State { Discovering, NotServed, Listing, Listed };
+    policies::SyncKind kind;
+    State state = State::Discovering;
+    bool namespaced = false;  // Listing, Listed: discovery's answer
+  };
+  std::vector<KindStatus> kind_status() const;
   size_t objects_held() const { return objects_.load(); }
   // How many times the document has been rebuilt (tests).
   int rebuilds() const { return rebuilds_.load(); }
@@ -92,6 +110,7 @@ class InventorySync {
   std::atomic<size_t> bytes_{0};
   std::atomic<int> rebuilds_{0};
   std::atomic<bool> synced_{false};
+  std::atomic<size_t> listed_at_rebuild_{0};  // reflectors synced at the last rebuild
   std::atomic<std::shared_ptr<const value::Value>> data_;
 };
 
