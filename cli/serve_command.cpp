@@ -5,6 +5,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/eval_budget_flags.h"
+#include "policies/vap/cel_env.h"
 #include "webhook/admission_router.h"
 #include "webhook/server.h"
 
@@ -41,8 +42,8 @@ const std::vector<OptionSpec>& serve_options() {
       max_eval_time_option(),
       max_policy_file_bytes_option(),
       {"kube-api", 0, true, false, "auto|off",
-       "auto (default): Namespaces (for namespaceSelector) and the Config's syncOnly kinds (as data.inventory) are "
-       "listed and watched from the cluster given by --kubeconfig, or in-cluster when KUBERNETES_SERVICE_HOST is set; "
+       "auto (default): Namespaces (for namespaceSelector), the Config's syncOnly kinds (as data.inventory) and the "
+       "params of ValidatingAdmissionPolicies and MutatingAdmissionPolicies are listed and watched from the cluster given by --kubeconfig, or in-cluster when KUBERNETES_SERVICE_HOST is set; "
        "off: only the policy and inventory files"},
       {"kubeconfig", 0, true, false, "FILE", "talk to the cluster of this kubeconfig's current context"},
       {"sync-max-objects", 0, true, false, "N",
@@ -62,6 +63,9 @@ const std::vector<OptionSpec>& serve_options() {
       {"audit-chunk-size", 0, true, false, "N", "objects per list request of the audit (default 500)"},
       {"constraint-violations-limit", 0, true, false, "N",
        "violations the audit report keeps per constraint, as Gatekeeper's status (default 20; totals count all)"},
+      {"vap-environment", 0, true, false, "VERSION",
+       "Kubernetes CEL environment of ValidatingAdmissionPolicies and MutatingAdmissionPolicies, at /validate, "
+       "/mutate and in the audit: 1.32 (default; Gatekeeper 3.19's) or current"},
       {"help", 'h', false, false, "", "show this help"},
   };
   return specs;
@@ -176,6 +180,11 @@ int run_serve_command(const std::vector<std::string>& args, CommandIo& io) {
       return 2;
     }
     *target = static_cast<size_t>(n);
+  }
+  options.vap_environment = parsed.value("vap-environment", options.vap_environment);
+  if (!policies::vap::parse_environment_version(options.vap_environment)) {
+    io.err << "Error: --vap-environment takes 1.32 or current, not \"" << options.vap_environment << "\"\n";
+    return 2;
   }
   io.out.flush();
   return webhook::run_server(options);

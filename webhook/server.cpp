@@ -16,6 +16,7 @@
 
 #include "policies/model/loader.h"
 #include "policies/policy_set.h"
+#include "policies/vap/live_params.h"
 #include "webhook/admission_router.h"
 #include "webhook/http_session.h"
 #include "webhook/kube/audit_loop.h"
@@ -171,6 +172,14 @@ int serve(const ServerOptions& options) {
     for (policies::LoadedObject& o : objects) load_options.inventory.push_back(std::move(o.value));
     log_info(LogLine("inventory loaded").field("objects", static_cast<int64_t>(load_options.inventory.size())));
   }
+  load_options.vap_environment = options.vap_environment;
+  // With a cluster, the admission policies' params come from it too (kube/param_sync.h);
+  // until it publishes (or without one) the engines read the files' params.
+  std::shared_ptr<policies::vap::LiveParams> live_params;
+  if (options.kube_api) {
+    live_params = std::make_shared<policies::vap::LiveParams>();
+    load_options.admission_policy_live_params = live_params;
+  }
   PolicyFingerprint loaded_from = fingerprint_policy_files(options.policy_paths);
   policies::LoadResult loaded = policies::PolicySet::load(options.policy_paths, load_options);
   if (!loaded.errors.empty() || !loaded.policies) {
@@ -218,12 +227,12 @@ int serve(const ServerOptions& options) {
       return 1;
     }
     if (cluster_config) {
-      log_info(LogLine("kube API on: Namespaces and the Config's syncOnly kinds come from the cluster")
+      log_info(LogLine("kube API on: Namespaces, the Config's syncOnly kinds and admission policy params come from the cluster")
                    .field("source", cluster_config->description)
                    .field("server", cluster_config->host + ":" + cluster_config->port));
       auto connection = std::make_shared<kube::ClusterConnection>(*cluster_config, kube_options.client);
       cluster = std::make_unique<kube::ClusterSource>(connection, metrics.registry(), kube_options.sync,
-                                                      load_options.inventory);
+                                                      load_options.inventory, live_params);
       router.set_cluster(cluster.get());
       cluster->start();
       if (options.leader_election) {
@@ -240,6 +249,7 @@ int serve(const ServerOptions& options) {
         audit_options.interval = std::chrono::seconds(options.audit_interval_seconds);
         audit_options.chunk_size = options.audit_chunk_size;
         audit_options.audit.violations_limit = options.constraint_violations_limit;
+        audit_options.vap_environment = options.vap_environment;
         kube::LeaderElector* leader = elector.get();
         audit_loop = std::make_unique<kube::AuditLoop>(
             connection, [&router] { return router.policies(); }, cluster.get(),

@@ -67,6 +67,10 @@ struct ServerOptions {
   // With the kube API on, replicas elect one leader on a Lease
   // (webhook/kube/leader_election.h): only the leader audits, every replica
   // serves. Namespace "" = the pod's (service account), else "default".
+  // --vap-environment: the Kubernetes CEL environment ValidatingAdmissionPolicies and
+  // MutatingAdmissionPolicies compile in, at /validate, /mutate and in the audit
+  // (policies::LoadOptions::vap_environment: "1.32" or "current").
+  std::string vap_environment = "1.32";
   bool leader_election = true;                   // --leader-election
   std::string leader_election_lease = "tollgate-audit";  // --leader-election-lease
   std::string leader_election_namespace;         // --leader-election-namespace
