@@ -25,6 +25,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -333,6 +334,41 @@ inline std::string admission_review(const nlohmann::json& object, const std::str
       {"options", {{"kind", "CreateOptions"}, {"apiVersion", "meta.k8s.io/v1"}}},
   };
   return nlohmann::json{{"kind", "AdmissionReview"}, {"apiVersion", api_version}, {"request", request}}.dump();
+}
+
+// The AdmissionReview kube-apiserver would send for creating `object`, a
+// `resource` of `group` ("" for the core group) at `version`, in the object's namespace.
+inline std::string admission_create_review(const nlohmann::json& object, const std::string& group, const std::string& version,
+                                 const std::string& resource, const std::string& uid = "e2e-create") {
+  nlohmann::json kind = {{"group", group}, {"version", version}, {"kind", object.at("kind")}};
+  nlohmann::json gvr = {{"group", group}, {"version", version}, {"resource", resource}};
+  nlohmann::json request = {{"uid", uid},
+                            {"kind", kind},
+                            {"resource", gvr},
+                            {"requestKind", kind},
+                            {"requestResource", gvr},
+                            {"name", object.at("metadata").at("name")},
+                            {"namespace", object.at("metadata").value("namespace", "")},
+                            {"operation", "CREATE"},
+                            {"userInfo", {{"username", "alice"}, {"groups", {"system:authenticated"}}}},
+                            {"object", object},
+                            {"oldObject", nullptr},
+                            {"dryRun", false}};
+  return nlohmann::json{{"kind", "AdmissionReview"}, {"apiVersion", "admission.k8s.io/v1"}, {"request", request}}.dump();
+}
+
+// Polls `condition` every 20 ms until it holds or `timeout` has passed.
+inline bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout = 10s) {
+  for (auto give_up = std::chrono::steady_clock::now() + timeout; std::chrono::steady_clock::now() < give_up;) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return condition();
+}
+
+// Whether serve's /readyz answers 200 within `timeout` (it waits for the cluster's Namespaces).
+inline bool eventually_ready(unsigned short port, const fs::path& ca, std::chrono::milliseconds timeout = 10s) {
+  return eventually([&] { return HttpsClient(port, ca).get("/readyz").result() == http::status::ok; }, timeout);
 }
 
 // The value of one series in a Prometheus exposition, 0 when absent.
