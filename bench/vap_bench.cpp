@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "policies/policy_set.h"
+#include "policies/vap/live_params.h"
 #include "rules/value/json.h"
 #include "rules/value/yaml.h"
 #include "webhook/metrics.h"
@@ -228,17 +229,29 @@ std::vector<Value> documents(const std::string& yaml) {
   return out;
 }
 
-std::shared_ptr<const tollgate::policies::PolicySet> load_50_vaps() {
+// `live`: the params as serve holds them from the cluster (policies/vap/live_params.h)
+// instead of from files: the same objects, published as the cluster's index.
+std::shared_ptr<const tollgate::policies::PolicySet> load_50_vaps(
+    std::shared_ptr<tollgate::policies::vap::LiveParams> live = nullptr) {
+  using tollgate::policies::vap::WatchedParamKind;
   tollgate::policies::LoadOptions options;
   options.inventory = documents(params_yaml());
+  if (live) {
+    options.admission_policy_live_params = live;
+    live->publish(std::make_shared<const tollgate::policies::vap::ParamIndex>(
+        options.inventory,
+        std::vector<WatchedParamKind>{{"", "v1", "ConfigMap", WatchedParamKind::State::Listed, true},
+                                      {"rules.example.com", "v1", "ReplicaLimit", WatchedParamKind::State::Listed, false}}));
+  }
   auto loaded = tollgate::policies::PolicySet::from_objects(documents(policies_yaml()), options);
   if (!loaded.policies) throw std::runtime_error(loaded.errors.at(0).to_string());
   return loaded.policies;
 }
 
 // `observer`: serve's metrics, told of each check (only the Warn policies' here).
-void run_review(benchmark::State& state, tollgate::policies::ReviewObserver* observer) {
-  auto policies = load_50_vaps();
+void run_review(benchmark::State& state, tollgate::policies::ReviewObserver* observer,
+                std::shared_ptr<tollgate::policies::vap::LiveParams> live = nullptr) {
+  auto policies = load_50_vaps(live);
   Value review;
   tollgate::value::JsonError err;
   if (!tollgate::value::parse_json(kReview, &review, &err)) throw std::runtime_error(err.message);
@@ -266,5 +279,11 @@ void BM_VapReview50PoliciesWithMetrics(benchmark::State& state) {
   run_review(state, &metrics);
 }
 BENCHMARK(BM_VapReview50PoliciesWithMetrics)->Unit(benchmark::kMicrosecond);
+
+// serve with the kube API: the params read from the index the cluster's watches publish.
+void BM_VapReview50PoliciesLiveParams(benchmark::State& state) {
+  run_review(state, nullptr, std::make_shared<tollgate::policies::vap::LiveParams>());
+}
+BENCHMARK(BM_VapReview50PoliciesLiveParams)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
