@@ -801,11 +801,22 @@ std::optional<CharacterProblem> first_character_problem(std::string_view text, b
     return t;
   }();
   while (i < n) {
-    unsigned char c = p[i];
-    if (kPlain[c]) {
-      ++i;
-      continue;
+    // Eight bytes at a time while they are all printable ASCII (no high bit, none below
+    // 0x20, no 0x7F); then the next eight one by one, up to the first that needs a look.
+    if (i + 8 <= n) {
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+      uint64_t del = w ^ (0x7F * kOnes);
+      if (((w | ((w - 0x20 * kOnes) & ~w) | ((del - kOnes) & ~del)) & kHigh) == 0) {
+        i += 8;
+        continue;
+      }
     }
+    const size_t stop = std::min(n, i + 8);
+    while (i < stop && kPlain[p[i]]) ++i;
+    if (i == stop) continue;
+    unsigned char c = p[i];
     if (c >= 0x80) *ascii = false;
     size_t width = (c & 0x80) == 0 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
     if (width == 0) return CharacterProblem{"invalid leading UTF-8 octet", i};

@@ -36,6 +36,13 @@ TEST_CASE("bytes that are not UTF-8 are refused with go-yaml's reason and their 
 TEST_CASE("control characters are refused, tabs and line breaks are not", "[yaml][utf8]") {
   CHECK(refused(std::string("a: b\x01\n")).message == "control characters are not allowed");
   CHECK(refused(std::string("a: \"b\0\"\n", 8)).message == "control characters are not allowed");
+  // Long runs of printable ASCII are checked eight bytes at a time: DEL and a
+  // control character inside such a run are still found, where they are.
+  YamlError del = refused("kind: ConfigMap\ndata:\n  key: abcdefgh\x7fijklmnop\n");
+  CHECK(del.message == "control characters are not allowed");
+  CHECK(del.location.line == 3);
+  CHECK(del.location.column == 16);
+  CHECK(refused("kind: ConfigMap\ndata: abcdefghijklmnopq\x1brst\n").message == "control characters are not allowed");
   std::vector<YamlDocument> docs;
   YamlError error;
   REQUIRE(parse_yaml("a:\tb\r\nc: \"caf\xc3\xa9 \xf0\x9f\x98\x80\"\n", &docs, &error));
