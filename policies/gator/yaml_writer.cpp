@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string_view>
 
 #include "rules/value/json.h"
 
@@ -30,6 +31,53 @@ std::string yaml_key(const Value& key) {
   return quoted;
 }
 
+// Whether a multi-line string can be written as a literal block scalar and
+// read back unchanged: as go-yaml's emitter decides (no line ending in a
+// space, only printable characters: no tab), and, to need no
+// indentation indicator, a first line that starts with neither a space nor a
+// line break; it ends in at most one line break (the "|" or "|-" chomping).
+bool literal_block_allowed(std::string_view s) {
+  if (s.find('\n') == std::string_view::npos || s.front() == ' ' || s.front() == '\n') return false;
+  if (s.size() >= 2 && s[s.size() - 1] == '\n' && s[s.size() - 2] == '\n') return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == '\n') {
+      if (i > 0 && s[i - 1] == ' ') return false;
+      continue;
+    }
+    if (c < 0x20 || c == 0x7F) return false;
+  }
+  return s.back() != ' ';
+}
+
+// A string as a literal block scalar on the lines after its key, `indent`
+// spaces in.
+void append_literal_block(std::string_view s, int indent, std::string& out) {
+  bool final_break = s.back() == '\n';
+  out += final_break ? "|\n" : "|-\n";
+  if (final_break) s.remove_suffix(1);
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t end = s.find('\n', start);
+    if (end == std::string_view::npos) end = s.size();
+    std::string_view line = s.substr(start, end - start);
+    if (!line.empty()) out.append(static_cast<size_t>(indent), ' ');
+    out += line;
+    out += '\n';
+    start = end + 1;
+  }
+}
+
+// A value on its key's line (a scalar) or a literal block scalar below it.
+void append_scalar(const Value& v, int indent, std::string& out) {
+  if (v.is_string() && literal_block_allowed(v.as_string())) {
+    append_literal_block(v.as_string(), indent, out);
+    return;
+  }
+  out += yaml_flow_scalar(v);
+  out += '\n';
+}
+
 void append_yaml_entries(const Value& v, int indent, bool first_inline, std::string& out) {
   bool first = true;
   for (const auto& [key, item] : v.entries()) {
@@ -41,8 +89,7 @@ void append_yaml_entries(const Value& v, int indent, bool first_inline, std::str
       append_yaml_block(item, indent + 2, out);
     } else {
       out += ' ';
-      out += yaml_flow_scalar(item);
-      out += '\n';
+      append_scalar(item, indent + 2, out);
     }
   }
 }
@@ -73,7 +120,7 @@ void append_yaml_block(const Value& v, int indent, std::string& out) {
       out.push_back('\n');
       append_yaml_block(item, indent + 2, out);
     } else {
-      out += yaml_flow_scalar(item) + "\n";
+      append_scalar(item, indent + 2, out);
     }
   }
 }

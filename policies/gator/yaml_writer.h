@@ -1,7 +1,9 @@
 // Values written as block-style YAML, the way tollgate's commands print
 // objects (gator test -o yaml, tollgate mutate). Strings are written as JSON
 // double-quoted scalars, which YAML reads back unchanged, so that "yes",
-// "1.0" or "null" stay strings; keys are plain when that is unambiguous.
+// "1.0" or "null" stay strings, and multi-line strings (CEL, Rego, messages)
+// as literal block scalars where those read back unchanged; keys are plain
+// when that is unambiguous.
 #pragma once
 
 #include <string>

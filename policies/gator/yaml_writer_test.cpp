@@ -54,3 +54,29 @@ TEST_CASE("what is written reads back as the same value", "[yaml_writer]") {
     CHECK(tollgate::value::to_json(read_back(to_yaml(v))) == tollgate::value::to_json(v));
   }
 }
+
+TEST_CASE("multi-line strings are written as literal blocks when they read back unchanged", "[yaml_writer]") {
+  // What `tollgate export vap` prints for a multi-line CEL expression, as kubectl would.
+  Value v = parse_json_or_throw(R"({"validations":[{"expression":"has(object.spec) &&\nobject.spec.replicas <= 5\n"}],)"
+                                R"("message":"line one\n\nline three"})");
+  CHECK(to_yaml(v) ==
+        "message: |-\n"
+        "  line one\n"
+        "\n"
+        "  line three\n"
+        "validations:\n"
+        "  - expression: |\n"
+        "      has(object.spec) &&\n"
+        "      object.spec.replicas <= 5\n");
+  CHECK(read_back(to_yaml(v)) == v);
+
+  // Each of these needs a quoted scalar (or an indentation indicator) to read back the same.
+  for (const char* text : {"trailing space \nnext", "ends in two breaks\n\n", " leading space\nnext", "\nleading break",
+                           "tab\tinside\nnext", "space at the end\nnext ", "bell\a\nnext"}) {
+    Value s = Value::object({{Value::string("s"), Value::string(text)}});
+    std::string yaml = to_yaml(s);
+    INFO(yaml);
+    CHECK(yaml.rfind("s: \"", 0) == 0);
+    CHECK(read_back(yaml) == s);
+  }
+}
