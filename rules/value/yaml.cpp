@@ -672,7 +672,18 @@ bool rewrite_json_surrogate_pairs(std::string_view text, std::string* out) {
 struct SyntaxError {
   std::string message;
   SourceLocation location;
+  int go_yaml_line = 0;  // YamlError::go_yaml_line
 };
+
+// The line go-yaml v2's decoder names for a libyaml error (decode.go,
+// parser.fail): the problem's 0-based line, plus one for a scanner error
+// ("scanner errors don't iterate line"), else the context's 0-based line;
+// 0 (no line) for reader errors, whose marks are unset.
+int go_yaml_error_line(const yaml_parser_t& p) {
+  if (p.error == YAML_READER_ERROR) return 0;
+  if (p.problem_mark.line != 0) return static_cast<int>(p.problem_mark.line) + (p.error == YAML_SCANNER_ERROR ? 1 : 0);
+  return static_cast<int>(p.context_mark.line);
+}
 
 constexpr std::string_view kInvalidEscapeCode = "found invalid Unicode character escape code";
 
@@ -714,6 +725,7 @@ std::vector<YamlDocument> build_documents(std::string_view text, size_t source_b
       } else {
         e.location = ByteColumns(text, ascii).at(p.problem_mark);
       }
+      e.go_yaml_line = go_yaml_error_line(p);
       throw e;
     }
     event.live = true;
@@ -856,6 +868,7 @@ bool parse_yaml(std::string_view text, std::vector<YamlDocument>* out, YamlError
     if (error) {
       error->message = e.message;
       error->location = e.location;
+      error->go_yaml_line = e.go_yaml_line;
     }
     return false;
   }

@@ -43,10 +43,14 @@ struct YamlDocument {
 struct YamlError {
   std::string message;
   SourceLocation location;
+  // The line go-yaml's decoder puts in its message ("yaml: line N: ..."),
+  // which is not always `location`'s: 0-based for parser errors, and none (0)
+  // for errors it reports without one (reader errors, aliasing, depth).
+  int go_yaml_line = 0;
 };
 
-// The deepest nesting of collections a document may have (yaml-cpp's parser
-// refuses deeper ones). Alias expansion is held to it as well.
+// The deepest nesting of collections a document may have. Alias expansion
+// is held to it as well.
 constexpr int kMaxYamlDepth = 498;
 
 // Parses every document of a multi-document stream. Aliases and `<<` merges

@@ -264,11 +264,8 @@ bool parse_first_yaml_document(const std::string& text, Value* out, std::string*
   std::vector<value::YamlDocument> docs;
   value::YamlError yaml_error;
   if (!value::parse_yaml(text, &docs, &yaml_error)) {
-    std::string message = yaml_error.message;
-    // yaml-cpp's wording for an unterminated flow collection, in libyaml's words.
-    if (message.find("end of sequence flow") != std::string::npos) message = "did not find expected ',' or ']'";
-    if (message.find("end of map flow") != std::string::npos) message = "did not find expected ',' or '}'";
-    *error = "yaml: line " + std::to_string(std::max(yaml_error.location.line, 1)) + ": " + message;
+    int line = yaml_error.go_yaml_line;
+    *error = "yaml: " + (line != 0 ? "line " + std::to_string(line) + ": " : std::string()) + yaml_error.message;
     return false;
   }
   *out = docs.empty() ? Value::null() : canonical_numbers(docs.front().value);

@@ -124,6 +124,19 @@ TEST_CASE("yaml.unmarshal and yaml.is_valid", "[builtins]") {
   CHECK(call("yaml.is_valid", {I(1)}) == B(false));
 }
 
+TEST_CASE("yaml.unmarshal errors name the line go-yaml names", "[builtins]") {
+  // go-yaml v2's decode.go parser.fail: the problem's 0-based line, plus one for a
+  // scanner error, else the context's; no line at all when that is 0.
+  auto message = [](const char* text) { return std::string(call_error("yaml.unmarshal", {str(text)}).what()); };
+  CHECK(message("[1,2,3") == "yaml: line 1: did not find expected ',' or ']'");
+  CHECK(message("a: @b") == "yaml: found character that cannot start any token");
+  CHECK(message("a: b\nc: @d") == "yaml: line 2: found character that cannot start any token");
+  CHECK(message("a: b\n c: d") == "yaml: line 2: mapping values are not allowed in this context");
+  CHECK(message("a:\n  b: 1\n c: 2") == "yaml: line 2: did not find expected key");  // on line 3: a parser error
+  CHECK(message("a: *x") == "yaml: unknown anchor 'x' referenced");
+  CHECK(message("a: \x01") == "yaml: control characters are not allowed");
+}
+
 TEST_CASE("urlquery builtins follow Go's net/url", "[builtins]") {
   CHECK(call("urlquery.encode", {str("a=b+1")}) == str("a%3Db%2B1"));
   CHECK(call("urlquery.encode", {str("a b~._-")}) == str("a+b~._-"));
