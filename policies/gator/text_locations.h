@@ -23,7 +23,7 @@ struct JsonObjectLocations {
 // answer is partial.
 JsonObjectLocations json_object_locations(std::string_view text);
 
-// yaml-cpp counts columns in bytes: this turns its (line, byte column)
+// The YAML reader counts columns in bytes: this turns its (line, byte column)
 // into (line, code point column), walking the text once when asked in
 // increasing order (as documents and their items come).
 class CodePointColumns {
