@@ -39,7 +39,11 @@ class ParamScope {
       current_ = live_->current();
     }
     if (!current_) return built;
-    info_ = current_->resolve(kind);
+    // Policies mostly share a few paramKinds (ConfigMap): resolved once in a row.
+    if (resolved_ == nullptr || resolved_->kind != kind.kind || resolved_->api_version != kind.api_version) {
+      info_ = current_->resolve(kind);
+      resolved_ = &kind;
+    }
     return info_;
   }
 
@@ -48,6 +52,7 @@ class ParamScope {
   bool loaded_ = false;
   std::shared_ptr<const ParamIndex> current_;
   ParamIndex::KindInfo info_;
+  const ParamKind* resolved_ = nullptr;  // whose info_ is (a policy's, alive while the engine is)
 };
 
 }  // namespace tollgate::policies::vap
