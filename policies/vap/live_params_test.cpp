@@ -19,24 +19,7 @@ class NoNamespaces final : public NamespaceLookup {
   const Value* find_namespace(std::string_view) const override { return nullptr; }
 };
 
-const char* kPolicy = R"yaml(apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicy
-metadata: {name: max-replicas}
-spec:
-  paramKind: {apiVersion: v1, kind: ConfigMap}
-  matchConstraints: {resourceRules: [{apiGroups: [apps], apiVersions: [v1], operations: [CREATE], resources: [deployments]}]}
-  validations:
-  - expression: "object.spec.replicas <= int(params.data.maxReplicas)"
-    messageExpression: "'at most ' + params.data.maxReplicas + ' replicas'"
----
-apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicyBinding
-metadata: {name: max-replicas-binding}
-spec:
-  policyName: max-replicas
-  validationActions: [Deny]
-  paramRef: {name: limits, namespace: policy-params, parameterNotFoundAction: Deny}
-)yaml";
+const char* kPolicy = testing::kMaxReplicasPolicy;
 
 const char* kDeploymentCreate = R"({operation: CREATE, kind: {group: apps, version: v1, kind: Deployment},
   resource: {group: apps, version: v1, resource: deployments}, name: web, namespace: shop,
@@ -71,7 +54,7 @@ TEST_CASE("An engine with live params answers by the index published last, witho
   VapOutcome denied = e->evaluate(request, NoNamespaces());
   CHECK_FALSE(denied.allowed);
   CHECK(denied.message == "ValidatingAdmissionPolicy 'max-replicas' with binding 'max-replicas-binding' denied request: "
-                          "at most 3 replicas");
+                          "replicas must be at most 3");
 
   live->publish(index({limits("10")}, {configmaps(WatchedParamKind::State::Listed)}));
   CHECK(e->evaluate(request, NoNamespaces()).allowed);

@@ -11,6 +11,30 @@
 
 namespace tollgate::policies::testing {
 
+// A ValidatingAdmissionPolicy on Deployments whose limit is the ConfigMap
+// policy-params/limits' data.maxReplicas, bound with parameterNotFoundAction: Deny
+// (the params tests: offline, serve's param sync, end to end).
+inline constexpr const char* kMaxReplicasPolicy = R"y(apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: max-replicas}
+spec:
+  failurePolicy: Fail
+  paramKind: {apiVersion: v1, kind: ConfigMap}
+  matchConstraints:
+    resourceRules: [{apiGroups: [apps], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [deployments]}]
+  validations:
+  - expression: "object.spec.replicas <= int(params.data.maxReplicas)"
+    messageExpression: "'replicas must be at most ' + params.data.maxReplicas"
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: max-replicas-binding}
+spec:
+  policyName: max-replicas
+  validationActions: [Deny]
+  paramRef: {name: limits, namespace: policy-params, parameterNotFoundAction: Deny}
+)y";
+
 // An engine over the policies and bindings of a YAML stream (which must be
 // valid: the test fails otherwise).
 inline std::shared_ptr<const vap::ValidatingPolicyEngine> engine_from_yaml(

@@ -4,6 +4,7 @@
 // and a deleted param is the binding's parameterNotFoundAction.
 #include <mutex>
 
+#include "policies/vap/vap_test_support.h"
 #include "tests/e2e/e2e_support.h"
 #include "webhook/kube/kube_test_support.h"
 
@@ -12,26 +13,6 @@ namespace kt = tollgate::webhook::kube::testing;
 
 namespace {
 
-constexpr const char* kPolicy = R"y(apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicy
-metadata: {name: max-replicas}
-spec:
-  failurePolicy: Fail
-  paramKind: {apiVersion: v1, kind: ConfigMap}
-  matchConstraints:
-    resourceRules: [{apiGroups: [apps], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [deployments]}]
-  validations:
-  - expression: "object.spec.replicas <= int(params.data.maxReplicas)"
-    messageExpression: "'replicas must be at most ' + params.data.maxReplicas"
----
-apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicyBinding
-metadata: {name: max-replicas-binding}
-spec:
-  policyName: max-replicas
-  validationActions: [Deny]
-  paramRef: {name: limits, namespace: policy-params, parameterNotFoundAction: Deny}
-)y";
 
 std::string limits_json(const std::string& max, int rv, bool with_type) {
   std::string type = with_type ? R"("kind":"ConfigMap","apiVersion":"v1",)" : "";
@@ -106,7 +87,7 @@ TEST_CASE("serve --kubeconfig: a ValidatingAdmissionPolicy's ConfigMap param com
   make_dev_certs(webhook_certs);
   fs::path policies = work.path / "policies";
   fs::create_directories(policies);
-  write_file(policies / "max-replicas.yaml", kPolicy);
+  write_file(policies / "max-replicas.yaml", tollgate::policies::testing::kMaxReplicasPolicy);
 
   ConfigMaps configmaps;
   kt::TestApiServer api(kt::test_certs(), [&](const kt::ApiRequest& r) {
@@ -125,8 +106,7 @@ TEST_CASE("serve --kubeconfig: a ValidatingAdmissionPolicy's ConfigMap param com
     } else if (r.watch()) {
       reply = kt::quiet_watch();
     } else {
-      reply.status = 404;
-      reply.body = kt::status_json(404, "NotFound", "the server could not find the requested resource");
+      reply = kt::not_found();
     }
     return reply;
   });

@@ -54,14 +54,6 @@ ApiReply small_cluster(const ApiRequest& r) {
   return reply;
 }
 
-SyncOptions quick_sync() {
-  SyncOptions options;
-  options.rebuild_interval = 50ms;
-  options.discovery_retry = 100ms;
-  options.reflector = quick_reflector();
-  return options;
-}
-
 const SyncKind kIngress{"networking.k8s.io", "v1", "Ingress"};
 const SyncKind kNamespace{"", "v1", "Namespace"};
 

@@ -16,6 +16,7 @@
 
 #include "rules/value/json.h"
 #include "webhook/kube/api_client.h"
+#include "webhook/kube/inventory_sync.h"
 #include "webhook/kube/reflector.h"
 #include "webhook/kube/test_api_server.h"
 
@@ -161,6 +162,23 @@ inline ApiReply quiet_watch() {
   reply.stream = true;
   reply.hold = std::chrono::milliseconds(60000);
   return reply;
+}
+
+// What the API server answers for a path it does not serve (a group or kind it lacks).
+inline ApiReply not_found() {
+  ApiReply reply;
+  reply.status = 404;
+  reply.body = status_json(404, "NotFound", "the server could not find the requested resource");
+  return reply;
+}
+
+// A sync that rebuilds soon after a change and retries discovery quickly.
+inline SyncOptions quick_sync() {
+  SyncOptions options;
+  options.rebuild_interval = std::chrono::milliseconds(50);
+  options.discovery_retry = std::chrono::milliseconds(100);
+  options.reflector = quick_reflector();
+  return options;
 }
 
 }  // namespace tollgate::webhook::kube::testing

@@ -7,7 +7,7 @@
 
 #include <prometheus/registry.h>
 
-#include "policies/test_support.h"
+#include "policies/vap/vap_test_support.h"
 #include "webhook/kube/kube_test_support.h"
 #include "webhook/wait_test_support.h"
 
@@ -46,18 +46,9 @@ ApiReply params_cluster(const ApiRequest& r) {
   } else if (r.watch()) {
     reply = quiet_watch();
   } else {
-    reply.status = 404;
-    reply.body = status_json(404, "NotFound", "the server could not find the requested resource");
+    reply = not_found();
   }
   return reply;
-}
-
-SyncOptions quick_sync() {
-  SyncOptions options;
-  options.rebuild_interval = 20ms;
-  options.discovery_retry = 100ms;
-  options.reflector = quick_reflector();
-  return options;
 }
 
 const SyncKind kConfigMap{"", "v1", "ConfigMap"};
@@ -123,23 +114,8 @@ TEST_CASE("The paramKinds watched are those of the bound admission policies, the
   Value file_param = tollgate::policies::testing::yaml(
       "{apiVersion: v1, kind: ConfigMap, metadata: {name: other, namespace: policy-params}, data: {maxReplicas: '7'}}");
   ParamSync sync(cluster, quick_sync(), nullptr, nullptr, {file_param}, live);
-  auto loaded = tollgate::policies::PolicySet::from_objects(tollgate::policies::testing::yaml_all(R"(
-apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicy
-metadata: {name: max-replicas}
-spec:
-  paramKind: {apiVersion: v1, kind: ConfigMap}
-  matchConstraints: {resourceRules: [{apiGroups: [apps], apiVersions: [v1], operations: [CREATE], resources: [deployments]}]}
-  validations: [{expression: "true"}]
----
-apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicyBinding
-metadata: {name: max-replicas-binding}
-spec:
-  policyName: max-replicas
-  validationActions: [Deny]
-  paramRef: {name: limits, namespace: policy-params, parameterNotFoundAction: Deny}
-)"));
+  auto loaded = tollgate::policies::PolicySet::from_objects(
+      tollgate::policies::testing::yaml_all(tollgate::policies::testing::kMaxReplicasPolicy));
   REQUIRE(loaded.policies);
   CHECK(loaded.policies->admission_policy_param_kinds() == std::vector<SyncKind>{kConfigMap});
   sync.set_policies(loaded.policies);
