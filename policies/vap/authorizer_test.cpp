@@ -11,10 +11,7 @@ namespace {
 using testing::yaml;
 using value::Value;
 
-class NoNamespaces final : public NamespaceLookup {
- public:
-  const Value* find_namespace(std::string_view) const override { return nullptr; }
-};
+using testing::NoNamespaces;
 
 // Allows what its rule allows, records every question it was asked.
 class RecordingAuthorizer final : public cel::Authorizer {

@@ -14,10 +14,7 @@ namespace {
 using testing::yaml;
 using value::Value;
 
-class NoNamespaces final : public NamespaceLookup {
- public:
-  const Value* find_namespace(std::string_view) const override { return nullptr; }
-};
+using testing::NoNamespaces;
 
 const char* kPolicy = testing::kMaxReplicasPolicy;
 

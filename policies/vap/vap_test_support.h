@@ -35,6 +35,12 @@ spec:
   paramRef: {name: limits, namespace: policy-params, parameterNotFoundAction: Deny}
 )y";
 
+// No Namespace is known (namespaceObject binds null).
+class NoNamespaces final : public vap::NamespaceLookup {
+ public:
+  const value::Value* find_namespace(std::string_view) const override { return nullptr; }
+};
+
 // An engine over the policies and bindings of a YAML stream (which must be
 // valid: the test fails otherwise).
 inline std::shared_ptr<const vap::ValidatingPolicyEngine> engine_from_yaml(
