@@ -1,6 +1,8 @@
 // Runs job(i) for every i in [0, n) on up to `threads` threads, the caller's
 // among them, each thread taking the next index; returns when all are done.
-// The first exception a job throws is rethrown here (the other jobs finish).
+// The first exception a job throws (bad_alloc, an exceeded budget, anything)
+// is rethrown here once the jobs already running have ended; no new job
+// starts after it, as a sequential loop would stop. Nothing is swallowed.
 // Small n runs on the caller's thread alone: a thread costs more than a
 // little work.
 #pragma once
@@ -30,6 +32,8 @@ void parallel_for(size_t n, unsigned threads, Job&& job, size_t min_per_thread =
       try {
         job(i);
       } catch (...) {
+        // Kept to be rethrown by the caller's thread below, never dropped.
+        next.store(n, std::memory_order_relaxed);
         std::lock_guard<std::mutex> lock(failure_mutex);
         if (!failure) failure = std::current_exception();
       }
